@@ -1,0 +1,1 @@
+export type { CacheKey, CacheValue, CallOptions, SetOptions, CacheStore } from './contract';

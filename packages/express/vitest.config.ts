@@ -1,0 +1,7 @@
+import { defineProject } from 'vitest/config';
+import { workspaceAlias } from '../../vitest.shared';
+
+export default defineProject({
+  resolve: { alias: workspaceAlias },
+  test: { name: 'express', include: ['test/**/*.test.ts'] },
+});
