@@ -1,0 +1,132 @@
+import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
+import { DEFAULT_MAX_TTL_SECONDS } from './ttl';
+
+/** Options for {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Largest accepted `ttlSeconds`; larger values are rejected like the server's 400. @default 86400 */
+  maxTtlSeconds?: number;
+  /** TTL used when a `set` passes no `ttlSeconds` (the client's default plays this role), capped to `maxTtlSeconds`. @default 60 */
+  defaultTtlSeconds?: number;
+  /** Largest key + value size in bytes, as the local server's limit. @default 5 MiB (5_242_880) */
+  maxItemBytes?: number;
+  /** Clock in epoch ms, injectable so TTL tests need no sleeping. @default Date.now */
+  now?: () => number;
+}
+
+/** An in-memory {@link CacheStore} with a few inspection helpers for tests. */
+export interface MemoryStore extends CacheStore {
+  /** Number of live (unexpired) items. */
+  readonly size: number;
+  /** Live keys as bytes (string keys come back UTF-8 encoded), in insertion order. */
+  keys(): Uint8Array[];
+}
+
+/** Largest key the local server accepts (bytes). */
+const MAX_KEY_BYTES = 4096;
+const DEFAULT_ITEM_BYTES = 5 * 1024 * 1024;
+const DEFAULT_TTL_SECONDS = 60;
+
+const encoder = new TextEncoder();
+
+/**
+ * An in-memory fake of one Momento cache, for unit tests and local experiments. It behaves like
+ * the server, not like a JS map: string keys and values are stored as their UTF-8 bytes (so the
+ * string key `"a"` and the bytes `[0x61]` are the same key), value bytes are copied in and out
+ * (mutating a returned array changes nothing), TTLs are whole seconds in `1..maxTtlSeconds`, and a
+ * miss is `undefined`.
+ *
+ * Rejections mirror the server's 400/413 answers, as `RangeError`s: an empty or over-4096-byte key,
+ * a TTL that is not a whole number in range, an item (key + value) over `maxItemBytes`. An aborted
+ * `signal` rejects with its reason.
+ *
+ * @example
+ * const store = createMemoryStore();
+ * await store.set('greeting', 'hello', { ttlSeconds: 30 });
+ * new TextDecoder().decode(await store.get('greeting')); // 'hello'
+ */
+export function createMemoryStore(
+  cacheName = 'default-cache',
+  options: MemoryStoreOptions = {},
+): MemoryStore {
+  const maxTtlSeconds = options.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
+  const defaultTtlSeconds = Math.min(
+    options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS,
+    maxTtlSeconds,
+  );
+  const maxItemBytes = options.maxItemBytes ?? DEFAULT_ITEM_BYTES;
+  const now = options.now ?? Date.now;
+  const items = new Map<string, { value: Uint8Array; expiresAt: number }>();
+
+  const live = (id: string) => {
+    const item = items.get(id);
+    if (item && item.expiresAt <= now()) {
+      items.delete(id);
+      return undefined;
+    }
+    return item;
+  };
+  const sweep = () => {
+    const t = now();
+    for (const [id, item] of items) if (item.expiresAt <= t) items.delete(id);
+  };
+  let writesSinceSweep = 0;
+
+  return {
+    cacheName,
+    async get(key: CacheKey, opts?: CallOptions) {
+      opts?.signal?.throwIfAborted();
+      const item = live(keyId(toKeyBytes(key)));
+      return item ? item.value.slice() : undefined;
+    },
+    async set(key: CacheKey, value: CacheValue, opts?: SetOptions) {
+      opts?.signal?.throwIfAborted();
+      const keyBytes = toKeyBytes(key);
+      const ttl = opts?.ttlSeconds ?? defaultTtlSeconds;
+      if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > maxTtlSeconds) {
+        throw new RangeError(
+          `ttlSeconds must be a whole number in 1..${maxTtlSeconds}, got ${ttl}`,
+        );
+      }
+      // `new Uint8Array(view)` copies (Buffer#slice would not).
+      const bytes = typeof value === 'string' ? encoder.encode(value) : new Uint8Array(value);
+      if (keyBytes.byteLength + bytes.byteLength > maxItemBytes) {
+        throw new RangeError(
+          `item too large: key + value is ${keyBytes.byteLength + bytes.byteLength} bytes, limit ${maxItemBytes}`,
+        );
+      }
+      const id = keyId(keyBytes);
+      items.delete(id); // re-insert so keys() reflects write order
+      items.set(id, { value: bytes, expiresAt: now() + ttl * 1000 });
+      if (++writesSinceSweep >= 1024) {
+        writesSinceSweep = 0;
+        sweep();
+      }
+    },
+    async delete(key: CacheKey, opts?: CallOptions) {
+      opts?.signal?.throwIfAborted();
+      items.delete(keyId(toKeyBytes(key)));
+    },
+    get size() {
+      sweep();
+      return items.size;
+    },
+    keys() {
+      sweep();
+      return Array.from(items.keys(), (id) => Uint8Array.from(id, (c) => c.charCodeAt(0)));
+    },
+  };
+}
+
+function toKeyBytes(key: CacheKey): Uint8Array {
+  const bytes = typeof key === 'string' ? encoder.encode(key) : key;
+  if (bytes.byteLength === 0) throw new RangeError('key must not be empty');
+  if (bytes.byteLength > MAX_KEY_BYTES) {
+    throw new RangeError(`key is ${bytes.byteLength} bytes, limit ${MAX_KEY_BYTES}`);
+  }
+  return bytes;
+}
+
+/** One char per byte: a compact, collision-free map key for a byte string. */
+function keyId(bytes: Uint8Array): string {
+  return String.fromCharCode(...bytes); // keys are at most 4096 bytes, so the spread is safe
+}
