@@ -1,3 +1,34 @@
+// HTTP client
+export { createClient, MomentoClient } from './client/client';
+export type { ApiKeyFormat } from './client/credentials';
+export { baseUrlFor, parseApiKey } from './client/credentials';
+export type { MomentoErrorCode, MomentoErrorDetails } from './client/errors';
+export {
+  AuthenticationError,
+  BadRequestError,
+  CacheNotFoundError,
+  ConnectionError,
+  InvalidArgumentError,
+  ItemTooLargeError,
+  LimitExceededError,
+  MomentoError,
+  NotFoundError,
+  PermissionError,
+  ServerError,
+  StoreNotFoundError,
+  TimeoutError,
+} from './client/errors';
+export type { ClientHooks, ErrorEvent, RequestEvent, ResponseEvent } from './client/hooks';
+export type { ClientOptions } from './client/options';
+export { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, DEFAULT_TTL_SECONDS } from './client/options';
+export type {
+  FetchLike,
+  ResponseHeaders,
+  Transport,
+  TransportRequest,
+  TransportResponse,
+} from './client/transport';
+export { fetchTransport } from './client/transport';
 export type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from './contract';
 
 // caching toolkit

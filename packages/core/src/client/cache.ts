@@ -1,0 +1,44 @@
+/** The cache data plane: GET / PUT / DELETE `/cache/{cache}?key=…`. */
+import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
+import { keyQuery, namePath, valueBytes } from './keys';
+import { checkTtl } from './options';
+import { type RequestContext, send } from './request';
+
+/** A `CacheStore` bound to one cache; the URL prefix is computed once. */
+export class HttpCacheStore implements CacheStore {
+  readonly cacheName: string;
+  readonly #ctx: RequestContext;
+  readonly #prefix: string;
+  readonly #putHeaders: Record<string, string>;
+  readonly #defaultTtlSeconds: number;
+
+  constructor(ctx: RequestContext, baseUrl: string, cacheName: string, defaultTtlSeconds: number) {
+    this.#prefix = `${baseUrl}/cache/${namePath(cacheName)}?`;
+    this.cacheName = cacheName;
+    this.#ctx = ctx;
+    this.#defaultTtlSeconds = defaultTtlSeconds;
+    this.#putHeaders = { ...ctx.headers, 'content-type': 'application/octet-stream' };
+  }
+
+  /** The value, or `undefined` on a miss. Throws `CacheNotFoundError` for a missing cache. */
+  async get(key: CacheKey, options?: CallOptions): Promise<Uint8Array | undefined> {
+    const url = this.#prefix + keyQuery(key);
+    const response = await send(this.#ctx, { method: 'GET', url, missOn404: true }, options);
+    return response?.body;
+  }
+
+  /** Stores the value for `ttlSeconds` (default: the client's `defaultTtlSeconds`). */
+  async set(key: CacheKey, value: CacheValue, options?: SetOptions): Promise<void> {
+    const ttl =
+      options?.ttlSeconds === undefined ? this.#defaultTtlSeconds : checkTtl(options.ttlSeconds);
+    const url = `${this.#prefix}${keyQuery(key)}&ttl_seconds=${ttl}`;
+    const body = valueBytes(value);
+    await send(this.#ctx, { method: 'PUT', url, body, headers: this.#putHeaders }, options);
+  }
+
+  /** Deletes the key; deleting a missing key succeeds. */
+  async delete(key: CacheKey, options?: CallOptions): Promise<void> {
+    const url = this.#prefix + keyQuery(key);
+    await send(this.#ctx, { method: 'DELETE', url }, options);
+  }
+}

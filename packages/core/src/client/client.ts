@@ -1,0 +1,74 @@
+/** `MomentoClient`: the cache data plane, plus the object store and Valkey cluster APIs. */
+import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
+import { HttpCacheStore } from './cache';
+import type { ApiKeyFormat } from './credentials';
+import { type ClientOptions, normalizeOptions } from './options';
+import type { RequestContext } from './request';
+
+/** Bound stores kept for `client.get(cache, …)`; beyond this many names the memo starts over. */
+const MAX_MEMOIZED_CACHES = 128;
+
+/**
+ * A client for Momento's HTTP API. Misses are `undefined`; failures are `MomentoError`s.
+ *
+ * @example
+ * const client = new MomentoClient({ apiKey, endpoint: 'cell-4-us-west-2-1.prod.a.momentohq.com' });
+ * await client.set('default-cache', 'greeting', 'hello', { ttlSeconds: 60 });
+ * const bytes = await client.get('default-cache', 'greeting'); // Uint8Array | undefined
+ */
+export class MomentoClient {
+  /** The HTTP base URL every request goes to. */
+  readonly baseUrl: string;
+  /** TTL that `set` uses when the call gives none. */
+  readonly defaultTtlSeconds: number;
+  /** Which credential format the API key was in. */
+  readonly keyFormat: ApiKeyFormat;
+  /** @internal */
+  protected readonly context: RequestContext;
+  readonly #stores = new Map<string, HttpCacheStore>();
+
+  constructor(options: ClientOptions = {}) {
+    const normalized = normalizeOptions(options);
+    this.baseUrl = normalized.baseUrl;
+    this.defaultTtlSeconds = normalized.defaultTtlSeconds;
+    this.keyFormat = normalized.keyFormat;
+    this.context = normalized.context;
+  }
+
+  /**
+   * One cache as a `CacheStore` (get / set / delete): what adapters and the toolkit take.
+   * @example const store = client.cache('default-cache');
+   */
+  cache(cacheName: string): CacheStore {
+    let store = this.#stores.get(cacheName);
+    if (!store) {
+      store = new HttpCacheStore(this.context, this.baseUrl, cacheName, this.defaultTtlSeconds);
+      if (this.#stores.size >= MAX_MEMOIZED_CACHES) this.#stores.clear();
+      this.#stores.set(cacheName, store);
+    }
+    return store;
+  }
+
+  /** The value as bytes, or `undefined` on a miss. */
+  get(cacheName: string, key: CacheKey, options?: CallOptions): Promise<Uint8Array | undefined> {
+    return this.cache(cacheName).get(key, options);
+  }
+
+  /** Stores a value for `ttlSeconds` (default: `defaultTtlSeconds`). */
+  set(cacheName: string, key: CacheKey, value: CacheValue, options?: SetOptions): Promise<void> {
+    return this.cache(cacheName).set(key, value, options);
+  }
+
+  /** Deletes a key; deleting a missing key succeeds. */
+  delete(cacheName: string, key: CacheKey, options?: CallOptions): Promise<void> {
+    return this.cache(cacheName).delete(key, options);
+  }
+}
+
+/**
+ * Creates a client; with no options it reads `MOMENTO_API_KEY` and `MOMENTO_ENDPOINT`.
+ * @example const client = createClient(); // from the environment
+ */
+export function createClient(options?: ClientOptions): MomentoClient {
+  return new MomentoClient(options);
+}

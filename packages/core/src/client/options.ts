@@ -1,0 +1,109 @@
+/** Client options: documented defaults, validated and normalised once. */
+import { type ApiKeyFormat, resolveCredentials } from './credentials';
+import { InvalidArgumentError } from './errors';
+import type { ClientHooks } from './hooks';
+import type { RequestContext } from './request';
+import { type FetchLike, fetchTransport, type Transport } from './transport';
+
+/** TTL used by `set` when the call gives none. Momento's HTTP API has no server-side default. */
+export const DEFAULT_TTL_SECONDS = 60;
+/** Deadline per call, retries included (Momento's "laptop" profile). */
+export const DEFAULT_TIMEOUT_MS = 5000;
+/** Extra attempts after the first, for network errors and 5xx (Momento's SDKs use 3). */
+export const DEFAULT_RETRIES = 3;
+
+export interface ClientOptions {
+  /**
+   * A Momento API key: v1 (base64 JSON), v2 (JWT; needs an endpoint) or legacy (JWT with `c`).
+   * @default process.env.MOMENTO_API_KEY
+   */
+  apiKey?: string;
+  /**
+   * The full base URL, used as is (e.g. `http://127.0.0.1:4545` for the local server).
+   * @default derived from `endpoint`
+   */
+  baseUrl?: string;
+  /**
+   * A Momento cell host (`cell-4-us-west-2-1.prod.a.momentohq.com` → `https://api.cache.<host>`),
+   * or a URL with a scheme, used as is.
+   * @default process.env.MOMENTO_ENDPOINT, else the endpoint inside a v1 or legacy key
+   */
+  endpoint?: string;
+  /** @default 60 */
+  defaultTtlSeconds?: number;
+  /** Deadline for a whole call, retries included. @default 5000 */
+  timeoutMs?: number;
+  /** Exactly how many extra attempts after a network error or 5xx. @default 3 */
+  retries?: number;
+  /** Also retry 429, waiting `Retry-After` when the server sends it. @default false */
+  retryOn429?: boolean;
+  /** A `fetch` to use instead of the global one (tests, other runtimes). @default globalThis.fetch */
+  fetch?: FetchLike;
+  /** A whole transport; wins over `fetch`. The Node entry passes an undici one. */
+  transport?: Transport;
+  /** Metrics and logging hooks. */
+  hooks?: ClientHooks;
+  /** Where to read `MOMENTO_*` variables. @default globalThis.process?.env */
+  env?: Record<string, string | undefined>;
+}
+
+export interface NormalizedOptions {
+  baseUrl: string;
+  defaultTtlSeconds: number;
+  keyFormat: ApiKeyFormat;
+  context: RequestContext;
+}
+
+function nonNegativeInteger(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 0) {
+    throw new InvalidArgumentError(`${name} must be a non-negative integer, got ${value}`);
+  }
+  return value;
+}
+
+function positive(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new InvalidArgumentError(`${name} must be a positive number, got ${value}`);
+  }
+  return value;
+}
+
+/** Validates a TTL: a whole number of seconds, at least 1. */
+export function checkTtl(ttlSeconds: number, name = 'ttlSeconds'): number {
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) {
+    throw new InvalidArgumentError(`${name} must be an integer of at least 1, got ${ttlSeconds}`);
+  }
+  return ttlSeconds;
+}
+
+/** Reads the options (never mutating them) and the environment into one fixed configuration. */
+export function normalizeOptions(options: ClientOptions = {}): NormalizedOptions {
+  const env =
+    options.env ?? (globalThis as { process?: { env?: Record<string, string> } }).process?.env;
+  const credentials = resolveCredentials({
+    apiKey: options.apiKey,
+    baseUrl: options.baseUrl,
+    endpoint: options.endpoint,
+    env,
+  });
+  const transport = options.transport ?? fetchTransport(options.fetch);
+  return {
+    baseUrl: credentials.baseUrl,
+    defaultTtlSeconds: checkTtl(
+      options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS,
+      'defaultTtlSeconds',
+    ),
+    keyFormat: credentials.format,
+    context: {
+      transport,
+      headers: Object.freeze({ authorization: credentials.token }) as Record<string, string>,
+      expiresAtMs: credentials.expiresAtMs,
+      timeoutMs: positive(options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS),
+      retries: nonNegativeInteger(options.retries, 'retries', DEFAULT_RETRIES),
+      retryOn429: options.retryOn429 ?? false,
+      hooks: { ...options.hooks },
+    },
+  };
+}

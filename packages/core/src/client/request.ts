@@ -1,0 +1,134 @@
+/**
+ * Sends one logical call: one deadline over every attempt, the caller's AbortSignal, exactly
+ * `retries` extra attempts on retryable failures with jittered backoff, hooks with timing.
+ */
+import type { CallOptions } from '../contract';
+import { assertNotExpired } from './credentials';
+import { ConnectionError, MomentoError, NotFoundError, TimeoutError } from './errors';
+import { type ClientHooks, callHook } from './hooks';
+import { errorFromResponse, redactUrl } from './response-errors';
+import { backoffDelayMs, sleep } from './retry';
+import type { Transport, TransportResponse } from './transport';
+
+/** Everything a request needs from the client, fixed at construction. */
+export interface RequestContext {
+  transport: Transport;
+  /** Headers sent on every request (`authorization`), never mutated. */
+  headers: Record<string, string>;
+  expiresAtMs: number | undefined;
+  timeoutMs: number;
+  retries: number;
+  retryOn429: boolean;
+  hooks: ClientHooks;
+}
+
+export interface RequestSpec {
+  method: string;
+  url: string;
+  /** Replaces `RequestContext.headers` when extra headers are needed (must include auth). */
+  headers?: Record<string, string> | undefined;
+  body?: Uint8Array | undefined;
+  /** A plain 404 (not "Cache/Store Not Found") is a miss: resolve `undefined`. */
+  missOn404?: boolean;
+  /** May this call be retried? Everything we send is idempotent; default true. */
+  idempotent?: boolean;
+}
+
+const now = () => globalThis.performance?.now() ?? Date.now();
+
+/** Resolves the response (status < 300), `undefined` for a miss, or rejects with a typed error. */
+export async function send(
+  ctx: RequestContext,
+  spec: RequestSpec,
+  options: CallOptions | undefined,
+): Promise<TransportResponse | undefined> {
+  assertNotExpired(ctx.expiresAtMs);
+  const userSignal = options?.signal;
+  if (userSignal?.aborted) throw userSignal.reason;
+  const timeoutMs = options?.timeoutMs ?? ctx.timeoutMs;
+  if (!(timeoutMs > 0)) throw new TimeoutError(`timeoutMs must be positive, got ${timeoutMs}`);
+  const { method, url } = spec;
+  const deadline = now() + timeoutMs;
+
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    controller.abort(
+      new TimeoutError(`Deadline of ${timeoutMs} ms exceeded`, { method, url: redactUrl(url) }),
+    );
+  }, timeoutMs);
+  const onAbort = () => controller.abort(userSignal!.reason);
+  userSignal?.addEventListener('abort', onAbort, { once: true });
+
+  const maxRetries = spec.idempotent === false ? 0 : ctx.retries;
+  const headers = spec.headers ?? ctx.headers;
+  const { hooks } = ctx;
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const started = now();
+      callHook(hooks.onRequest, { method, url, attempt });
+      let error: MomentoError;
+      try {
+        const response = await ctx.transport({
+          method,
+          url,
+          headers,
+          body: spec.body,
+          signal: controller.signal,
+        });
+        const durationMs = now() - started;
+        callHook(hooks.onResponse, { method, url, attempt, status: response.status, durationMs });
+        if (response.status < 300) return response;
+        error = errorFromResponse(response, method, url, ctx.retryOn429);
+        if (spec.missOn404 && error.constructor === NotFoundError) return undefined;
+      } catch (cause) {
+        if (controller.signal.aborted) {
+          const reason = controller.signal.reason;
+          const durationMs = now() - started;
+          callHook(hooks.onError, {
+            method,
+            url,
+            attempt,
+            error: reason,
+            durationMs,
+            willRetry: false,
+          });
+          throw reason;
+        }
+        const detail = cause instanceof Error ? cause.message : String(cause);
+        error = new ConnectionError(`Request failed: ${detail}`, {
+          method,
+          url: redactUrl(url),
+          cause,
+        });
+      }
+      const delay = retryDelay(error, attempt, maxRetries, deadline);
+      callHook(hooks.onError, {
+        method,
+        url,
+        attempt,
+        error,
+        durationMs: now() - started,
+        willRetry: delay !== undefined,
+      });
+      if (delay === undefined) throw error;
+      await sleep(delay, controller.signal);
+    }
+  } finally {
+    clearTimeout(timer);
+    userSignal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** How long to wait before the next attempt, or `undefined` to give up with this error. */
+function retryDelay(
+  error: MomentoError,
+  attempt: number,
+  maxRetries: number,
+  deadline: number,
+): number | undefined {
+  if (!error.retryable || attempt >= maxRetries) return undefined;
+  const retryAfter = (error as { retryAfterSeconds?: number }).retryAfterSeconds;
+  const delay = retryAfter !== undefined ? retryAfter * 1000 : backoffDelayMs(attempt);
+  // A retry that cannot start before the deadline would only turn this error into a timeout.
+  return now() + delay < deadline ? delay : undefined;
+}

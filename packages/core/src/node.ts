@@ -1,0 +1,42 @@
+/**
+ * `@momento-http/core/node` (and `@momento-http/core` under the `node` export condition): the same
+ * API as the default entry, but clients default to the undici transport, which measures several
+ * times faster than Node's global `fetch`. Pass `fetch` or `transport` to override.
+ */
+import { MomentoClient as FetchMomentoClient } from './client/client';
+import type { ClientOptions } from './client/options';
+import type { Transport } from './client/transport';
+import { undiciTransport } from './client/undici-transport';
+
+export type { UndiciTransportOptions } from './client/undici-transport';
+export {
+  DEFAULT_CONNECTIONS,
+  DEFAULT_KEEP_ALIVE_MS,
+  undiciTransport,
+} from './client/undici-transport';
+export * from './index';
+
+let shared: Transport | undefined;
+
+/** One Agent per process for clients that did not bring their own transport: connections are shared. */
+function defaultTransport(): Transport {
+  shared ??= undiciTransport();
+  return shared;
+}
+
+/**
+ * `MomentoClient` with the undici transport by default.
+ * @example const client = new MomentoClient({ baseUrl: 'http://127.0.0.1:4545', apiKey });
+ */
+export class MomentoClient extends FetchMomentoClient {
+  constructor(options: ClientOptions = {}) {
+    super(
+      options.transport || options.fetch ? options : { ...options, transport: defaultTransport() },
+    );
+  }
+}
+
+/** `createClient` with the undici transport by default. */
+export function createClient(options?: ClientOptions): MomentoClient {
+  return new MomentoClient(options);
+}
