@@ -35,6 +35,15 @@ export type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '
 export { mapConcurrent } from './toolkit/concurrency';
 export type { MemoryStore, MemoryStoreOptions } from './toolkit/memory-store';
 export { createMemoryStore } from './toolkit/memory-store';
+export type { NearCacheOptions } from './toolkit/near-cache';
+export {
+  DEFAULT_NEAR_CACHE_MAX_BYTES,
+  DEFAULT_NEAR_CACHE_TTL_MS,
+  NearCache,
+} from './toolkit/near-cache';
 export { SingleFlight } from './toolkit/single-flight';
 export type { TtlPolicy } from './toolkit/ttl';
 export { DEFAULT_MAX_TTL_SECONDS, normalizeTtlPolicy, toTtlSeconds } from './toolkit/ttl';
+export type { NearCachedStore } from './toolkit/with-near-cache';
+export { withNearCache } from './toolkit/with-near-cache';
+export { withSingleFlight } from './toolkit/with-single-flight';

@@ -1,0 +1,44 @@
+import type { CacheKey, CacheStore } from '../../src/contract';
+
+export const text = (bytes: Uint8Array | undefined) =>
+  bytes === undefined ? undefined : new TextDecoder().decode(bytes);
+
+export function deferred<T = void>() {
+  let resolve!: (value: T) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+/**
+ * Wraps a store, counting calls per method and letting a test hold calls at a gate: while
+ * `hold.get` (or set/delete) is set, matching calls wait for it before reaching the inner store.
+ */
+export function instrument(inner: CacheStore) {
+  const calls = { get: [] as CacheKey[], set: [] as CacheKey[], delete: [] as CacheKey[] };
+  const hold: { get?: Promise<void>; set?: Promise<void>; delete?: Promise<void> } = {};
+  const store: CacheStore = {
+    cacheName: inner.cacheName,
+    async get(key, opts) {
+      calls.get.push(key);
+      const gate = hold.get;
+      const value = await inner.get(key, opts);
+      if (gate) await gate;
+      return value;
+    },
+    async set(key, value, opts) {
+      calls.set.push(key);
+      if (hold.set) await hold.set;
+      return inner.set(key, value, opts);
+    },
+    async delete(key, opts) {
+      calls.delete.push(key);
+      if (hold.delete) await hold.delete;
+      return inner.delete(key, opts);
+    },
+  };
+  return { store, calls, hold };
+}
