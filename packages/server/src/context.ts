@@ -1,0 +1,46 @@
+import { Authenticator } from './auth/keys.js';
+import { FaultInjector } from './faults.js';
+import { Metrics } from './metrics.js';
+import type { ResolvedOptions } from './options.js';
+import type { Context } from './protocol/context.js';
+import { ControlPlane } from './protocol/control-plane-state.js';
+import { TokenBucket } from './rate-limit.js';
+import { loadSecret } from './secret.js';
+import { MemoryItemStore } from './storage/memory.js';
+import { DirectoryObjectBodies, MemoryObjectBodies } from './storage/objects.js';
+import type { ItemStore } from './storage/types.js';
+
+/** Builds the shared state of one server: secret, storage, control plane, metrics, faults. */
+export async function createContext(options: ResolvedOptions): Promise<Context> {
+  const secret = await loadSecret(options.signingSecret, options.dataDir);
+  const control = new ControlPlane(options.dataDir, options.clusterActivationMs);
+  await control.load();
+  let items: ItemStore;
+  if (options.redisUrl) {
+    const { connectRedis } = await import('./storage/redis.js');
+    items = await connectRedis(options.redisUrl);
+  } else {
+    items = new MemoryItemStore(options.maxMemoryBytes);
+  }
+  return {
+    options,
+    auth: new Authenticator(secret, options.devKey),
+    items,
+    caches: new Set(options.caches),
+    metrics: new Metrics(),
+    faults: new FaultInjector(),
+    rate: options.rateLimit
+      ? new TokenBucket(options.rateLimit.opsPerSecond, options.rateLimit.burst)
+      : undefined,
+    control,
+    objects: options.dataDir
+      ? new DirectoryObjectBodies(options.dataDir)
+      : new MemoryObjectBodies(),
+  };
+}
+
+/** Releases storage connections and timers. */
+export async function closeContext(ctx: Context): Promise<void> {
+  await ctx.control.close();
+  await ctx.items.close();
+}

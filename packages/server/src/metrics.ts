@@ -1,0 +1,74 @@
+/** Latency buckets in seconds (Prometheus `le`). */
+const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+/**
+ * Counters for /metrics, kept as plain numbers and maps: recording is a few increments, and text
+ * is only built when scraped.
+ */
+export class Metrics {
+  readonly #ops = new Map<string, number>();
+  readonly #buckets = new Array<number>(BUCKETS.length + 1).fill(0);
+  #latencySum = 0;
+  #latencyCount = 0;
+  hits = 0;
+  misses = 0;
+  bytesIn = 0;
+  bytesOut = 0;
+
+  record(op: string, status: number, seconds: number): void {
+    const id = `${op}\0${status}`;
+    this.#ops.set(id, (this.#ops.get(id) ?? 0) + 1);
+    let i = 0;
+    while (i < BUCKETS.length && seconds > BUCKETS[i]!) i++;
+    this.#buckets[i]!++;
+    this.#latencySum += seconds;
+    this.#latencyCount++;
+  }
+
+  /** Prometheus text exposition (version 0.0.4). */
+  render(store: { bytes: number; items: number; evictions: number }): string {
+    const lines: string[] = [
+      '# HELP momento_http_requests_total Requests by operation and status.',
+      '# TYPE momento_http_requests_total counter',
+    ];
+    for (const [id, count] of this.#ops) {
+      const [op, status] = id.split('\0');
+      lines.push(`momento_http_requests_total{op="${op}",status="${status}"} ${count}`);
+    }
+    const counter = (name: string, help: string, value: number) =>
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`);
+    const gauge = (name: string, help: string, value: number) =>
+      lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name} ${value}`);
+    counter('momento_http_cache_hits_total', 'Cache GETs that found the key.', this.hits);
+    counter(
+      'momento_http_cache_misses_total',
+      'Cache GETs that did not find the key.',
+      this.misses,
+    );
+    counter('momento_http_bytes_in_total', 'Value bytes received.', this.bytesIn);
+    counter('momento_http_bytes_out_total', 'Value bytes sent.', this.bytesOut);
+    counter(
+      'momento_http_evictions_total',
+      'Items evicted to stay inside the memory bound.',
+      store.evictions,
+    );
+    gauge('momento_http_items', 'Items stored (memory mode).', store.items);
+    gauge('momento_http_memory_bytes', 'Accounted item bytes (memory mode).', store.bytes);
+    lines.push(
+      '# HELP momento_http_request_duration_seconds Request latency.',
+      '# TYPE momento_http_request_duration_seconds histogram',
+    );
+    let cumulative = 0;
+    for (let i = 0; i < BUCKETS.length; i++) {
+      cumulative += this.#buckets[i]!;
+      lines.push(`momento_http_request_duration_seconds_bucket{le="${BUCKETS[i]}"} ${cumulative}`);
+    }
+    cumulative += this.#buckets[BUCKETS.length]!;
+    lines.push(
+      `momento_http_request_duration_seconds_bucket{le="+Inf"} ${cumulative}`,
+      `momento_http_request_duration_seconds_sum ${this.#latencySum}`,
+      `momento_http_request_duration_seconds_count ${this.#latencyCount}`,
+    );
+    return `${lines.join('\n')}\n`;
+  }
+}

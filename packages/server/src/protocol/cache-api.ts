@@ -1,0 +1,116 @@
+import { allowsCache, allowsKey } from '../auth/keys.js';
+import { isValidName, MAX_KEY_BYTES } from '../options.js';
+import { authenticate, type Context, forbidden } from './context.js';
+import { decodeBase64Key, parseQuery, parseTtl, type Query } from './query.js';
+import {
+  methodNotAllowed,
+  NO_CONTENT,
+  type ProtocolRequest,
+  type ProtocolResponse,
+  text,
+} from './types.js';
+
+const ALLOW = 'GET, PUT, DELETE';
+const KEY_NOT_FOUND = text(404, 'Key Not Found');
+const CACHE_NOT_FOUND = text(404, 'Cache Not Found');
+const OCTET = { 'content-type': 'application/octet-stream' };
+
+/** Shared 413 answer; `close` because the rest of the body was left unread. */
+const tooLarge = (limit: number): ProtocolResponse => ({
+  ...text(413, `Item size limit exceeded: key + value must be at most ${limit} bytes`),
+  close: true,
+});
+
+/**
+ * `GET|PUT|DELETE /cache/{cache}?key=…|key_base64=…[&ttl_seconds=…][&token=…]`.
+ * Order of checks: method, query, auth (401), permission on the cache (403), cache exists (404),
+ * key (400), key prefix (403), TTL (400), size (413).
+ */
+export async function handleCache(
+  ctx: Context,
+  req: ProtocolRequest,
+  rawCache: string,
+  qs: string,
+): Promise<ProtocolResponse> {
+  const method = req.method;
+  const write = method === 'PUT' || method === 'DELETE';
+  if (!write && method !== 'GET') return methodNotAllowed(ALLOW);
+
+  let cache: string;
+  try {
+    cache = rawCache.indexOf('%') === -1 ? rawCache : decodeURIComponent(rawCache);
+  } catch {
+    return text(400, 'Malformed percent-encoding in the cache name');
+  }
+  const query = parseQuery(qs);
+  const errors = query.errors;
+  if (errors?.token) return text(400, errors.token);
+
+  const grant = authenticate(ctx, req, query.token);
+  if ('status' in grant) return grant;
+  if (!allowsCache(grant, cache, write))
+    return forbidden(`${write ? 'writes to' : 'reads from'} cache '${cache}'`);
+
+  if (!ctx.caches.has(cache)) {
+    if (!ctx.options.autoCreateCaches) return CACHE_NOT_FOUND;
+    if (!isValidName(cache)) return text(400, 'Invalid cache name: use 1-255 of A-Z a-z 0-9 _ - .');
+    ctx.caches.add(cache);
+  }
+
+  const key = parseKey(query);
+  if (!Buffer.isBuffer(key)) return key;
+  if (!allowsKey(grant, key)) return forbidden('this key (outside the key prefix of the API key)');
+
+  if (method === 'GET') {
+    const value = await ctx.items.get(cache, key);
+    if (value === undefined) {
+      ctx.metrics.misses++;
+      return KEY_NOT_FOUND;
+    }
+    ctx.metrics.hits++;
+    ctx.metrics.bytesOut += value.length;
+    return { status: 200, headers: OCTET, body: value };
+  }
+  if (method === 'DELETE') {
+    await ctx.items.delete(cache, key);
+    return NO_CONTENT;
+  }
+
+  if (errors?.ttl_seconds) return text(400, errors.ttl_seconds);
+  if (query.ttl_seconds === undefined) return text(400, 'ttl_seconds is required on PUT');
+  const ttl = parseTtl(query.ttl_seconds, ctx.options.maxTtlSeconds);
+  if (ttl === undefined) {
+    return text(400, `ttl_seconds must be an integer from 1 to ${ctx.options.maxTtlSeconds}`);
+  }
+  const limit = ctx.options.maxItemBytes - key.length;
+  const declared = req.header('content-length');
+  if (declared !== undefined && Number(declared) > limit) return tooLarge(ctx.options.maxItemBytes);
+  const value = await req.readBody(limit);
+  if (value === undefined) return tooLarge(ctx.options.maxItemBytes);
+  if (!(await ctx.items.set(cache, key, value, ttl))) return tooLarge(ctx.options.maxItemBytes);
+  ctx.metrics.bytesIn += value.length;
+  return NO_CONTENT;
+}
+
+/** The key as bytes, or the 400 that explains why there is none. */
+function parseKey(query: Query): Buffer | ProtocolResponse {
+  const { key, key_base64: b64, errors } = query;
+  const error = errors?.key ?? errors?.key_base64;
+  if (error) return text(400, error);
+  if (key !== undefined && b64 !== undefined)
+    return text(400, 'Give either key or key_base64, not both');
+  if (key === undefined && b64 === undefined)
+    return text(400, 'A key is required: key or key_base64');
+  let bytes: Buffer;
+  if (key !== undefined) {
+    bytes = Buffer.from(key, 'utf8');
+  } else {
+    const decoded = decodeBase64Key(b64!);
+    if (decoded === undefined) return text(400, 'key_base64 is not valid base64url');
+    bytes = decoded;
+  }
+  if (bytes.length === 0) return text(400, 'The key must not be empty');
+  if (bytes.length > MAX_KEY_BYTES)
+    return text(400, `The key must be at most ${MAX_KEY_BYTES} bytes`);
+  return bytes;
+}

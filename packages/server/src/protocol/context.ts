@@ -1,0 +1,57 @@
+import type { Authenticator, Grant } from '../auth/keys.js';
+import type { FaultInjector } from '../faults.js';
+import type { Metrics } from '../metrics.js';
+import type { ResolvedOptions } from '../options.js';
+import type { TokenBucket } from '../rate-limit.js';
+import type { ObjectBodies } from '../storage/objects.js';
+import type { ItemStore } from '../storage/types.js';
+import type { ControlPlane } from './control-plane-state.js';
+import { type ProtocolRequest, type ProtocolResponse, text } from './types.js';
+
+/** Everything a request handler may touch. Built once per server. */
+export interface Context {
+  readonly options: ResolvedOptions;
+  readonly auth: Authenticator;
+  readonly items: ItemStore;
+  readonly caches: Set<string>;
+  readonly metrics: Metrics;
+  readonly faults: FaultInjector;
+  readonly rate: TokenBucket | undefined;
+  readonly control: ControlPlane;
+  readonly objects: ObjectBodies;
+}
+
+/**
+ * Authenticates a request. `queryToken` is only passed on the cache API, the one place a `token=`
+ * parameter is accepted; the header and the parameter together are a 400.
+ */
+export function authenticate(
+  ctx: Context,
+  req: ProtocolRequest,
+  queryToken?: string,
+): Grant | ProtocolResponse {
+  const header = req.header('authorization');
+  if (header !== undefined && header !== '' && queryToken !== undefined) {
+    return text(
+      400,
+      'Provide the API key in the Authorization header or the token query parameter, not both',
+    );
+  }
+  const token = header || queryToken;
+  if (!token) return text(401, 'Missing API key: send it in the Authorization header');
+  const result = ctx.auth.authenticate(token);
+  return 'status' in result ? text(result.status, result.message) : result;
+}
+
+/** 403 for a key without the needed permission. */
+export const forbidden = (what: string): ProtocolResponse =>
+  text(403, `The API key does not allow ${what}`);
+
+/** Control plane and fault endpoints need a super-user key. */
+export function requireSuperUser(ctx: Context, req: ProtocolRequest): ProtocolResponse | undefined {
+  const grant = authenticate(ctx, req);
+  if ('status' in grant) return grant;
+  return grant.superUser
+    ? undefined
+    : forbidden('control-plane operations (a super-user key is required)');
+}

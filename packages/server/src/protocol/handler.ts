@@ -1,0 +1,191 @@
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FaultRuleError, parseFaultRule } from '../faults.js';
+import { handleCache } from './cache-api.js';
+import { type Context, requireSuperUser } from './context.js';
+import { handleClusters, handleStoreControl } from './control-api.js';
+import { handleObject } from './object-api.js';
+import {
+  json,
+  methodNotAllowed,
+  NO_CONTENT,
+  type ProtocolRequest,
+  type ProtocolResponse,
+  text,
+} from './types.js';
+
+const NOT_FOUND = text(404, 'Not Found');
+const HEALTHY = text(200, 'ok');
+const RESET: ProtocolResponse = Object.freeze({ status: 0, reset: true });
+
+/** Names each request for metrics: a small fixed set, never user input. */
+function opName(method: string, path: string): string {
+  if (path.startsWith('/cache/')) {
+    return method === 'GET'
+      ? 'cache_get'
+      : method === 'PUT'
+        ? 'cache_set'
+        : method === 'DELETE'
+          ? 'cache_delete'
+          : 'cache_other';
+  }
+  if (path.startsWith('/objectstore/') && path.indexOf('/', 13) !== -1) {
+    return method === 'GET'
+      ? 'object_get'
+      : method === 'PUT'
+        ? 'object_put'
+        : method === 'DELETE'
+          ? 'object_delete'
+          : 'object_other';
+  }
+  if (path.startsWith('/objectstore')) return 'objectstore_control';
+  if (path.startsWith('/ec-cluster')) return 'cluster_control';
+  return 'other';
+}
+
+/**
+ * The whole protocol as one function from a transport-neutral request to a response. Never throws:
+ * an unexpected failure becomes a 500 (a storage outage a 503), so transports stay trivial.
+ */
+export async function handle(ctx: Context, req: ProtocolRequest): Promise<ProtocolResponse> {
+  const started = performance.now();
+  const url = req.url;
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  let res: ProtocolResponse;
+  try {
+    res = await route(ctx, req, path, q === -1 ? '' : url.slice(q + 1));
+  } catch (error) {
+    const flags = error as { storageUnavailable?: boolean; clientAborted?: boolean };
+    res = flags.clientAborted
+      ? text(400, 'Request aborted by the client')
+      : flags.storageUnavailable
+        ? text(503, 'Storage unavailable', { 'retry-after': '1' })
+        : text(500, 'Internal server error');
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const op = opName(req.method, path);
+  ctx.metrics.record(op, res.status, seconds);
+  // Path only: the query may carry a token or a key.
+  ctx.options.log?.(
+    `${new Date().toISOString()} ${req.method} ${path.length > 200 ? `${path.slice(0, 200)}…` : path} ${res.reset ? 'reset' : res.status} ${(seconds * 1000).toFixed(1)}ms`,
+  );
+  return res;
+}
+
+async function route(
+  ctx: Context,
+  req: ProtocolRequest,
+  path: string,
+  qs: string,
+): Promise<ProtocolResponse> {
+  if (ctx.faults.active && path !== '/_faults') {
+    const fault = ctx.faults.match(req.method, path);
+    if (fault) {
+      if (fault.delayMs > 0) await sleep(fault.delayMs);
+      if (fault.reset) return RESET;
+      if (fault.status !== undefined) {
+        return text(
+          fault.status,
+          `Injected fault: ${fault.status}`,
+          fault.status === 429 ? { 'retry-after': '1' } : undefined,
+        );
+      }
+    }
+  }
+
+  if (path.startsWith('/cache/')) {
+    const limited = rateLimited(ctx);
+    if (limited) return limited;
+    const cache = path.slice(7);
+    if (cache.length === 0 || cache.indexOf('/') !== -1)
+      return text(404, 'Not Found: use /cache/{cacheName}');
+    return handleCache(ctx, req, cache, qs);
+  }
+  if (path === '/objectstore' || path.startsWith('/objectstore/')) {
+    const rest = path.slice(13);
+    const slash = rest.indexOf('/');
+    const store = decodeSegment(slash === -1 ? rest : rest.slice(0, slash));
+    if (store === undefined) return text(400, 'Malformed percent-encoding in the path');
+    if (slash === -1) return handleStoreControl(ctx, req, store || undefined);
+    const limited = rateLimited(ctx, true);
+    if (limited) return limited;
+    const key = decodeSegment(rest.slice(slash + 1));
+    if (key === undefined) return text(400, 'Malformed percent-encoding in the path');
+    return handleObject(ctx, req, store, key, qs);
+  }
+  if (path === '/ec-cluster' || path.startsWith('/ec-cluster/')) {
+    const parts = path.slice(12).split('/');
+    if (parts.length > 2) return NOT_FOUND;
+    const name = decodeSegment(parts[0] ?? '');
+    const action = parts[1];
+    if (name === undefined) return text(400, 'Malformed percent-encoding in the path');
+    return handleClusters(ctx, req, name || undefined, action);
+  }
+  if (path === '/healthz')
+    return req.method === 'GET' || req.method === 'HEAD' ? HEALTHY : methodNotAllowed('GET, HEAD');
+  if (path === '/metrics') {
+    if (req.method !== 'GET') return methodNotAllowed('GET');
+    return {
+      status: 200,
+      headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
+      body: ctx.metrics.render(ctx.items.stats()),
+    };
+  }
+  if (path === '/_faults' && ctx.options.faults) return handleFaults(ctx, req);
+  return NOT_FOUND;
+}
+
+function decodeSegment(segment: string): string | undefined {
+  if (segment.indexOf('%') === -1) return segment;
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return undefined;
+  }
+}
+
+function rateLimited(ctx: Context, json = false): ProtocolResponse | undefined {
+  if (ctx.rate === undefined) return undefined;
+  const wait = ctx.rate.take();
+  if (wait === 0) return undefined;
+  const headers = { 'retry-after': String(wait) };
+  return json
+    ? {
+        status: 429,
+        headers: { 'content-type': 'application/json', ...headers },
+        body: '{"message":"Request rate exceeded."}',
+      }
+    : text(429, 'Request rate limit exceeded', headers);
+}
+
+/** `POST /_faults` (JSON rule; `path` may be `{"regex": "..."}`), `DELETE /_faults`. Super-user only. */
+async function handleFaults(ctx: Context, req: ProtocolRequest): Promise<ProtocolResponse> {
+  if (req.method !== 'POST' && req.method !== 'DELETE') return methodNotAllowed('POST, DELETE');
+  const denied = requireSuperUser(ctx, req);
+  if (denied) return denied;
+  if (req.method === 'DELETE') {
+    ctx.faults.clear();
+    return NO_CONTENT;
+  }
+  const body = await req.readBody(16 * 1024);
+  if (body === undefined) return { ...text(413, 'Fault rule too large'), close: true };
+  try {
+    const raw = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const path = raw?.path as { regex?: unknown } | undefined;
+    if (path && typeof path === 'object' && typeof path.regex === 'string') {
+      raw.path = new RegExp(path.regex);
+    }
+    const rule = parseFaultRule(raw);
+    ctx.faults.add(rule);
+    return json(201, {
+      ...rule,
+      path: rule.path instanceof RegExp ? { regex: rule.path.source } : rule.path,
+    });
+  } catch (error) {
+    return text(
+      400,
+      `Invalid fault rule: ${error instanceof FaultRuleError ? error.message : 'not JSON'}`,
+    );
+  }
+}

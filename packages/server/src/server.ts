@@ -1,0 +1,137 @@
+import { createServer, type Server } from 'node:http';
+import type { Socket } from 'node:net';
+import type { ApiKeyOptions } from './auth/keys.js';
+import { closeContext, createContext } from './context.js';
+import type { FaultControls } from './faults.js';
+import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options.js';
+import type { Context } from './protocol/context.js';
+import { handle } from './protocol/handler.js';
+import { NodeRequest, sendNode } from './transport/node.js';
+
+/** A running local server. */
+export interface RunningServer {
+  /** Base URL, e.g. `http://127.0.0.1:4545` (use it as `MOMENTO_ENDPOINT`). */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, lets in-flight requests finish (up to 2 s), then releases storage. */
+  close(): Promise<void>;
+  /** Mints an API key signed by this server. With no options: a super-user key. */
+  createApiKey(options?: ApiKeyOptions): string;
+  /** Fault injection (throws unless started with `faults: true`). */
+  readonly faults: FaultControls;
+}
+
+/** Thrown when the server cannot listen (port in use, permission). */
+export class ServerListenError extends Error {
+  override name = 'ServerListenError';
+  constructor(
+    message: string,
+    readonly code: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
+const CLIENT_ERRORS: Record<string, [number, string]> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout'],
+  HPE_HEADERS_TIMEOUT: [408, 'Request Timeout'],
+};
+
+/**
+ * Starts the local Momento-compatible server.
+ *
+ * @example
+ * const server = await startServer({ port: 0 });
+ * const apiKey = server.createApiKey();
+ * await fetch(`${server.url}/cache/default-cache?key=a&ttl_seconds=60`, {
+ *   method: 'PUT', headers: { authorization: apiKey }, body: 'hello',
+ * });
+ * await server.close();
+ */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const resolved = resolveOptions(options);
+  const ctx = await createContext(resolved);
+  const server = createServer({
+    headersTimeout: resolved.headersTimeoutMs,
+    requestTimeout: resolved.requestTimeoutMs,
+    keepAliveTimeout: 5_000,
+  });
+  server.on('request', (req, res) => {
+    handle(ctx, new NodeRequest(req)).then(
+      (r) => sendNode(res, r),
+      () => sendNode(res, { status: 500, body: 'Internal server error' }),
+    );
+  });
+  // Malformed HTTP never reaches the protocol: answer 4xx with a message, then close.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+      socket.destroy();
+      return;
+    }
+    const [status, reason] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request'];
+    const body = `${reason}: malformed HTTP request`;
+    socket.end(
+      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
+  });
+  try {
+    await listen(server, resolved);
+  } catch (error) {
+    await closeContext(ctx);
+    throw error;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : resolved.port;
+  const host = resolved.host.includes(':') ? `[${resolved.host}]` : resolved.host;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    close: () => shutdown(server, ctx),
+    createApiKey: (opts) => ctx.auth.mint(opts),
+    faults: faultControls(ctx),
+  };
+}
+
+function listen(server: Server, options: ResolvedOptions): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      const where = `${options.host}:${options.port}`;
+      const message =
+        error.code === 'EADDRINUSE'
+          ? `port ${options.port} is already in use on ${options.host} (choose another with --port)`
+          : error.code === 'EACCES'
+            ? `permission denied to listen on ${where}`
+            : `cannot listen on ${where}: ${error.message}`;
+      reject(new ServerListenError(message, error.code));
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve();
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(options.port, options.host);
+  });
+}
+
+async function shutdown(server: Server, ctx: Context): Promise<void> {
+  if (!server.listening) return;
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const force = setTimeout(() => server.closeAllConnections(), 2_000);
+  force.unref();
+  await closed;
+  clearTimeout(force);
+  await closeContext(ctx);
+}
+
+function faultControls(ctx: Context): FaultControls {
+  const disabled = () => {
+    throw new Error('fault injection is disabled: start the server with faults: true (--faults)');
+  };
+  return ctx.options.faults
+    ? { add: (rule) => ctx.faults.add(rule), clear: () => ctx.faults.clear() }
+    : { add: disabled, clear: disabled };
+}
