@@ -102,3 +102,29 @@ describe('cache API: documented behaviour', () => {
     expect([hit.status, hit.body]).toEqual([200, '']);
   });
 });
+
+describe('caches', () => {
+  it('default-cache exists by default; configured caches replace it', async () => {
+    const only = await start({ caches: ['a', 'b'] });
+    const k = only.createApiKey();
+    expect((await call(only, '/cache/a?key=x', { key: k })).body).toBe('Key Not Found');
+    expect((await call(only, '/cache/default-cache?key=x', { key: k })).body).toBe(
+      'Cache Not Found',
+    );
+    await only.close();
+  });
+
+  it('autoCreateCaches creates a cache on first use, and still refuses invalid names', async () => {
+    const auto = await start({ autoCreateCaches: true });
+    const k = auto.createApiKey();
+    expect(
+      (await call(auto, '/cache/fresh?key=x&ttl_seconds=5', { method: 'PUT', key: k, body: 'v' }))
+        .status,
+    ).toBe(204);
+    expect((await call(auto, '/cache/fresh?key=x', { key: k })).body).toBe('v');
+    expect(
+      (await call(auto, `/cache/${encodeURIComponent('bad name')}?key=x`, { key: k })).status,
+    ).toBe(400);
+    await auto.close();
+  });
+});
