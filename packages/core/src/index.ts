@@ -33,6 +33,10 @@ export type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '
 
 // caching toolkit
 export { mapConcurrent } from './toolkit/concurrency';
+export type { DecodeEnvelopeOptions, EncodeEnvelopeOptions } from './toolkit/envelope';
+export { DEFAULT_MAX_DECODED_BYTES, decodeEnvelope, encodeEnvelope } from './toolkit/envelope';
+export type { ChunkingErrorCode, EnvelopeErrorCode } from './toolkit/errors';
+export { ChunkingError, EnvelopeError } from './toolkit/errors';
 export type { MemoryStore, MemoryStoreOptions } from './toolkit/memory-store';
 export { createMemoryStore } from './toolkit/memory-store';
 export type { NearCacheOptions } from './toolkit/near-cache';
