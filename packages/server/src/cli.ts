@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { mintApiKey, toV1Key } from './auth/keys.js';
+import { helpText, parseKeyCreate, parseServe, UsageError } from './cli/args.js';
+import { ServerListenError, ServerOptionsError, startServer } from './index.js';
+import { loadSecret } from './secret.js';
+
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+const fail = (message: string, code: number): never => {
+  process.stderr.write(`momento-http-server: ${message}\n`);
+  process.exit(code);
+};
+
+function version(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
+    return pkg.version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function keyCreate(argv: string[]): Promise<void> {
+  const cmd = parseKeyCreate(argv, process.env);
+  if (cmd.help) return out(helpText());
+  if (cmd.secret === undefined && cmd.dataDir === undefined) {
+    throw new UsageError(
+      'key create needs the signing secret: --secret, MOMENTO_HTTP_SERVER_SECRET or --data-dir',
+    );
+  }
+  const secret = await loadSecret(
+    cmd.secret === undefined ? undefined : Buffer.from(cmd.secret),
+    cmd.dataDir,
+  );
+  const key = mintApiKey(secret, {
+    role: cmd.role,
+    cache: cmd.cache,
+    keyPrefix: cmd.keyPrefix,
+    expiresInSeconds: cmd.expiresInSeconds,
+  });
+  out(cmd.v1 ? toV1Key(key, cmd.endpoint) : key);
+}
+
+async function serve(argv: string[]): Promise<void> {
+  const cmd = parseServe(argv, process.env);
+  if (cmd === 'help') return out(helpText());
+  if (cmd === 'version') return out(version());
+  const server = await startServer(cmd.options);
+  const key = cmd.options.devKey ?? server.createApiKey();
+  out(`momento-http-server listening on ${server.url}`);
+  out(`super-user ${cmd.options.devKey ? 'dev key (--dev-key)' : 'development key'}; to use it:`);
+  out(`export MOMENTO_API_KEY=${key}`);
+  out(`export MOMENTO_ENDPOINT=${server.url}`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) process.exit(130); // second Ctrl-C: do not wait
+    stopping = true;
+    process.stderr.write(`momento-http-server: ${signal}, shutting down\n`);
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function main(argv: string[]): Promise<void> {
+  try {
+    if (argv[0] === 'key') {
+      if (argv[1] !== 'create')
+        throw new UsageError(`unknown command 'key ${argv[1] ?? ''}': try 'key create'`);
+      await keyCreate(argv.slice(2));
+    } else {
+      await serve(argv);
+    }
+  } catch (error) {
+    if (error instanceof ServerListenError) fail(error.message, 1);
+    if (
+      error instanceof UsageError ||
+      error instanceof ServerOptionsError ||
+      error instanceof TypeError
+    ) {
+      fail(`${(error as Error).message} (see --help)`, 2);
+    }
+    if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      fail(`${(error as Error).message} (see --help)`, 2);
+    fail((error as Error).message ?? String(error), 1);
+  }
+}
+
+void main(process.argv.slice(2));

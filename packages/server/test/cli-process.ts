@@ -1,0 +1,58 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../..', import.meta.url));
+const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+/** Runs the CLI from source as a real process (node + tsx). */
+export function spawnCli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): ChildProcessWithoutNullStreams {
+  return spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
+    cwd: root,
+    env: { ...process.env, MOMENTO_HTTP_SERVER_SECRET: undefined, ...env },
+  });
+}
+
+/** Runs the CLI to completion. */
+export function runCli(args: string[], env?: NodeJS.ProcessEnv) {
+  const child = spawnCli(args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
+}
+
+/** Starts the server CLI and waits for the export lines. */
+export async function startCli(args: string[], env?: NodeJS.ProcessEnv) {
+  const child = spawnCli(args, env);
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => resolve(code)),
+  );
+  const ready = await new Promise<{ key: string; endpoint: string }>((resolve, reject) => {
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      const key = /^export MOMENTO_API_KEY=(\S+)$/m.exec(stdout)?.[1];
+      const endpoint = /^export MOMENTO_ENDPOINT=(\S+)$/m.exec(stdout)?.[1];
+      if (key && endpoint) resolve({ key, endpoint });
+    });
+    child.on('close', () => reject(new Error(`CLI exited early: ${stderr}`)));
+  });
+  return {
+    ...ready,
+    child,
+    stdout: () => stdout,
+    stderr: () => stderr,
+    stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}

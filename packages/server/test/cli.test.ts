@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FLAGS, KEY_FLAGS } from '../src/cli/args.js';
+import { runCli, startCli } from './cli-process.js';
+import { call } from './helpers.js';
+
+// Each spawn compiles the CLI with tsx (about a second), hence the longer timeout.
+describe('momento-http-server CLI (real process)', { timeout: 30_000 }, () => {
+  it('prints a working super-user key and the two export lines; SIGTERM shuts down cleanly', async () => {
+    const cli = await startCli(['--port', '0', '--cache', 'a', '--cache', 'b']);
+    expect(cli.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const server = { url: cli.endpoint };
+    expect(
+      (
+        await call(server, '/cache/a?key=k&ttl_seconds=9', {
+          method: 'PUT',
+          key: cli.key,
+          body: 'v',
+        })
+      ).status,
+    ).toBe(204);
+    expect((await call(server, '/cache/b?key=k', { key: cli.key })).body).toBe('Key Not Found');
+    expect((await call(server, '/cache/default-cache?key=k', { key: cli.key })).body).toBe(
+      'Cache Not Found',
+    );
+    expect(await cli.stop('SIGTERM')).toBe(0);
+  });
+
+  it('key create mints scoped keys the server accepts (shared --secret)', async () => {
+    const env = { MOMENTO_HTTP_SERVER_SECRET: 'team-secret-123' };
+    const ro = await runCli(
+      ['key', 'create', '--role', 'readonly', '--cache', 'default-cache', '--expires-in', '1h'],
+      env,
+    );
+    expect(ro.code).toBe(0);
+    const key = ro.stdout.trim();
+    const cli = await startCli(['--port', '0'], env);
+    const server = { url: cli.endpoint };
+    expect((await call(server, '/cache/default-cache?key=k', { key })).status).toBe(404);
+    expect(
+      (
+        await call(server, '/cache/default-cache?key=k&ttl_seconds=5', {
+          method: 'PUT',
+          key,
+          body: 'v',
+        })
+      ).status,
+    ).toBe(403);
+    expect(await cli.stop('SIGINT')).toBe(0);
+    const missing = await runCli(['key', 'create']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/signing secret/);
+  });
+
+  it('keys survive a restart with --data-dir (the secret is persisted there)', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'momento-cli-'));
+    try {
+      const first = await startCli(['--port', '0', '--data-dir', dir]);
+      await first.stop();
+      const minted = (
+        await runCli(['key', 'create', '--data-dir', dir, '--role', 'readwrite'])
+      ).stdout.trim();
+      const second = await startCli(['--port', '0', '--data-dir', dir]);
+      for (const key of [first.key, minted]) {
+        expect(
+          (await call({ url: second.endpoint }, '/cache/default-cache?key=k', { key })).status,
+        ).toBe(404);
+      }
+      await second.stop();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a port in use: one clear line on stderr, exit code 1, no stack trace', async () => {
+    const blocker = createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const port = (blocker.address() as { port: number }).port;
+    const result = await runCli(['--port', String(port)]);
+    blocker.close();
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `momento-http-server: port ${port} is already in use on 127.0.0.1 (choose another with --port)`,
+    ]);
+  });
+
+  it('--help lists every flag; bad flags exit 2 with one line', async () => {
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    for (const flag of [...Object.keys(FLAGS), ...Object.keys(KEY_FLAGS)])
+      expect(help.stdout).toContain(`--${flag}`);
+    const bad = await runCli(['--max-memory', 'lots']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const exposed = await runCli([
+      '--host',
+      '0.0.0.0',
+      '--dev-key',
+      'dev-key-123456',
+      '--port',
+      '0',
+    ]);
+    expect(exposed.code).toBe(2);
+    expect(exposed.stderr).toMatch(/loopback/);
+  });
+});
