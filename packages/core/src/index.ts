@@ -1,5 +1,16 @@
 // HTTP client
 export { createClient, MomentoClient } from './client/client';
+export type {
+  Cluster,
+  ClusterStatus,
+  ClusterSummary,
+  CreateClusterRequest,
+  ReplicaCountRequest,
+  ShardPlacement,
+  UpdateReplicationGroupRequest,
+  UpdateShardConfigurationRequest,
+} from './client/cluster-types';
+export { Clusters } from './client/clusters';
 export type { ApiKeyFormat } from './client/credentials';
 export { baseUrlFor, parseApiKey } from './client/credentials';
 export type { MomentoErrorCode, MomentoErrorDetails } from './client/errors';
@@ -19,6 +30,18 @@ export {
   TimeoutError,
 } from './client/errors';
 export type { ClientHooks, ErrorEvent, RequestEvent, ResponseEvent } from './client/hooks';
+export type { GetObjectOptions, PutObjectOptions, StoredObject } from './client/object-store';
+export { BLOCKED_METADATA_NAMES, ObjectStore, ObjectStores } from './client/object-store';
+export type {
+  CloudWatchLoggingConfig,
+  CloudWatchMetricsConfig,
+  CreateOrUpdateResult,
+  ObjectStoreConfig,
+  ObjectStoreDescription,
+  ObjectStoreLimits,
+  ObjectStoreSummary,
+  S3StorageConfig,
+} from './client/object-store-types';
 export type { ClientOptions } from './client/options';
 export { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, DEFAULT_TTL_SECONDS } from './client/options';
 export type {

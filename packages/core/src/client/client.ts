@@ -1,7 +1,9 @@
 /** `MomentoClient`: the cache data plane, plus the object store and Valkey cluster APIs. */
 import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
 import { HttpCacheStore } from './cache';
+import { Clusters } from './clusters';
 import type { ApiKeyFormat } from './credentials';
+import { ObjectStore, ObjectStores } from './object-store';
 import { type ClientOptions, normalizeOptions } from './options';
 import type { RequestContext } from './request';
 
@@ -25,6 +27,10 @@ export class MomentoClient {
   readonly keyFormat: ApiKeyFormat;
   /** @internal */
   protected readonly context: RequestContext;
+  /** Object store control plane: create/update, describe, list, delete (super-user keys). */
+  readonly objectStores: ObjectStores;
+  /** Valkey cluster control plane (super-user keys). */
+  readonly clusters: Clusters;
   readonly #stores = new Map<string, HttpCacheStore>();
 
   constructor(options: ClientOptions = {}) {
@@ -33,6 +39,16 @@ export class MomentoClient {
     this.defaultTtlSeconds = normalized.defaultTtlSeconds;
     this.keyFormat = normalized.keyFormat;
     this.context = normalized.context;
+    this.objectStores = new ObjectStores(this.context, this.baseUrl);
+    this.clusters = new Clusters(this.context, this.baseUrl);
+  }
+
+  /**
+   * One object store's data plane: put / get (body + metadata) / delete.
+   * @example await client.objectStore('assets').put('img/logo.png', bytes, { metadata: { 'content-type': 'image/png' } });
+   */
+  objectStore(storeName: string): ObjectStore {
+    return new ObjectStore(this.context, this.baseUrl, storeName);
   }
 
   /**
@@ -50,17 +66,26 @@ export class MomentoClient {
   }
 
   /** The value as bytes, or `undefined` on a miss. */
-  get(cacheName: string, key: CacheKey, options?: CallOptions): Promise<Uint8Array | undefined> {
+  async get(
+    cacheName: string,
+    key: CacheKey,
+    options?: CallOptions,
+  ): Promise<Uint8Array | undefined> {
     return this.cache(cacheName).get(key, options);
   }
 
   /** Stores a value for `ttlSeconds` (default: `defaultTtlSeconds`). */
-  set(cacheName: string, key: CacheKey, value: CacheValue, options?: SetOptions): Promise<void> {
+  async set(
+    cacheName: string,
+    key: CacheKey,
+    value: CacheValue,
+    options?: SetOptions,
+  ): Promise<void> {
     return this.cache(cacheName).set(key, value, options);
   }
 
   /** Deletes a key; deleting a missing key succeeds. */
-  delete(cacheName: string, key: CacheKey, options?: CallOptions): Promise<void> {
+  async delete(cacheName: string, key: CacheKey, options?: CallOptions): Promise<void> {
     return this.cache(cacheName).delete(key, options);
   }
 }
