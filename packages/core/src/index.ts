@@ -55,6 +55,8 @@ export { fetchTransport } from './client/transport';
 export type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from './contract';
 
 // caching toolkit
+export type { ChunkingOptions } from './toolkit/chunking';
+export { withChunking } from './toolkit/chunking';
 export { mapConcurrent } from './toolkit/concurrency';
 export type { DecodeEnvelopeOptions, EncodeEnvelopeOptions } from './toolkit/envelope';
 export { DEFAULT_MAX_DECODED_BYTES, decodeEnvelope, encodeEnvelope } from './toolkit/envelope';

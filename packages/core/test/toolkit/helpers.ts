@@ -42,3 +42,10 @@ export function instrument(inner: CacheStore) {
   };
   return { store, calls, hold };
 }
+
+/** Byte equality without vitest's element-by-element deep equal (slow on large arrays). */
+export function sameBytes(a: Uint8Array | undefined, b: Uint8Array | undefined): boolean {
+  if (!a || !b || a.length !== b.length) return a === b;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
