@@ -53,8 +53,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const resolved = resolveOptions(options);
   const ctx = await createContext(resolved);
   const server = createServer({
-    headersTimeout: resolved.headersTimeoutMs,
+    // Slow-client guards. Node checks them every `connectionsCheckingInterval` (30 s by default,
+    // far too coarse for a 10 s header deadline).
+    headersTimeout: Math.min(resolved.headersTimeoutMs, resolved.requestTimeoutMs),
     requestTimeout: resolved.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(1_000, resolved.headersTimeoutMs),
     keepAliveTimeout: 5_000,
   });
   server.on('request', (req, res) => {
@@ -65,7 +68,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   // Malformed HTTP never reaches the protocol: answer 4xx with a message, then close.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
-    if (!socket.writable || (socket as Socket & { _httpMessage?: unknown })._httpMessage) {
+    const current = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (!socket.writable || current?.headersSent) {
       socket.destroy();
       return;
     }
