@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base';
 
-export default defineConfig(packageBuild({ index: 'src/index.ts' }));
+// index: web standards only (fetch); node: the same API with the undici transport by default.
+export default defineConfig(packageBuild({ index: 'src/index.ts', node: 'src/node.ts' }));

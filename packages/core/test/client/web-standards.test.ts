@@ -2,7 +2,7 @@
  * The default entry must run on Workers, Deno and Bun: no `node:` (or bare Node builtin) import
  * may be reachable from src/index.ts. Walks the real import graph of the source files.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -46,4 +46,22 @@ describe('default entry uses web standards only', () => {
     const specs = [...files.values()].flat();
     expect(specs.some((s) => NODE_BUILTINS.test(s))).toBe(true);
   });
+});
+
+describe('built default entry (when built)', () => {
+  const dist = resolve(SRC, '../dist');
+  const built = ['index.js', 'index.cjs'].map((f) => resolve(dist, f)).filter((f) => existsSync(f));
+  it.skipIf(built.length === 0)(
+    'dist/index.{js,cjs} import or require no node: module and no undici',
+    () => {
+      for (const file of built) {
+        const code = readFileSync(file, 'utf8');
+        expect(code, file).not.toMatch(
+          /(?:from\s*|require\(\s*|import\(\s*)['"](?:node:[^'"]+|undici)['"]/,
+        );
+      }
+      const nodeEntry = readFileSync(resolve(dist, 'node.js'), 'utf8');
+      expect(nodeEntry).toMatch(/from ['"]undici['"]/);
+    },
+  );
 });
