@@ -64,6 +64,8 @@ export type { ChunkingErrorCode, EnvelopeErrorCode } from './toolkit/errors';
 export { ChunkingError, EnvelopeError } from './toolkit/errors';
 export type { MemoryStore, MemoryStoreOptions } from './toolkit/memory-store';
 export { createMemoryStore } from './toolkit/memory-store';
+export type { NamespacedStore, NamespaceOptions } from './toolkit/namespace';
+export { withNamespace } from './toolkit/namespace';
 export type { NearCacheOptions } from './toolkit/near-cache';
 export {
   DEFAULT_NEAR_CACHE_MAX_BYTES,

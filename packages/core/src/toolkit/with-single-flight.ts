@@ -1,4 +1,5 @@
 import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
+import { raceAbort } from './concurrency';
 import { keyId } from './keys';
 import { SingleFlight } from './single-flight';
 
@@ -44,24 +45,4 @@ export function withSingleFlight(store: CacheStore): CacheStore {
       }
     },
   };
-}
-
-/** Settles like `promise`, or rejects with the signal's reason as soon as it aborts. */
-export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
 }

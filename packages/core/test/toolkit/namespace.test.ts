@@ -1,0 +1,153 @@
+import { describe, expect, it } from 'vitest';
+import { createMemoryStore } from '../../src/toolkit/memory-store';
+import { withNamespace } from '../../src/toolkit/namespace';
+import { deferred, instrument, text } from './helpers';
+
+const decode = (key: Uint8Array) => new TextDecoder().decode(key);
+
+describe('withNamespace', () => {
+  it('scopes keys as <ns>|<gen>|<key> with the generation at <ns>|__gen__', async () => {
+    const memory = createMemoryStore();
+    const store = withNamespace(memory, 'app');
+    expect(store.namespace).toBe('app');
+    await store.set('user:1', 'alice');
+    expect(text(await store.get('user:1'))).toBe('alice');
+    const keys = memory.keys().map(decode);
+    expect(keys[0]).toBe('app|__gen__');
+    expect(keys[1]).toMatch(/^app\|[0-9a-f]{16}\|user:1$/);
+    await store.delete('user:1');
+    expect(await store.get('user:1')).toBeUndefined();
+  });
+
+  it('prefixes byte keys as bytes', async () => {
+    const memory = createMemoryStore();
+    const store = withNamespace(memory, 'ns');
+    await store.set(new Uint8Array([0xff, 0x00]), 'v');
+    expect(text(await store.get(new Uint8Array([0xff, 0x00])))).toBe('v');
+    const raw = memory.keys().find((k) => k.at(-1) === 0x00)!;
+    expect(Array.from(raw.subarray(-2))).toEqual([0xff, 0x00]);
+  });
+
+  it('clear() hides the namespace and leaves other namespaces alone', async () => {
+    const memory = createMemoryStore();
+    const a = withNamespace(memory, 'a');
+    const b = withNamespace(memory, 'b');
+    await a.set('k', '1');
+    await b.set('k', '2');
+    await a.clear();
+    expect(await a.get('k')).toBeUndefined();
+    expect(text(await b.get('k'))).toBe('2');
+    await a.set('k', '3');
+    expect(text(await a.get('k'))).toBe('3');
+  });
+
+  it('two stores over one cache (two processes) see each other’s clear', async () => {
+    const memory = createMemoryStore();
+    const one = withNamespace(memory, 'shared');
+    const two = withNamespace(memory, 'shared');
+    await one.set('k', 'v');
+    expect(text(await two.get('k'))).toBe('v');
+    await two.clear();
+    expect(await one.get('k')).toBeUndefined();
+    await one.set('k', 'w');
+    expect(text(await two.get('k'))).toBe('w');
+  });
+
+  it('a missing generation becomes a NEW random one, so old entries never come back', async () => {
+    const memory = createMemoryStore();
+    const store = withNamespace(memory, 'ns');
+    const generations = new Set<string>();
+    for (let i = 0; i < 5; i++) {
+      await store.set('k', `v${i}`);
+      generations.add(text(await memory.get('ns|__gen__'))!);
+      await memory.delete('ns|__gen__'); // evicted or expired
+      expect(await store.get('k')).toBeUndefined();
+    }
+    expect(generations.size).toBe(5);
+  });
+
+  it('treats a malformed generation value as missing', async () => {
+    const memory = createMemoryStore();
+    await memory.set('ns|__gen__', '');
+    const store = withNamespace(memory, 'ns');
+    await store.set('k', 'v');
+    expect(text(await memory.get('ns|__gen__'))).toMatch(/^[0-9a-f]{16}$/);
+  });
+
+  it('concurrent calls share one generation read', async () => {
+    const { store: inner, calls } = instrument(createMemoryStore());
+    const store = withNamespace(inner, 'ns');
+    await store.clear();
+    calls.get.length = 0;
+    await Promise.all(Array.from({ length: 10 }, (_, i) => store.get(`k${i}`)));
+    expect(calls.get.filter((k) => k === 'ns|__gen__')).toHaveLength(1);
+    expect(calls.get).toHaveLength(11);
+    await store.get('k');
+    expect(calls.get.filter((k) => k === 'ns|__gen__')).toHaveLength(2); // not cached by default
+  });
+
+  it('generationCacheMs trades freshness for a GET: others’ clears show up after it', async () => {
+    let t = 0;
+    const now = () => t;
+    const { store: inner, calls } = instrument(createMemoryStore('c', { now }));
+    const cached = withNamespace(inner, 'ns', { generationCacheMs: 5000, now });
+    const other = withNamespace(inner, 'ns', { now });
+    await cached.set('k', 'v');
+    calls.get.length = 0;
+    await other.clear();
+    expect(text(await cached.get('k'))).toBe('v'); // still on the cached generation
+    expect(calls.get.filter((k) => k === 'ns|__gen__')).toHaveLength(0);
+    t += 5000;
+    expect(await cached.get('k')).toBeUndefined();
+    await cached.set('k', 'x');
+    await cached.clear(); // its own clear applies at once
+    expect(await cached.get('k')).toBeUndefined();
+  });
+
+  it('a generation read from before clear() is not cached after it', async () => {
+    const { store: inner, hold } = instrument(createMemoryStore());
+    const store = withNamespace(inner, 'ns', { generationCacheMs: 60_000 });
+    await store.set('k', 'old');
+    const fresh = withNamespace(inner, 'ns', { generationCacheMs: 60_000 });
+    const gate = deferred();
+    hold.get = gate.promise;
+    const racing = fresh.get('k'); // reads the old generation, held at the gate
+    await new Promise((r) => setImmediate(r));
+    hold.get = undefined;
+    await fresh.clear();
+    gate.resolve();
+    await racing;
+    expect(await fresh.get('k')).toBeUndefined();
+  });
+
+  it('writes the generation with generationTtlSeconds', async () => {
+    let t = 0;
+    const memory = createMemoryStore('c', { now: () => t });
+    const store = withNamespace(memory, 'ns', { generationTtlSeconds: 10 });
+    await store.set('k', 'v', { ttlSeconds: 60 });
+    t += 10_000;
+    expect(await store.get('k')).toBeUndefined(); // generation expired: a fresh namespace
+  });
+
+  it('keeps namespaces containing | or % apart', async () => {
+    const memory = createMemoryStore();
+    const a = withNamespace(memory, 'a|b');
+    const b = withNamespace(memory, 'a%7Cb');
+    await a.set('k', '1');
+    await b.set('k', '2');
+    expect(text(await a.get('k'))).toBe('1');
+    expect(memory.keys().map(decode)).toContain('a%7Cb|__gen__');
+    expect(memory.keys().map(decode)).toContain('a%257Cb|__gen__');
+  });
+
+  it('validates options and honours an aborted signal', async () => {
+    const memory = createMemoryStore();
+    expect(() => withNamespace(memory, 'ns', { generationTtlSeconds: 0 })).toThrow(RangeError);
+    expect(() => withNamespace(memory, 'ns', { generationCacheMs: -1 })).toThrow(RangeError);
+    const controller = new AbortController();
+    controller.abort(new Error('stop'));
+    await expect(
+      withNamespace(memory, 'ns').get('k', { signal: controller.signal }),
+    ).rejects.toThrow('stop');
+  });
+});
