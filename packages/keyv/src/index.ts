@@ -1,1 +1,12 @@
-export {};
+export type { CreateKeyvOptions } from './create-keyv';
+export { createKeyv } from './create-keyv';
+export type { KeyvMomentoEntry, KeyvMomentoSettings } from './keyv-momento';
+export { CorruptRecordError, KeyvMomento } from './keyv-momento';
+export type { KeyvMomentoOptions, KeyvNearCacheOptions } from './options';
+export {
+  DEFAULT_CACHE_NAME,
+  DEFAULT_CONCURRENCY,
+  DEFAULT_MAX_ITEM_BYTES,
+  DEFAULT_NAMESPACE,
+  DEFAULT_TIMEOUT_MS,
+} from './options';

@@ -1,0 +1,34 @@
+import Keyv, { type KeyvOptions } from 'keyv';
+import { KeyvMomento } from './keyv-momento';
+import type { KeyvMomentoOptions } from './options';
+
+/** Options of {@link createKeyv}: the store's options plus Keyv's own. */
+export interface CreateKeyvOptions extends KeyvMomentoOptions {
+  /** Keyv's default TTL in ms for `set` calls that give none. @default undefined (the store's `defaultTtlMs` applies) */
+  ttl?: number;
+  /** Further Keyv options (serialization, compression, stats…). `store`, `namespace` and `useKeyPrefix` are set here. */
+  keyv?: Omit<KeyvOptions, 'store' | 'namespace' | 'useKeyPrefix' | 'ttl'>;
+}
+
+/**
+ * A ready Keyv instance on a {@link KeyvMomento} store. Keyv's own key prefixing is turned off
+ * (the store namespaces keys itself, so there is no `keyv::keyv:` double prefix).
+ *
+ * @example
+ * const keyv = createKeyv({ namespace: 'users' }); // MOMENTO_API_KEY, MOMENTO_ENDPOINT, MOMENTO_CACHE_NAME
+ * await keyv.set('user:1', { name: 'Ada' }, 60_000);
+ */
+export function createKeyv(options: CreateKeyvOptions = {}): Keyv {
+  const { ttl, keyv, ...storeOptions } = options;
+  const store = new KeyvMomento(storeOptions);
+  return new Keyv(store, {
+    ...keyv,
+    // Keyv 5 falls back to its own default namespace ('keyv') only when the key is absent.
+    ...(storeOptions.namespace === undefined ? {} : { namespace: storeOptions.namespace }),
+    ...(ttl === undefined ? {} : { ttl }),
+    ...(storeOptions.throwOnErrors === undefined
+      ? {}
+      : { throwOnErrors: storeOptions.throwOnErrors }),
+    useKeyPrefix: false,
+  });
+}

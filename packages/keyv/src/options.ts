@@ -1,0 +1,169 @@
+import {
+  type CacheStore,
+  createClient,
+  DEFAULT_MAX_TTL_SECONDS,
+  type MomentoClient,
+  normalizeTtlPolicy,
+  type TtlPolicy,
+} from '@momento-http/core';
+
+/** Options of the near cache (in-process L1). */
+export interface KeyvNearCacheOptions {
+  /** Upper bound on the bytes held in memory. @default 16 MiB */
+  maxBytes?: number;
+  /** How long a value may be served from memory, in ms; other processes' writes are seen after this. @default 1000 */
+  ttlMs?: number;
+}
+
+/** Options of {@link KeyvMomento} (and {@link createKeyv}). Every field is optional. */
+export interface KeyvMomentoOptions {
+  /**
+   * The Momento client to use. Give either `client` or `store`, not both.
+   * @default createClient() — configured from MOMENTO_API_KEY and MOMENTO_ENDPOINT
+   */
+  client?: MomentoClient;
+  /** A ready `CacheStore` (for example `createMemoryStore()` in unit tests); `cacheName` is then ignored. */
+  store?: CacheStore;
+  /** The Momento cache to use. @default process.env.MOMENTO_CACHE_NAME ?? 'default-cache' */
+  cacheName?: string;
+  /**
+   * The namespace. Keyv 5 and 6 overwrite it with their own (`store.namespace = …`), so with Keyv
+   * pass the namespace to Keyv, or use `createKeyv({ namespace })`. No namespace is stored as `'keyv'`.
+   * @default undefined (Keyv 5's own default is 'keyv')
+   */
+  namespace?: string;
+  /**
+   * TTL in ms for writes that carry none. Momento requires a TTL on every write, so "no expiry" means
+   * this long; it is capped at `maxTtlSeconds`.
+   * @default maxTtlSeconds × 1000 (24 h)
+   */
+  defaultTtlMs?: number;
+  /** The longest TTL the cache accepts (Momento on-demand: 86400). Longer TTLs are clamped to it. @default 86400 */
+  maxTtlSeconds?: number;
+  /** Deadline of each operation (one key, retries included), in ms; a hung server costs at most this. @default 2000 */
+  timeoutMs?: number;
+  /** Most requests in flight for one getMany/setMany/hasMany/deleteMany. @default 16 */
+  concurrency?: number;
+  /** Keep hot values in process memory for a short time. `true` uses the defaults. @default false */
+  nearCache?: boolean | KeyvNearCacheOptions;
+  /**
+   * How long a namespace's generation (see Caveats) may be reused from memory, in ms. `0` reads it
+   * on every operation, so a `clear()` in another process is seen at once.
+   * @default 0, or the near cache's `ttlMs` when the near cache is on
+   */
+  generationCacheMs?: number;
+  /**
+   * Values (key + value) larger than this many bytes are split into chunks.
+   * @default 5_000_000 (Momento's item limit is 5 MB)
+   */
+  maxItemBytes?: number;
+  /** Rethrow errors to the caller (after emitting `'error'`) instead of returning `undefined`/`false`. @default false */
+  throwOnErrors?: boolean;
+}
+
+/** Default deadline of one operation. */
+export const DEFAULT_TIMEOUT_MS = 2000;
+/** Default number of requests in flight for a batch call. */
+export const DEFAULT_CONCURRENCY = 16;
+/** Default cache name when neither the option nor MOMENTO_CACHE_NAME gives one. */
+export const DEFAULT_CACHE_NAME = 'default-cache';
+/** Namespace used when none is set (Keyv 5's default, so Keyv 5 and 6 apps see the same data). */
+export const DEFAULT_NAMESPACE = 'keyv';
+/** Default chunking threshold in bytes (key + value). */
+export const DEFAULT_MAX_ITEM_BYTES = 5_000_000;
+const DEFAULT_NEAR_TTL_MS = 1000;
+const DEFAULT_NEAR_MAX_BYTES = 16 * 1024 * 1024;
+
+/** The options after validation and defaults; built once per store. */
+export interface NormalizedOptions {
+  store: CacheStore;
+  cacheName: string;
+  namespace: string | undefined;
+  ttl: TtlPolicy;
+  timeoutMs: number;
+  concurrency: number;
+  nearCache: Required<KeyvNearCacheOptions> | undefined;
+  generationCacheMs: number;
+  maxItemBytes: number;
+  throwOnErrors: boolean;
+}
+
+/**
+ * Validates `options` and fills in defaults. Never mutates `options`.
+ * @throws TypeError or RangeError naming the bad option.
+ */
+export function normalizeOptions(options: KeyvMomentoOptions = {}): NormalizedOptions {
+  if (options.client && options.store) {
+    throw new TypeError('KeyvMomento: give either `client` or `store`, not both');
+  }
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const cacheName =
+    options.store?.cacheName ??
+    options.cacheName ??
+    (env?.MOMENTO_CACHE_NAME || DEFAULT_CACHE_NAME);
+  const store = options.store ?? (options.client ?? createClient()).cache(cacheName);
+
+  const maxTtlSeconds = options.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
+  const defaultTtlMs = positive(options.defaultTtlMs, 'defaultTtlMs', maxTtlSeconds * 1000);
+  const ttl = normalizeTtlPolicy({
+    maxTtlSeconds,
+    defaultTtlSeconds: Math.ceil(defaultTtlMs / 1000),
+  });
+
+  const near = options.nearCache;
+  const nearCache =
+    near === undefined || near === false
+      ? undefined
+      : {
+          maxBytes: positive(
+            near === true ? undefined : near.maxBytes,
+            'nearCache.maxBytes',
+            DEFAULT_NEAR_MAX_BYTES,
+          ),
+          ttlMs: positive(
+            near === true ? undefined : near.ttlMs,
+            'nearCache.ttlMs',
+            DEFAULT_NEAR_TTL_MS,
+          ),
+        };
+
+  const concurrency = positive(options.concurrency, 'concurrency', DEFAULT_CONCURRENCY);
+  if (!Number.isSafeInteger(concurrency)) {
+    throw new RangeError(
+      `KeyvMomento: concurrency must be a whole number, received ${concurrency}`,
+    );
+  }
+  if (options.namespace !== undefined && typeof options.namespace !== 'string') {
+    throw new TypeError('KeyvMomento: namespace must be a string');
+  }
+  const generationCacheMs = options.generationCacheMs ?? nearCache?.ttlMs ?? 0;
+  if (!(generationCacheMs >= 0)) {
+    throw new RangeError(
+      `KeyvMomento: generationCacheMs must be >= 0, received ${generationCacheMs}`,
+    );
+  }
+
+  return {
+    store,
+    cacheName,
+    namespace: options.namespace,
+    ttl,
+    timeoutMs: positive(options.timeoutMs, 'timeoutMs', DEFAULT_TIMEOUT_MS),
+    concurrency,
+    nearCache,
+    generationCacheMs,
+    maxItemBytes: positive(options.maxItemBytes, 'maxItemBytes', DEFAULT_MAX_ITEM_BYTES),
+    throwOnErrors: options.throwOnErrors ?? false,
+  };
+}
+
+function positive(value: number | undefined, name: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
+    throw new RangeError(
+      `KeyvMomento: ${name} must be a positive finite number, received ${String(value)}`,
+    );
+  }
+  return value;
+}

@@ -1,0 +1,236 @@
+// KeyvMomento's own contract, called directly (as Keyv calls it), against the local server.
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { KeyvMomento } from '../src/index';
+import { recording, uniqueNamespace, useServer } from './helpers';
+
+const ctx = useServer();
+const decoder = new TextDecoder();
+
+/** A store on the server, its calls recorded, in a namespace of its own. */
+function recorded(options: ConstructorParameters<typeof KeyvMomento>[0] = {}) {
+  const { store, seen } = recording(ctx.client.cache('default-cache'));
+  const keyv = new KeyvMomento({ store, namespace: uniqueNamespace(), ...options });
+  return { keyv, seen };
+}
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('existence', () => {
+  it('delete() says whether the key existed', async () => {
+    const { keyv } = recorded();
+    expect(await keyv.delete('missing')).toBe(false);
+    await keyv.set('k', 'v');
+    expect(await keyv.delete('k')).toBe(true);
+    expect(await keyv.delete('k')).toBe(false);
+    expect(await keyv.get('k')).toBeUndefined();
+  });
+
+  it('has() and hasMany() are true only for live keys', async () => {
+    const { keyv } = recorded();
+    await keyv.set('a', '1');
+    expect(await keyv.has('a')).toBe(true);
+    expect(await keyv.has('b')).toBe(false);
+    expect(await keyv.hasMany(['a', 'b'])).toEqual([true, false]);
+  });
+
+  it('deleteMany() is true only when every key existed', async () => {
+    const { keyv } = recorded();
+    await keyv.setMany([
+      { key: 'a', value: '1' },
+      { key: 'b', value: '2' },
+    ]);
+    expect(await keyv.deleteMany(['a', 'missing'])).toBe(false);
+    expect(await keyv.get('a')).toBeUndefined();
+    await keyv.set('a', '1');
+    await keyv.set('b', '2');
+    expect(await keyv.deleteMany(['a', 'b'])).toBe(true);
+    expect(await keyv.deleteMany([])).toBe(false);
+  });
+
+  it('getMany() and setMany() keep order and report per entry', async () => {
+    const { keyv } = recorded();
+    expect(
+      await keyv.setMany([
+        { key: 'x', value: 'X' },
+        { key: 'y', value: 'Y', ttl: 60_000 },
+      ]),
+    ).toEqual([true, true]);
+    expect(await keyv.getMany(['y', 'nope', 'x'])).toEqual(['Y', undefined, 'X']);
+  });
+});
+
+describe('TTL', () => {
+  it('rounds ms up to whole seconds and keeps the exact deadline in the record', async () => {
+    const { keyv, seen } = recorded();
+    const before = Date.now();
+    await keyv.set('k', 'v', 1500);
+    const write = seen.sets.at(-1)!;
+    expect(write.ttlSeconds).toBe(2);
+    const [header, body] = decoder.decode(write.value).split('\n');
+    expect(body).toBe('v');
+    const deadline = Number(header!.slice(1));
+    expect(deadline).toBeGreaterThanOrEqual(before + 1500);
+    expect(deadline).toBeLessThanOrEqual(Date.now() + 1500);
+  });
+
+  it('expires to the millisecond although the server keeps the item a whole second longer', async () => {
+    const { keyv } = recorded();
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now());
+    await keyv.set('k', 'v', 1200); // the server keeps it 2 s
+    vi.setSystemTime(Date.now() + 1200);
+    expect(await keyv.has('k')).toBe(true); // at the deadline: still live (Keyv's rule is now > deadline)
+    vi.setSystemTime(Date.now() + 1);
+    expect(await keyv.has('k')).toBe(false);
+    expect(await keyv.get('k')).toBeUndefined();
+    expect(await keyv.delete('k')).toBe(false);
+  });
+
+  it('uses defaultTtlMs when no TTL is given, capped at maxTtlSeconds', async () => {
+    const plain = recorded();
+    await plain.keyv.set('k', 'v');
+    expect(plain.seen.sets.at(-1)!.ttlSeconds).toBe(86_400);
+    expect(decoder.decode(plain.seen.sets.at(-1)!.value)).toBe('K\nv'); // no deadline from Keyv's view
+
+    const custom = recorded({ defaultTtlMs: 10_500 });
+    await custom.keyv.set('k', 'v');
+    expect(custom.seen.sets.at(-1)!.ttlSeconds).toBe(11);
+    await custom.keyv.set('k', 'v', 10 * 86_400_000);
+    expect(custom.seen.sets.at(-1)!.ttlSeconds).toBe(86_400);
+
+    const capped = recorded({ maxTtlSeconds: 3600 });
+    await capped.keyv.set('k', 'v');
+    expect(capped.seen.sets.at(-1)!.ttlSeconds).toBe(3600);
+    expect(capped.keyv.opts.defaultTtlMs).toBe(3_600_000);
+  });
+
+  it('treats a TTL <= 0 as a delete', async () => {
+    const { keyv, seen } = recorded();
+    await keyv.set('k', 'v');
+    const writes = seen.sets.length;
+    expect(await keyv.set('k', 'new', -5)).toBe(true);
+    expect(seen.sets.length).toBe(writes);
+    expect(await keyv.get('k')).toBeUndefined();
+    await keyv.set('k', 'v');
+    await keyv.set('k', 'new', 0);
+    expect(await keyv.get('k')).toBeUndefined();
+  });
+});
+
+describe('values', () => {
+  it('stores strings as UTF-8, bit for bit', async () => {
+    const { keyv, seen } = recorded();
+    const value = '{"value":"héllo 🌍 \\"quoted\\" \\u0000","expires":null}';
+    await keyv.set("it's a key 🔑", value);
+    expect(decoder.decode(seen.sets.at(-1)!.value)).toBe(`K\n${value}`);
+    expect(await keyv.get("it's a key 🔑")).toBe(value);
+  });
+
+  it('splits values over the item limit into chunks and reassembles them', async () => {
+    const { keyv, seen } = recorded();
+    const big = `${'x'.repeat(6 * 1024 * 1024)}é`;
+    expect(await keyv.set('big', big)).toBe(true);
+    expect(seen.sets.length).toBeGreaterThan(2); // chunks + manifest
+    expect(await keyv.get('big')).toBe(big);
+    expect(await keyv.delete('big')).toBe(true);
+    expect(await keyv.get('big')).toBeUndefined();
+  });
+
+  it('rejects non-string values with a TypeError on the error event', async () => {
+    const { keyv } = recorded();
+    const errors: unknown[] = [];
+    keyv.on('error', (e) => errors.push(e));
+    expect(await keyv.set('k', { not: 'serialized' } as unknown as string)).toBe(false);
+    expect(errors[0]).toBeInstanceOf(TypeError);
+    expect(String(errors[0])).toMatch(/serialized strings/);
+  });
+});
+
+describe('namespaces', () => {
+  it('follows namespace changes made after construction (as Keyv does)', async () => {
+    const { keyv } = recorded();
+    keyv.namespace = 'first';
+    await keyv.set('k', 'in first');
+    keyv.namespace = 'second';
+    expect(await keyv.get('k')).toBeUndefined();
+    await keyv.set('k', 'in second');
+    await keyv.clear();
+    keyv.namespace = 'first';
+    expect(await keyv.get('k')).toBe('in first');
+    await keyv.clear();
+  });
+
+  it('builds keys from the namespace and never writes outside it', async () => {
+    const { keyv, seen } = recorded({ namespace: 'users' });
+    await keyv.set('u1', 'v');
+    await keyv.clear();
+    const keys = [...seen.sets, ...seen.gets.map((key) => ({ key }))].map((x) => x.key);
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key.startsWith('users|')).toBe(true);
+  });
+});
+
+describe('request economy', () => {
+  it('shares one request among concurrent gets of one key', async () => {
+    const { keyv, seen } = recorded();
+    await keyv.set('hot', 'v');
+    seen.gets.length = 0;
+    const values = await Promise.all(Array.from({ length: 20 }, () => keyv.get('hot')));
+    expect(values.every((v) => v === 'v')).toBe(true);
+    expect(seen.gets.filter((key) => key.endsWith('|hot'))).toHaveLength(1);
+  });
+
+  it('bounds the requests in flight for batch calls', async () => {
+    const { keyv, seen } = recorded({ concurrency: 4 });
+    const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    await keyv.setMany(keys.map((key) => ({ key, value: key })));
+    expect(seen.maxInFlight).toBeLessThanOrEqual(4);
+    seen.maxInFlight = 0;
+    expect(await keyv.getMany(keys)).toEqual(keys);
+    expect(seen.maxInFlight).toBeLessThanOrEqual(4);
+    expect(seen.maxInFlight).toBeGreaterThan(1);
+  });
+
+  it('serves repeated reads from the near cache, and sees other writers after its TTL', async () => {
+    const namespace = uniqueNamespace();
+    const { keyv, seen } = recorded({ namespace, nearCache: { ttlMs: 100 } });
+    const other = ctx.store({ namespace });
+    await keyv.set('k', 'v1');
+    seen.gets.length = 0;
+    for (let i = 0; i < 5; i++) expect(await keyv.get('k')).toBe('v1');
+    expect(seen.gets.filter((key) => key.endsWith('|k'))).toHaveLength(0);
+    await other.set('k', 'v2');
+    await vi.waitFor(async () => expect(await keyv.get('k')).toBe('v2'), {
+      timeout: 2000,
+      interval: 20,
+    });
+  });
+});
+
+describe('options', () => {
+  it('rejects contradictory or invalid options with the reason', () => {
+    const store = ctx.client.cache('default-cache');
+    expect(() => new KeyvMomento({ client: ctx.client, store })).toThrow(TypeError);
+    expect(() => new KeyvMomento({ store, concurrency: 0 })).toThrow(/concurrency/);
+    expect(() => new KeyvMomento({ store, timeoutMs: -1 })).toThrow(/timeoutMs/);
+    expect(() => new KeyvMomento({ store, maxTtlSeconds: 1.5 })).toThrow(/maxTtlSeconds/);
+  });
+
+  it('does not mutate the caller’s options and shows effective settings in opts', () => {
+    const options = Object.freeze({
+      client: ctx.client,
+      cacheName: 'default-cache',
+      nearCache: true,
+    });
+    const keyv = new KeyvMomento(options);
+    expect(keyv.opts).toMatchObject({
+      dialect: 'momento',
+      cacheName: 'default-cache',
+      nearCache: true,
+      timeoutMs: 2000,
+    });
+    expect(keyv).not.toHaveProperty('iterator'); // Keyv 5 would require opts.url for an iterator
+  });
+});

@@ -1,0 +1,164 @@
+/**
+ * `pnpm bench keyv`: Keyv on @momento-http/keyv (local server, with and without the near cache)
+ * side by side with Keyv on @keyv/redis (a local redis-server) and Keyv's in-memory Map.
+ *
+ * Both servers run in their own processes, as they would in production; the load (32 concurrent
+ * loops calling Keyv) runs here. Every contender goes through the same Keyv 5 class, with key
+ * prefixing off. Ratios are against @keyv/redis.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { createClient } from '@momento-http/core/node';
+import { KeyvMomento } from '@momento-http/keyv';
+import { type Contender, compare, measureLoop } from './harness';
+
+// keyv and @keyv/redis are dev dependencies of packages/keyv; load them from there.
+const requireFromKeyv = createRequire(new URL('../../packages/keyv/package.json', import.meta.url));
+const { Keyv } = requireFromKeyv('keyv') as typeof import('keyv');
+const { createKeyv: createRedisKeyv } = requireFromKeyv(
+  '@keyv/redis',
+) as typeof import('@keyv/redis');
+
+type AnyKeyv = InstanceType<typeof Keyv>;
+
+const KEYS = 1000;
+const BATCH = 10;
+const CONCURRENCY = 32;
+const TTL_MS = 600_000;
+const durationMs = Number(process.env.BENCH_DURATION_MS ?? 1500);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const value = (i: number) => ({
+  id: i,
+  name: `user ${i}`,
+  tags: ['a', 'b', 'c'],
+  bio: 'x'.repeat(200),
+});
+const key = (i: number) => `user:${i % KEYS}`;
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+
+/** Starts a child process and resolves with the first stdout line that `ready` accepts. */
+function startChild(command: string, args: string[], ready: (line: string) => boolean) {
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = new Promise<string>((resolve, reject) => {
+    let buffer = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffer += chunk.toString();
+      for (const candidate of buffer.split('\n')) if (ready(candidate)) resolve(candidate);
+    });
+    child.on('exit', (code) => reject(new Error(`${command} exited with ${code}`)));
+  });
+  return { child, line };
+}
+
+async function startRedis(): Promise<{ url: string; child: ChildProcess } | undefined> {
+  const port = await freePort();
+  try {
+    const { child, line } = startChild(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      (l) => l.includes('Ready to accept connections'),
+    );
+    child.on('error', () => {});
+    await line;
+    return { url: `redis://127.0.0.1:${port}`, child };
+  } catch (error) {
+    console.log(`@keyv/redis skipped: could not start redis-server (${String(error)})`);
+    return undefined;
+  }
+}
+
+async function startMomentoServer(): Promise<{ url: string; apiKey: string; child: ChildProcess }> {
+  const code = `import { startServer } from '@momento-http/server';
+    const s = await startServer({ port: 0 });
+    console.log(JSON.stringify({ url: s.url, apiKey: s.createApiKey() }));`;
+  const { child, line } = startChild(
+    process.execPath,
+    ['--import', 'tsx', '--input-type=module', '-e', code],
+    (l) => l.startsWith('{'),
+  );
+  return { ...(JSON.parse(await line) as { url: string; apiKey: string }), child };
+}
+
+async function prefill(keyv: AnyKeyv): Promise<void> {
+  for (let i = 0; i < KEYS; i += 100) {
+    await keyv.setMany(
+      Array.from({ length: 100 }, (_, j) => ({
+        key: key(i + j),
+        value: value(i + j),
+        ttl: TTL_MS,
+      })),
+    );
+  }
+}
+
+export default async function run(): Promise<void> {
+  const [redis, momento] = await Promise.all([startRedis(), startMomentoServer()]);
+  const client = createClient({ baseUrl: momento.url, apiKey: momento.apiKey });
+  const stores: Array<{ name: string; keyv: AnyKeyv }> = [
+    { name: 'Keyv Map (in-process)', keyv: new Keyv() },
+    ...(redis
+      ? [{ name: '@keyv/redis', keyv: createRedisKeyv(redis.url, { namespace: 'bench' }) }]
+      : []),
+    {
+      name: '@momento-http/keyv',
+      keyv: new Keyv(new KeyvMomento({ client, namespace: 'bench' }), { useKeyPrefix: false }),
+    },
+    {
+      name: '@momento-http/keyv + near cache',
+      keyv: new Keyv(new KeyvMomento({ client, namespace: 'bench-near', nearCache: true }), {
+        useKeyPrefix: false,
+      }),
+    },
+  ];
+  try {
+    for (const { keyv } of stores) {
+      keyv.on('error', () => {}); // counted by the harness as failed ops instead
+      await prefill(keyv);
+    }
+    const workloads: Array<{ title: string; op: (keyv: AnyKeyv, i: number) => Promise<unknown> }> =
+      [
+        { title: 'keyv get', op: (keyv, i) => keyv.get(key(i)) },
+        { title: 'keyv set', op: (keyv, i) => keyv.set(key(i), value(i), TTL_MS) },
+        {
+          title: `keyv getMany (${BATCH} keys)`,
+          op: (keyv, i) =>
+            keyv.getMany(Array.from({ length: BATCH }, (_, j) => key(i * BATCH + j))),
+        },
+        {
+          title: 'keyv 90% read mix',
+          op: (keyv, i) => (i % 10 === 0 ? keyv.set(key(i), value(i), TTL_MS) : keyv.get(key(i))),
+        },
+        {
+          title: 'keyv write-heavy mix (90% set)',
+          op: (keyv, i) => (i % 10 === 0 ? keyv.get(key(i)) : keyv.set(key(i), value(i), TTL_MS)),
+        },
+      ];
+    for (const workload of workloads) {
+      const contenders: Contender[] = stores.map(({ name, keyv }) => ({
+        name,
+        measure: () =>
+          measureLoop((i) => workload.op(keyv, i), { concurrency: CONCURRENCY, durationMs }),
+      }));
+      await compare({
+        title: workload.title,
+        contenders,
+        baseline: redis ? '@keyv/redis' : stores[0]!.name,
+        rounds,
+        notes: `${CONCURRENCY} concurrent loops, ${KEYS} keys, ~300-byte JSON values, ${durationMs} ms per sample. Servers in child processes on loopback.`,
+      });
+    }
+  } finally {
+    for (const { keyv } of stores) await keyv.disconnect().catch(() => {});
+    redis?.child.kill();
+    momento.child.kill();
+  }
+}
