@@ -40,7 +40,9 @@ if (busy.length) {
 
 if (!process.argv.includes('--no-install')) {
   installAndBuild();
-  runPnpm(['--filter', 'next-app', 'build'], { env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  runPnpm(['--filter', 'next-app', 'build'], {
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+  });
 }
 
 const devKey = `dev-${randomBytes(16).toString('hex')}`;
@@ -56,11 +58,16 @@ const children = [];
 
 function start(name, command, args, extraEnv = {}) {
   // Each child leads its own process group so that Ctrl-C can stop it with everything it spawned.
-  const child = spawn(command, args, { env: { ...env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(command, args, {
+    env: { ...env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   const prefix = `[${name}] `;
   const relay = (stream, out) =>
     stream.on('data', (chunk) => {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) out.write(`${prefix}${line}\n`);
+      for (const line of chunk.toString().split('\n'))
+        if (line.trim()) out.write(`${prefix}${line}\n`);
     });
   relay(child.stdout, process.stdout);
   relay(child.stderr, process.stderr);
@@ -91,7 +98,11 @@ function stop(code = 0) {
     }
     process.exit(code);
   }, 5000);
-  Promise.all(children.map((c) => (c.exitCode !== null || c.signalCode ? null : new Promise((r) => c.once('exit', r))))).then(() => {
+  Promise.all(
+    children.map((c) =>
+      c.exitCode !== null || c.signalCode ? null : new Promise((r) => c.once('exit', r)),
+    ),
+  ).then(() => {
     clearTimeout(deadline);
     process.exit(code);
   });
@@ -126,7 +137,8 @@ start('server', process.execPath, [
 ]);
 await waitFor(`${endpoint}/healthz`, 'the local server');
 const [command, ...lead] = pnpm;
-for (const app of APPS) start(app.name, command, [...lead, '--filter', app.name, 'start'], { PORT: String(app.port) });
+for (const app of APPS)
+  start(app.name, command, [...lead, '--filter', app.name, 'start'], { PORT: String(app.port) });
 await Promise.all(APPS.map((app) => waitFor(`http://${HOST}:${app.port}${app.path}`, app.name)));
 
 if (!stopping) {

@@ -3,5 +3,9 @@ import { workspaceAlias } from '../vitest.shared';
 
 export default defineProject({
   resolve: { alias: workspaceAlias },
-  test: { name: 'cross-package', include: ['**/*.test.ts'], exclude: ['bench/**', '**/node_modules/**'] },
+  test: {
+    name: 'cross-package',
+    include: ['**/*.test.ts'],
+    exclude: ['bench/**', '**/node_modules/**'],
+  },
 });

@@ -1,7 +1,8 @@
 // Express behind a shared HTTP cache kept in Momento (or the local server, by env vars alone):
 //   MOMENTO_API_KEY, MOMENTO_ENDPOINT (http://127.0.0.1:4545 for the local server), MOMENTO_CACHE_NAME.
-import express from 'express';
+
 import { responseCache } from '@momento-http/express';
+import express from 'express';
 
 const port = Number(process.env.PORT ?? 3000);
 const app = express();
@@ -14,7 +15,9 @@ const products = new Map([
 ]);
 
 app.get('/', (_req, res) => {
-  res.type('text').send('Try GET /products/1 twice (X-Cache: MISS then HIT), then POST /products/1.\n');
+  res
+    .type('text')
+    .send('Try GET /products/1 twice (X-Cache: MISS then HIT), then POST /products/1.\n');
 });
 
 // Cacheable by any shared cache for 60 s, tagged so one purge reaches every instance.
@@ -44,4 +47,5 @@ server.on('error', (error) => {
   console.error(error.code === 'EADDRINUSE' ? `port ${port} is already in use` : error.message);
   process.exit(1);
 });
-for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => server.close(() => process.exit(0)));

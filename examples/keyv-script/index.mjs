@@ -1,7 +1,8 @@
 // Keyv and cache-manager on Momento (or the local server), configured by env vars alone:
 //   MOMENTO_API_KEY, MOMENTO_ENDPOINT (http://127.0.0.1:4545 for the local server), MOMENTO_CACHE_NAME.
-import { createCache } from 'cache-manager';
+
 import { createKeyv } from '@momento-http/keyv';
+import { createCache } from 'cache-manager';
 
 const keyv = createKeyv({ namespace: 'keyv-script' });
 keyv.on('error', (error) => console.error('cache error (the app carries on):', error.message));
@@ -19,7 +20,9 @@ const slowLookup = async () => {
 for (let i = 0; i < 3; i++) {
   const started = performance.now();
   const value = await cache.wrap('answer', slowLookup, 60_000);
-  console.log(`cache.wrap("answer") → ${JSON.stringify(value)} in ${(performance.now() - started).toFixed(1)} ms`);
+  console.log(
+    `cache.wrap("answer") → ${JSON.stringify(value)} in ${(performance.now() - started).toFixed(1)} ms`,
+  );
 }
 console.log(`the slow lookup ran ${calls} time(s)`);
 

@@ -109,7 +109,10 @@ export function formatTable(
 async function writeResults(title: string, data: unknown): Promise<void> {
   const dir = new URL('./results/', import.meta.url);
   await mkdir(dir, { recursive: true });
-  const slug = title.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = title
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   await writeFile(new URL(`${slug}.json`, dir), `${JSON.stringify(data, null, 2)}\n`);
 }
 
@@ -144,8 +147,14 @@ export async function measureLoop(
   if (warmupMs > 0) await run(warmupMs, false);
   const { latencies, errors, elapsed } = await run(durationMs, true);
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { opsPerSec: (latencies.length / elapsed) * 1000, p50Ms: pct(0.5), p99Ms: pct(0.99), errors };
+  const pct = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+  return {
+    opsPerSec: (latencies.length / elapsed) * 1000,
+    p50Ms: pct(0.5),
+    p99Ms: pct(0.99),
+    errors,
+  };
 }
 
 export interface HttpLoadOptions {

@@ -7,9 +7,13 @@ import { readdir } from 'node:fs/promises';
 const dir = new URL('./', import.meta.url);
 const wanted = process.argv.slice(2);
 const all = (await readdir(dir)).filter((f) => f.endsWith('.bench.ts')).sort();
-const chosen = wanted.length ? all.filter((f) => wanted.includes(f.replace(/\.bench\.ts$/, ''))) : all;
+const chosen = wanted.length
+  ? all.filter((f) => wanted.includes(f.replace(/\.bench\.ts$/, '')))
+  : all;
 if (wanted.length && chosen.length !== wanted.length) {
-  console.error(`unknown bench; available: ${all.map((f) => f.replace(/\.bench\.ts$/, '')).join(', ')}`);
+  console.error(
+    `unknown bench; available: ${all.map((f) => f.replace(/\.bench\.ts$/, '')).join(', ')}`,
+  );
   process.exit(2);
 }
 for (const file of chosen) {

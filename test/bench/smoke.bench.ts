@@ -6,10 +6,14 @@ export default async function run(): Promise<void> {
     title: 'harness smoke',
     rounds: 3,
     contenders: [
-      { name: 'resolve', measure: () => measureLoop(async () => {}, { durationMs: 200, warmupMs: 0 }) },
+      {
+        name: 'resolve',
+        measure: () => measureLoop(async () => {}, { durationMs: 200, warmupMs: 0 }),
+      },
       {
         name: 'timeout 1ms',
-        measure: () => measureLoop(() => new Promise((r) => setTimeout(r, 1)), { durationMs: 200, warmupMs: 0 }),
+        measure: () =>
+          measureLoop(() => new Promise((r) => setTimeout(r, 1)), { durationMs: 200, warmupMs: 0 }),
       },
     ],
   });

@@ -1,0 +1,147 @@
+/**
+ * Core client vs plain `undici.request` (keep-alive Agent) vs plain `fetch`, issuing the same
+ * requests against the local server, which runs in a child process so that it does not share the
+ * client's event loop. Scenarios: get-hit, get-miss, set (100-byte values), concurrency 1 and 64.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createRequire } from 'node:module';
+import { createClient as createFetchClient, fetchTransport } from '../../packages/core/src/index';
+import { createClient } from '../../packages/core/src/node';
+import { type Contender, compare, measureLoop } from './harness';
+
+/** The parts of undici used here (typed locally: the workspace root does not list undici). */
+interface UndiciApi {
+  Agent: new (options: {
+    connections: number;
+    keepAliveTimeout: number;
+  }) => { close(): Promise<void> };
+  request(
+    url: string,
+    options: {
+      method: string;
+      headers: Record<string, string>;
+      body?: Uint8Array;
+      dispatcher: unknown;
+    },
+  ): Promise<{ statusCode: number; body: { arrayBuffer(): Promise<ArrayBuffer> } }>;
+  fetch: unknown;
+}
+// The very undici the core depends on, so both loops use the same version.
+const undici = createRequire(new URL('../../packages/core/package.json', import.meta.url))(
+  'undici',
+) as UndiciApi;
+const { Agent, request } = undici;
+const undiciFetch = undici.fetch;
+
+const CACHE = 'default-cache';
+const HOT_KEYS = 256;
+const VALUE = new Uint8Array(100).fill(120);
+
+async function startServerProcess(): Promise<{ url: string; apiKey: string; child: ChildProcess }> {
+  const cli = new URL('../../packages/server/src/cli.ts', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['--import', 'tsx', cli, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  const deadline = Date.now() + 20_000;
+  while (!/MOMENTO_API_KEY=\S+/.test(out) || !/listening on (\S+)/.test(out)) {
+    if (Date.now() > deadline || child.exitCode !== null)
+      throw new Error(`server did not start:\n${out}`);
+    const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
+    out += chunk.toString();
+  }
+  return {
+    url: out.match(/listening on (\S+)/)![1]!,
+    apiKey: out.match(/MOMENTO_API_KEY=(\S+)/)![1]!,
+    child,
+  };
+}
+
+type Op = 'get-hit' | 'get-miss' | 'set';
+
+function urlFor(base: string, op: Op, i: number): string {
+  const key = op === 'get-miss' ? `miss-${i}` : `hot-${i % HOT_KEYS}`;
+  const url = `${base}/cache/${CACHE}?key=${key}`;
+  return op === 'set' ? `${url}&ttl_seconds=600` : url;
+}
+
+export default async function run(): Promise<void> {
+  const { url, apiKey, child } = await startServerProcess();
+  try {
+    const core = createClient({ baseUrl: url, apiKey, env: {} });
+    const coreFetch = createFetchClient({
+      baseUrl: url,
+      apiKey,
+      env: {},
+      transport: fetchTransport(),
+    });
+    const agent = new Agent({ connections: 128, keepAliveTimeout: 60_000 });
+    const headers = { authorization: apiKey };
+    const putHeaders = { authorization: apiKey, 'content-type': 'application/octet-stream' };
+    for (let i = 0; i < HOT_KEYS; i++)
+      await core.set(CACHE, `hot-${i}`, VALUE, { ttlSeconds: 3600 });
+
+    const coreOp = (client: typeof core, op: Op) => (i: number) =>
+      op === 'set'
+        ? client.set(CACHE, `hot-${i % HOT_KEYS}`, VALUE, { ttlSeconds: 600 })
+        : client.get(CACHE, op === 'get-miss' ? `miss-${i}` : `hot-${i % HOT_KEYS}`);
+    const undiciOp = (op: Op) => async (i: number) => {
+      const res = await request(urlFor(url, op, i), {
+        method: op === 'set' ? 'PUT' : 'GET',
+        headers: op === 'set' ? putHeaders : headers,
+        body: op === 'set' ? VALUE : undefined,
+        dispatcher: agent,
+      });
+      const body = new Uint8Array(await res.body.arrayBuffer());
+      if (res.statusCode >= 300 && res.statusCode !== 404)
+        throw new Error(`status ${res.statusCode}`);
+      return body;
+    };
+    const fetchOp =
+      (op: Op, f: typeof fetch, extra: Record<string, unknown> = {}) =>
+      async (i: number) => {
+        const res = await f(urlFor(url, op, i), {
+          method: op === 'set' ? 'PUT' : 'GET',
+          headers: op === 'set' ? putHeaders : headers,
+          body: op === 'set' ? VALUE : undefined,
+          ...extra,
+        });
+        const body = new Uint8Array(await res.arrayBuffer());
+        if (res.status >= 300 && res.status !== 404) throw new Error(`status ${res.status}`);
+        return body;
+      };
+
+    const durationMs = Number(process.env.BENCH_DURATION_MS ?? 1000);
+    const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+    for (const op of ['get-hit', 'get-miss', 'set'] as const) {
+      for (const concurrency of [1, 64]) {
+        const loop = (fn: (i: number) => Promise<unknown>) => () =>
+          measureLoop(fn, { concurrency, durationMs, warmupMs: 200 });
+        const contenders: Contender[] = [
+          { name: 'plain undici.request', measure: loop(undiciOp(op)) },
+          { name: '@momento-http/core (node default)', measure: loop(coreOp(core, op)) },
+          { name: '@momento-http/core (fetch transport)', measure: loop(coreOp(coreFetch, op)) },
+          { name: 'plain fetch', measure: loop(fetchOp(op, fetch)) },
+        ];
+        if (process.env.BENCH_CORE_UNDICI_FETCH) {
+          contenders.push({
+            name: 'undici.fetch + Agent',
+            measure: loop(
+              fetchOp(op, undiciFetch as unknown as typeof fetch, { dispatcher: agent }),
+            ),
+          });
+        }
+        await compare({
+          title: `core ${op} c=${concurrency}`,
+          rounds,
+          contenders,
+          notes: `100-byte values, ${durationMs} ms per sample, server in a child process on loopback.`,
+        });
+      }
+    }
+    await agent.close();
+  } finally {
+    child.kill();
+  }
+}
