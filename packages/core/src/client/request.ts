@@ -4,7 +4,13 @@
  */
 import type { CallOptions } from '../contract';
 import { assertNotExpired } from './credentials';
-import { ConnectionError, MomentoError, NotFoundError, TimeoutError } from './errors';
+import {
+  ConnectionError,
+  InvalidArgumentError,
+  type MomentoError,
+  NotFoundError,
+  TimeoutError,
+} from './errors';
 import { type ClientHooks, callHook } from './hooks';
 import { errorFromResponse, redactUrl } from './response-errors';
 import { backoffDelayMs, sleep } from './retry';
@@ -46,7 +52,8 @@ export async function send(
   const userSignal = options?.signal;
   if (userSignal?.aborted) throw userSignal.reason;
   const timeoutMs = options?.timeoutMs ?? ctx.timeoutMs;
-  if (!(timeoutMs > 0)) throw new TimeoutError(`timeoutMs must be positive, got ${timeoutMs}`);
+  if (!(timeoutMs > 0))
+    throw new InvalidArgumentError(`timeoutMs must be positive, got ${timeoutMs}`);
   const { method, url } = spec;
   const deadline = now() + timeoutMs;
 
@@ -65,7 +72,8 @@ export async function send(
   try {
     for (let attempt = 0; ; attempt++) {
       const started = now();
-      callHook(hooks.onRequest, { method, url, attempt });
+      // Hook events are only built when someone listens: this is the hot path.
+      if (hooks.onRequest) callHook(hooks.onRequest, { method, url, attempt });
       let error: MomentoError;
       try {
         const response = await ctx.transport({
@@ -75,8 +83,10 @@ export async function send(
           body: spec.body,
           signal: controller.signal,
         });
-        const durationMs = now() - started;
-        callHook(hooks.onResponse, { method, url, attempt, status: response.status, durationMs });
+        if (hooks.onResponse) {
+          const durationMs = now() - started;
+          callHook(hooks.onResponse, { method, url, attempt, status: response.status, durationMs });
+        }
         if (response.status < 300) return response;
         error = errorFromResponse(response, method, url, ctx.retryOn429);
         if (spec.missOn404 && error.constructor === NotFoundError) return undefined;
