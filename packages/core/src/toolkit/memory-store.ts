@@ -1,3 +1,4 @@
+import { BadRequestError, InvalidArgumentError, ItemTooLargeError } from '../client/errors';
 import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
 import { DEFAULT_MAX_TTL_SECONDS } from './ttl';
 
@@ -35,9 +36,11 @@ const encoder = new TextEncoder();
  * (mutating a returned array changes nothing), TTLs are whole seconds in `1..maxTtlSeconds`, and a
  * miss is `undefined`.
  *
- * Rejections mirror the server's 400/413 answers, as `RangeError`s: an empty or over-4096-byte key,
- * a TTL that is not a whole number in range, an item (key + value) over `maxItemBytes`. An aborted
- * `signal` rejects with its reason.
+ * Rejections use the client's error classes for the same input: `InvalidArgumentError` for an
+ * empty key, a string key with a lone surrogate or a TTL that is not a whole number ≥ 1 (the
+ * client refuses those before sending), `BadRequestError` for a key over 4096 bytes or a TTL over
+ * the maximum (the server's 400), `ItemTooLargeError` for key + value over `maxItemBytes` (413).
+ * An aborted `signal` rejects with its reason.
  *
  * @example
  * const store = createMemoryStore();
@@ -82,15 +85,16 @@ export function createMemoryStore(
       opts?.signal?.throwIfAborted();
       const keyBytes = toKeyBytes(key);
       const ttl = opts?.ttlSeconds ?? defaultTtlSeconds;
-      if (!Number.isSafeInteger(ttl) || ttl < 1 || ttl > maxTtlSeconds) {
-        throw new RangeError(
-          `ttlSeconds must be a whole number in 1..${maxTtlSeconds}, got ${ttl}`,
-        );
+      if (!Number.isSafeInteger(ttl) || ttl < 1) {
+        throw new InvalidArgumentError(`ttlSeconds must be an integer of at least 1, got ${ttl}`);
+      }
+      if (ttl > maxTtlSeconds) {
+        throw new BadRequestError(`ttlSeconds must be at most ${maxTtlSeconds}, got ${ttl}`);
       }
       // `new Uint8Array(view)` copies (Buffer#slice would not).
       const bytes = typeof value === 'string' ? encoder.encode(value) : new Uint8Array(value);
       if (keyBytes.byteLength + bytes.byteLength > maxItemBytes) {
-        throw new RangeError(
+        throw new ItemTooLargeError(
           `item too large: key + value is ${keyBytes.byteLength + bytes.byteLength} bytes, limit ${maxItemBytes}`,
         );
       }
@@ -117,11 +121,16 @@ export function createMemoryStore(
   };
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function toKeyBytes(key: CacheKey): Uint8Array {
+  if (typeof key === 'string' && LONE_SURROGATE.test(key)) {
+    throw new InvalidArgumentError('Cache key contains a lone surrogate and has no UTF-8 form');
+  }
   const bytes = typeof key === 'string' ? encoder.encode(key) : key;
-  if (bytes.byteLength === 0) throw new RangeError('key must not be empty');
+  if (bytes.byteLength === 0) throw new InvalidArgumentError('Cache key must not be empty');
   if (bytes.byteLength > MAX_KEY_BYTES) {
-    throw new RangeError(`key is ${bytes.byteLength} bytes, limit ${MAX_KEY_BYTES}`);
+    throw new BadRequestError(`key is ${bytes.byteLength} bytes, limit ${MAX_KEY_BYTES}`);
   }
   return bytes;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/client/errors';
 import type { CacheKey } from '../../src/contract';
 import { FRAME_PREFIX, readFrame } from '../../src/toolkit/chunk-manifest';
 import { withChunking } from '../../src/toolkit/chunking';
@@ -166,7 +167,7 @@ describe('withChunking', () => {
       },
     });
     await expect(store.set('k', rng(6).bytes(25_000), { ttlSeconds: 0 })).rejects.toThrow(
-      RangeError,
+      InvalidArgumentError,
     );
     await memory.set('k', Uint8Array.of(...FRAME_PREFIX, 0x5a));
     expect(await store.get('k')).toBeUndefined();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { BadRequestError, InvalidArgumentError, ItemTooLargeError } from '../../src/client/errors';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
 
 const text = (bytes: Uint8Array | undefined) =>
@@ -56,15 +57,16 @@ describe('createMemoryStore', () => {
     expect(await store.get('default')).toBeUndefined();
   });
 
-  it('rejects what the server rejects', async () => {
+  it('rejects what the client and server reject, with the same error classes', async () => {
     const store = createMemoryStore('c', { maxTtlSeconds: 10, maxItemBytes: 8 });
-    await expect(store.set('k', 'v', { ttlSeconds: 0 })).rejects.toThrow(RangeError);
-    await expect(store.set('k', 'v', { ttlSeconds: 1.5 })).rejects.toThrow(/whole number/);
-    await expect(store.set('k', 'v', { ttlSeconds: 11 })).rejects.toThrow(/1\.\.10/);
-    await expect(store.set('', 'v')).rejects.toThrow(/empty/);
-    await expect(store.get('x'.repeat(4097))).rejects.toThrow(/4096/);
+    await expect(store.set('k', 'v', { ttlSeconds: 0 })).rejects.toThrow(InvalidArgumentError);
+    await expect(store.set('k', 'v', { ttlSeconds: 1.5 })).rejects.toThrow(InvalidArgumentError);
+    await expect(store.set('k', 'v', { ttlSeconds: 11 })).rejects.toThrow(BadRequestError);
+    await expect(store.set('', 'v')).rejects.toThrow(InvalidArgumentError);
+    await expect(store.get('a\uD800')).rejects.toThrow(InvalidArgumentError);
+    await expect(store.get('x'.repeat(4097))).rejects.toThrow(BadRequestError);
     await store.set('k', '1234567'); // 1 + 7 bytes: exactly the limit
-    await expect(store.set('k', '12345678')).rejects.toThrow(/too large/);
+    await expect(store.set('k', '12345678')).rejects.toThrow(ItemTooLargeError);
   });
 
   it('deletes idempotently and lists live keys', async () => {
