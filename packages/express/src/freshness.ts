@@ -1,0 +1,168 @@
+import { toTtlSeconds } from '@momento-http/core';
+import CachePolicy from 'http-cache-semantics';
+import { headerDigest, headerValue, parseVary } from './key';
+import type { NormalizedOptions } from './options';
+import type { CacheRequest, Entry, StoredHeaders } from './types';
+
+type Directives = Record<string, string | true>;
+
+/** Parses a Cache-Control value into lower-case directives (quoted values unquoted). */
+export function parseCacheControl(value: string | string[] | undefined): Directives {
+  const out: Directives = {};
+  if (!value) return out;
+  for (const part of (Array.isArray(value) ? value.join(',') : value).split(',')) {
+    const [name, arg] = part.split('=', 2);
+    const key = name?.trim().toLowerCase();
+    if (key) out[key] = arg === undefined ? true : arg.trim().replace(/^"|"$/g, '');
+  }
+  return out;
+}
+
+const seconds = (value: string | true | undefined): number | undefined => {
+  if (value === undefined || value === true) return undefined;
+  const n = Number.parseInt(value, 10);
+  return Number.isFinite(n) && n >= 0 ? n : undefined;
+};
+
+/** Stored headers as `http-cache-semantics` wants them: one string per name. */
+export function flatHeaders(headers: StoredHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/**
+ * The request headers the policy may keep: cache directives, whether Authorization was present
+ * (never its value), and digests of the varied headers. `host` and the URL are left out on purpose:
+ * the cache key already guarantees them, and a custom `keyGenerator` may merge URLs.
+ */
+export function policyRequest(req: CacheRequest, vary: readonly string[]) {
+  const headers: Record<string, string> = {};
+  for (const name of ['cache-control', 'pragma']) {
+    const value = headerValue(req, name);
+    if (value !== undefined) headers[name] = value;
+  }
+  if (req.headers.authorization !== undefined) headers.authorization = 'present';
+  for (const name of vary) {
+    const value = headerValue(req, name);
+    if (value !== undefined) headers[name] = headerDigest(value);
+  }
+  return { method: 'GET', headers };
+}
+
+/** The result of {@link decideStorage} for a storable response. */
+export interface StorageDecision {
+  policy: CachePolicy;
+  ttlSeconds: number;
+}
+
+const hasExplicitFreshness = (cc: Directives, headers: StoredHeaders) =>
+  'max-age' in cc || 's-maxage' in cc || headers.expires !== undefined;
+
+/**
+ * Whether a response may be stored, and for how long. RFC 9111 §3 through `http-cache-semantics`
+ * (shared cache), plus this cache's stricter rules: never `Set-Cookie`, never `Vary: *`, only the
+ * configured statuses, and only with a positive freshness lifetime (`storable()` alone is true for
+ * responses that are stale on arrival).
+ */
+export function decideStorage(
+  req: CacheRequest,
+  status: number,
+  headers: StoredHeaders,
+  options: NormalizedOptions,
+): StorageDecision | undefined {
+  if (!options.statuses.has(status)) return undefined;
+  if (headers['set-cookie'] !== undefined) return undefined;
+  const vary = parseVary(headers.vary);
+  if (vary[0] === '*') return undefined;
+  const flat = flatHeaders(headers);
+  const cc = parseCacheControl(flat['cache-control']);
+  if (
+    options.defaultTtlSeconds !== undefined &&
+    !hasExplicitFreshness(cc, headers) &&
+    !cc['no-store'] &&
+    !cc['no-cache'] &&
+    !cc.private
+  ) {
+    // max-age, not s-maxage: a default must never unlock storing an authorized response (§3.5).
+    const given = flat['cache-control'];
+    flat['cache-control'] = `${given ? `${given}, ` : ''}max-age=${options.defaultTtlSeconds}`;
+  }
+  const policy = new CachePolicy(
+    policyRequest(req, vary),
+    { status, headers: flat },
+    {
+      shared: true,
+      cacheHeuristic: options.cacheHeuristic,
+      // The library mixes ms and seconds here (immutable alone would mean 1000 days); RFC 8246
+      // `immutable` grants no freshness by itself, so give it none.
+      immutableMinTimeToLive: 0,
+    },
+  );
+  if (!policy.storable()) return undefined;
+  let ttlMs = policy.timeToLive();
+  if (!(ttlMs > 0)) return undefined;
+  if (options.keepSeconds > 0 && (flat.etag || flat['last-modified'])) {
+    ttlMs += options.keepSeconds * 1000;
+  }
+  const maxTtlSeconds = options.maxTtlSeconds;
+  return {
+    policy,
+    ttlSeconds: toTtlSeconds(ttlMs, { defaultTtlSeconds: maxTtlSeconds, maxTtlSeconds }),
+  };
+}
+
+/** What to do with a stored entry for this request. */
+export type Reuse =
+  /** Fresh (or stale within the request's `max-stale`): serve it. */
+  | { kind: 'fresh' | 'stale'; age: number }
+  /** Stale within `stale-while-revalidate`: serve it and refresh in the background. */
+  | { kind: 'swr'; age: number }
+  /** Must be validated with the origin first. */
+  | { kind: 'revalidate'; age: number };
+
+/**
+ * RFC 9111 §4 reuse rules, evaluated with the policy's age and freshness lifetime. Written out
+ * rather than taken from `evaluateRequest`, which treats `must-revalidate` as "always revalidate"
+ * even while fresh (the RFC only forbids serving it stale).
+ */
+export function evaluateReuse(policy: CachePolicy, entry: Entry, req: CacheRequest): Reuse {
+  const age = policy.age();
+  const maxAge = policy.maxAge();
+  const reqCC = parseCacheControl(req.headers['cache-control']);
+  const resCC = (entry.policy.rescc ?? {}) as Directives;
+  const noCache =
+    reqCC['no-cache'] !== undefined ||
+    (req.headers['cache-control'] === undefined &&
+      /no-cache/i.test(headerValue(req, 'pragma') ?? ''));
+  if (noCache || resCC['no-cache']) return { kind: 'revalidate', age };
+  const reqMaxAge = seconds(reqCC['max-age']);
+  if (reqMaxAge !== undefined && age > reqMaxAge) return { kind: 'revalidate', age };
+  const minFresh = seconds(reqCC['min-fresh']);
+  if (minFresh !== undefined && maxAge - age < minFresh) return { kind: 'revalidate', age };
+  if (maxAge > age) return { kind: 'fresh', age };
+  if (resCC['must-revalidate'] || resCC['proxy-revalidate']) return { kind: 'revalidate', age };
+  const staleness = age - maxAge;
+  const maxStale = reqCC['max-stale'];
+  if (maxStale === true || (maxStale !== undefined && (seconds(maxStale) ?? -1) >= staleness)) {
+    return { kind: 'stale', age };
+  }
+  const swr = seconds(resCC['stale-while-revalidate']);
+  if (swr !== undefined && staleness < swr) return { kind: 'swr', age };
+  return { kind: 'revalidate', age };
+}
+
+/** RFC 5861 §4: may this stale entry be served because the origin failed? */
+export function allowsStaleIfError(policy: CachePolicy, entry: Entry, req: CacheRequest): boolean {
+  const resCC = (entry.policy.rescc ?? {}) as Directives;
+  if (resCC['must-revalidate'] || resCC['proxy-revalidate'] || resCC['no-cache']) return false;
+  const staleness = policy.age() - policy.maxAge();
+  const reqCC = parseCacheControl(req.headers['cache-control']);
+  const window = Math.max(
+    seconds(resCC['stale-if-error']) ?? -1,
+    seconds(reqCC['stale-if-error']) ?? -1,
+  );
+  return window >= 0 && staleness <= window;
+}

@@ -1,0 +1,84 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { CacheRequest } from './types';
+
+/** Keys longer than this are hashed (Momento allows 4 KiB; long keys cost on every call). */
+const MAX_PLAIN_KEY_LENGTH = 512;
+
+const digest = (text: string): string =>
+  createHash('sha256').update(text).digest('base64url').slice(0, 32);
+
+interface ExpressAppLike {
+  get?: (setting: string) => unknown;
+}
+
+/**
+ * The host the response was produced for.
+ *
+ * The trust model: `X-Forwarded-Host` is an unkeyed input unless the app trusts its proxy. With
+ * Express's `trust proxy` set, Express's own `req.hostname` (which reads `X-Forwarded-Host` only from
+ * trusted peers) is both what the app sees and what the key uses. Without it, the key uses the
+ * `Host` header, and `req.hostname` ignores `X-Forwarded-Host` too, so a forged header can neither
+ * change the key nor what the app renders.
+ */
+export function requestHost(req: CacheRequest): string {
+  const app = req.app as ExpressAppLike | undefined;
+  const trusted = typeof app?.get === 'function' && Boolean(app.get('trust proxy'));
+  const host = trusted && req.hostname ? req.hostname : req.headers.host;
+  return (host ?? '').toLowerCase();
+}
+
+/** 'https' or 'http': Express's `req.protocol` (which honours `trust proxy`), else the socket. */
+export function requestProtocol(req: CacheRequest): string {
+  if (typeof req.protocol === 'string') return req.protocol;
+  return (req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http';
+}
+
+/** The default URL part of a key: `<protocol>://<host><originalUrl>`. */
+export function defaultUrlKey(req: CacheRequest): string {
+  return `${requestProtocol(req)}://${requestHost(req)}${req.originalUrl ?? req.url ?? '/'}`;
+}
+
+function bounded(key: string): string {
+  return key.length <= MAX_PLAIN_KEY_LENGTH ? key : `#${digest(key)}`;
+}
+
+/** The primary key: GET and HEAD share it, because HEAD is served from the stored GET. */
+export function primaryKey(prefix: string, urlKey: string): string {
+  return `${prefix}${bounded(`GET|${urlKey}`)}`;
+}
+
+/** The values of the request headers a response varies on, as one comparable string. */
+export function varyValues(req: CacheRequest, fields: readonly string[]): string {
+  return JSON.stringify(fields.map((name) => headerValue(req, name) ?? null));
+}
+
+/** A request header as one string (repeated headers joined with ', '), or undefined. */
+export function headerValue(req: CacheRequest, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+/** Key of one variant: the primary key, the spec's generation and a digest of the varied values. */
+export function variantKey(primary: string, gen: string, values: string): string {
+  return `${primary}|v|${gen}|${digest(values)}`;
+}
+
+/** A short one-way digest, so varied values (Cookie, Authorization…) are never stored in clear. */
+export function headerDigest(value: string): string {
+  return digest(value);
+}
+
+export function newGeneration(): string {
+  return randomBytes(9).toString('base64url');
+}
+
+/** Parses a `Vary` header into lower-case field names; `['*']` for `Vary: *`. */
+export function parseVary(vary: string | string[] | number | undefined): string[] {
+  if (vary === undefined) return [];
+  const text = Array.isArray(vary) ? vary.join(',') : String(vary);
+  const fields = text
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean);
+  return fields.includes('*') ? ['*'] : [...new Set(fields)];
+}

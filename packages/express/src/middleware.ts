@@ -1,0 +1,274 @@
+import { InvalidArgumentError, SingleFlight } from '@momento-http/core';
+import CachePolicy from 'http-cache-semantics';
+import { EntryStore } from './entry-store';
+import { evaluateReuse, parseCacheControl } from './freshness';
+import { invalidatedKeys, isUnsafe, keyForUrl, parsePurgeUrl } from './invalidation';
+import { defaultUrlKey, newGeneration, parseVary, primaryKey, variantKey, varyValues } from './key';
+import { normalizeOptions, type ResponseCacheOptions } from './options';
+import { callOrigin, type Fresh } from './origin';
+import { dispatchRefresh, REFRESH } from './refresh';
+import { gatewayTimeout, serveEntry } from './serve';
+import type { CacheRequest, CacheResponse, Entry, VarySpec } from './types';
+
+/** A background refresh that has not finished after this long is forgotten (another may start). */
+const REFRESH_TIMEOUT_MS = 30_000;
+/** How long an unsafe method's invalidation blocks storing fills that started before it. */
+const INVALIDATION_MEMORY_MS = 60_000;
+
+/** What `purge` invalidates. */
+export interface PurgeTarget {
+  /** Every entry carrying one of these tags, in every instance sharing the cache. */
+  tags?: string[];
+  /** Absolute URLs (`https://shop.example/items/1`); every variant of each is removed. */
+  urls?: string[];
+}
+
+/** The middleware returned by {@link responseCache}. */
+export interface ResponseCacheMiddleware {
+  (req: CacheRequest, res: CacheResponse, next: (error?: unknown) => void): void;
+  /** Invalidates by tag and URL across all instances. Rejects when the cache cannot be reached. */
+  purge(target: PurgeTarget): Promise<void>;
+}
+
+interface RefreshMarker {
+  owner: object;
+  entry: Entry;
+}
+
+interface Lookup {
+  primary: string;
+  spec: VarySpec | undefined;
+  entry: Entry | undefined;
+}
+
+/**
+ * A shared HTTP cache (RFC 9111, RFC 5861) for Express 4 and 5, with its entries in Momento.
+ *
+ * @example
+ * import express from 'express';
+ * import { responseCache } from '@momento-http/express';
+ *
+ * const cache = responseCache(); // MOMENTO_API_KEY, MOMENTO_CACHE_NAME
+ * const app = express();
+ * app.use(cache);
+ * app.get('/products', (req, res) => {
+ *   res.set('Cache-Control', 'public, s-maxage=60').set('Cache-Tag', 'products').json(list());
+ * });
+ * app.post('/products', async (req, res) => { await add(req); await cache.purge({ tags: ['products'] }); res.sendStatus(201); });
+ */
+export function responseCache(options: ResponseCacheOptions = {}): ResponseCacheMiddleware {
+  const opts = normalizeOptions(options);
+  const store = new EntryStore(opts);
+  const fills = new SingleFlight<Fresh | undefined>();
+  const refreshing = new Set<string>();
+  const invalidatedAt = new Map<string, number>();
+  const owner = {};
+
+  const invalidate = (keys: string[]) => {
+    const now = Date.now();
+    if (invalidatedAt.size > 10_000) invalidatedAt.clear();
+    for (const key of keys) {
+      invalidatedAt.set(key, now);
+      void store.delete(key);
+    }
+  };
+
+  /** Stores a fresh response under its primary key, or as a variant below a vary spec. */
+  const persist = (lookup: Lookup, fresh: Fresh) => {
+    const blockedAt = invalidatedAt.get(lookup.primary);
+    if (blockedAt !== undefined) {
+      if (blockedAt >= fresh.entry.storedAt) return;
+      if (Date.now() - blockedAt > INVALIDATION_MEMORY_MS) invalidatedAt.delete(lookup.primary);
+    }
+    if (fresh.ttlSeconds <= 0) return;
+    const fields = parseVary(fresh.entry.headers.vary);
+    if (fields.length === 0) {
+      void store.write(lookup.primary, fresh.entry, fresh.ttlSeconds);
+      return;
+    }
+    const same = lookup.spec && lookup.spec.fields.join() === fields.join();
+    const spec: VarySpec = same
+      ? (lookup.spec as VarySpec)
+      : { kind: 'vary', fields, gen: newGeneration() };
+    if (!same) void store.write(lookup.primary, spec, opts.maxTtlSeconds);
+    void store.write(
+      variantKey(lookup.primary, spec.gen, fresh.vary),
+      fresh.entry,
+      fresh.ttlSeconds,
+    );
+  };
+
+  const lookup = async (req: CacheRequest, primary: string): Promise<Lookup> => {
+    const record = await store.read(primary);
+    if (record?.kind !== 'vary') return { primary, spec: undefined, entry: record };
+    const variant = await store.read(
+      variantKey(primary, record.gen, varyValues(req, record.fields)),
+    );
+    return { primary, spec: record, entry: variant?.kind === 'entry' ? variant : undefined };
+  };
+
+  const refreshInBackground = (req: CacheRequest, key: string, entry: Entry) => {
+    if (refreshing.has(key)) return;
+    refreshing.add(key);
+    const timer = setTimeout(() => refreshing.delete(key), REFRESH_TIMEOUT_MS);
+    timer.unref?.();
+    const marker: RefreshMarker = { owner, entry };
+    setImmediate(() => {
+      const started = dispatchRefresh(req, marker, () => {
+        clearTimeout(timer);
+        refreshing.delete(key);
+      });
+      if (!started) opts.onError(new Error('background refresh needs an Express app'), 'refresh');
+    });
+  };
+
+  const handle = async (
+    req: CacheRequest,
+    res: CacheResponse,
+    next: () => void,
+    primary: string,
+  ) => {
+    const marker = (req as unknown as Record<symbol, RefreshMarker | undefined>)[REFRESH];
+    if (marker?.owner === owner) {
+      const found = await lookup(req, primary);
+      await callOrigin({
+        req,
+        res,
+        next,
+        options: opts,
+        stale: marker.entry,
+        background: true,
+        persist: (fresh) => persist(found, fresh),
+      });
+      return;
+    }
+    const found = await lookup(req, primary);
+    const { entry } = found;
+    if (entry) {
+      const policy = CachePolicy.fromObject(
+        entry.policy as unknown as CachePolicy.CachePolicyObject,
+      );
+      const reuse = evaluateReuse(policy, entry, req);
+      if (reuse.kind === 'fresh' || reuse.kind === 'stale' || reuse.kind === 'swr') {
+        serveEntry(
+          req,
+          res,
+          entry,
+          reuse.age,
+          reuse.kind === 'fresh' ? 'HIT' : 'STALE',
+          opts.statusHeader,
+        );
+        if (reuse.kind === 'swr') {
+          const fields = parseVary(entry.headers.vary);
+          refreshInBackground(req, `${primary}|${varyValues(req, fields)}`, entry);
+        }
+        return;
+      }
+    }
+    if (parseCacheControl(req.headers['cache-control'])['only-if-cached']) {
+      gatewayTimeout(res, 'MISS', opts.statusHeader);
+      return;
+    }
+    const origin = () =>
+      callOrigin({
+        req,
+        res,
+        next,
+        options: opts,
+        stale: entry,
+        background: false,
+        persist: (fresh) => persist(found, fresh),
+      });
+    const noStore = parseCacheControl(req.headers['cache-control'])['no-store'];
+    if (!opts.singleFlight || noStore) {
+      await origin();
+      return;
+    }
+    const flightKey = found.spec
+      ? variantKey(primary, found.spec.gen, varyValues(req, found.spec.fields))
+      : primary;
+    let leader = false;
+    const shared = fills.run(flightKey, () => {
+      leader = true;
+      return origin();
+    });
+    if (leader) return;
+    const fresh = await waitFor(shared, opts.lockTimeoutMs);
+    const fields = fresh ? parseVary(fresh.entry.headers.vary) : [];
+    if (fresh && fresh.vary === varyValues(req, fields)) {
+      serveEntry(req, res, fresh.entry, 0, 'HIT', opts.statusHeader);
+      return;
+    }
+    await origin();
+  };
+
+  const middleware = (req: CacheRequest, res: CacheResponse, next: (error?: unknown) => void) => {
+    let passed = false;
+    const pass = () => {
+      if (passed) return;
+      passed = true;
+      next();
+    };
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        if (isUnsafe(req.method)) {
+          res.once('finish', () => {
+            try {
+              invalidate(invalidatedKeys(opts, req, res));
+            } catch (error) {
+              opts.onError(error, 'delete');
+            }
+          });
+        }
+        return pass();
+      }
+      if (
+        (req.originalMethod !== undefined && req.originalMethod !== req.method) ||
+        req.headers.range !== undefined ||
+        req.headers['if-match'] !== undefined ||
+        req.headers['if-unmodified-since'] !== undefined ||
+        req.headers['if-range'] !== undefined ||
+        opts.skip?.(req)
+      ) {
+        return pass();
+      }
+      const urlKey = opts.keyGenerator ? opts.keyGenerator(req) : defaultUrlKey(req);
+      if (!urlKey) return pass();
+      handle(req, res, pass, primaryKey(opts.keyPrefix, urlKey)).catch((error: unknown) => {
+        opts.onError(error, 'read');
+        if (!res.headersSent) pass();
+      });
+    } catch (error) {
+      opts.onError(error, 'read');
+      pass();
+    }
+  };
+
+  const purge = async (target: PurgeTarget): Promise<void> => {
+    if (!target || typeof target !== 'object') {
+      throw new InvalidArgumentError('purge takes { tags?: string[], urls?: string[] }');
+    }
+    const tags = target.tags ?? [];
+    const urls = (target.urls ?? []).map(parsePurgeUrl);
+    if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string' || !tag)) {
+      throw new InvalidArgumentError('purge tags must be non-empty strings');
+    }
+    const keys = urls.map((url) => keyForUrl(opts, url)).filter((k): k is string => !!k);
+    for (const key of keys) invalidatedAt.set(key, Date.now());
+    await Promise.all([
+      tags.length ? store.invalidateTags(tags) : undefined,
+      ...keys.map((key) => store.delete(key, { strict: true })),
+    ]);
+  };
+
+  return Object.assign(middleware, { purge });
+}
+
+/** The shared result, or `undefined` when it takes longer than `ms`. */
+function waitFor<T>(promise: Promise<T | undefined>, ms: number): Promise<T | undefined> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, ms, undefined);
+  });
+  return Promise.race([promise.catch(() => undefined), late]).finally(() => clearTimeout(timer));
+}

@@ -1,0 +1,179 @@
+import type { CacheStore, MomentoClient, NearCacheOptions } from '@momento-http/core';
+import { createClient, InvalidArgumentError } from '@momento-http/core/node';
+import type { CacheRequest } from './types';
+
+/** Statuses stored by default: every final status `http-cache-semantics` understands (no 206). */
+export const DEFAULT_STATUSES: readonly number[] = [
+  200, 203, 204, 300, 301, 302, 303, 307, 308, 404, 405, 410, 414, 501,
+];
+/** A cache read slower than this is a miss. */
+export const DEFAULT_READ_TIMEOUT_MS = 250;
+/** Deadline of a cache write (fire-and-forget; failures go to `onError`). */
+export const DEFAULT_WRITE_TIMEOUT_MS = 5000;
+/** Bodies larger than this pass through uncached. */
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+/** Upper bound on any entry's lifetime in the cache (Momento on-demand allows 24 h). */
+export const DEFAULT_MAX_TTL_SECONDS = 86_400;
+/** How long concurrent misses wait for the first one's response before going to the origin. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
+/** Prefix of every key this middleware writes. */
+export const DEFAULT_KEY_PREFIX = 'http-cache|';
+
+/** Where a cache failure happened, as given to `onError`. */
+export type CacheOperation = 'read' | 'write' | 'delete' | 'purge' | 'refresh' | 'tags';
+
+/** Options of {@link responseCache}. Every field is optional. */
+export interface ResponseCacheOptions {
+  /** The cache to use. @default `client.cache(cacheName)` */
+  store?: CacheStore;
+  /** A client whose `cache(cacheName)` is used when no `store` is given. @default createClient() from MOMENTO_API_KEY / MOMENTO_ENDPOINT */
+  client?: MomentoClient;
+  /** @default process.env.MOMENTO_CACHE_NAME ?? 'default-cache' */
+  cacheName?: string;
+  /** Prefix of every entry key, so several apps can share one cache. @default 'http-cache|' */
+  keyPrefix?: string;
+  /**
+   * Replaces the URL part of the key (`<protocol>://<host><originalUrl>`). Return `undefined` to
+   * not cache this request. The method class and `Vary` are still added. It is also called with a
+   * minimal request (`method`, `url`, `originalUrl`, `headers.host`) for URL invalidation.
+   * @default the protocol, host and original URL (host trust: see the README)
+   */
+  keyGenerator?: (req: CacheRequest) => string | undefined;
+  /** Statuses that may be stored (each still needs explicit freshness). @default DEFAULT_STATUSES */
+  statuses?: readonly number[];
+  /**
+   * Fraction of the time since `Last-Modified` used as freshness when a response has no explicit
+   * freshness (RFC 9111 §4.2.2). @default 0 (off: only explicit freshness is cached)
+   */
+  cacheHeuristic?: number;
+  /**
+   * Freshness in seconds for responses that carry no explicit freshness (no `max-age`, `s-maxage`
+   * or `Expires`) and nothing forbidding storage, as if they said `s-maxage=N`. The headers sent are
+   * unchanged. @default undefined (off)
+   */
+  defaultTtlSeconds?: number;
+  /** Upper bound of an entry's lifetime, in seconds. @default 86400 */
+  maxTtlSeconds?: number;
+  /**
+   * Extra seconds a stale entry that has a validator (`ETag` / `Last-Modified`) is kept, so it can be
+   * revalidated with a conditional request instead of fetched again. @default 0
+   */
+  keepSeconds?: number;
+  /** Larger bodies pass through uncached. @default 10 MiB */
+  maxBodyBytes?: number;
+  /** A cache read slower than this is a miss. @default 250 */
+  readTimeoutMs?: number;
+  /** @default 5000 */
+  writeTimeoutMs?: number;
+  /** Concurrent misses of one key make one origin call. @default true */
+  singleFlight?: boolean;
+  /** How long a concurrent miss waits for the first one before calling the origin itself. @default 5000 */
+  lockTimeoutMs?: number;
+  /** Keep decoded entries in process memory for `ttlMs` (other instances' writes are seen after it). @default false */
+  nearCache?: boolean | Pick<NearCacheOptions, 'maxBytes' | 'ttlMs'>;
+  /** Name of the response header that says HIT, MISS or STALE; `false` to send none. @default 'X-Cache' */
+  statusHeader?: string | false;
+  /** Requests for which the cache is bypassed entirely. @default none */
+  skip?: (req: CacheRequest) => boolean;
+  /** Cache failures (reads, writes, purges). The request is never failed by them. @default ignore */
+  onError?: (error: unknown, operation: CacheOperation) => void;
+}
+
+/** The options after validation, with every default applied. */
+export interface NormalizedOptions {
+  store: CacheStore;
+  keyPrefix: string;
+  keyGenerator: ((req: CacheRequest) => string | undefined) | undefined;
+  statuses: ReadonlySet<number>;
+  cacheHeuristic: number;
+  defaultTtlSeconds: number | undefined;
+  maxTtlSeconds: number;
+  keepSeconds: number;
+  maxBodyBytes: number;
+  readTimeoutMs: number;
+  writeTimeoutMs: number;
+  singleFlight: boolean;
+  lockTimeoutMs: number;
+  nearCache: Pick<NearCacheOptions, 'maxBytes' | 'ttlMs'> | undefined;
+  statusHeader: string | undefined;
+  skip: ((req: CacheRequest) => boolean) | undefined;
+  onError: (error: unknown, operation: CacheOperation) => void;
+}
+
+function number(
+  value: number | undefined,
+  name: string,
+  fallback: number,
+  { min = 0, integer = false }: { min?: number; integer?: boolean } = {},
+): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
+    throw new InvalidArgumentError(`${name} must be a finite number >= ${min}, got ${value}`);
+  }
+  if (integer && !Number.isInteger(value)) {
+    throw new InvalidArgumentError(`${name} must be a whole number, got ${value}`);
+  }
+  return value;
+}
+
+function fn<F>(value: F | undefined, name: string): F | undefined {
+  if (value !== undefined && typeof value !== 'function') {
+    throw new InvalidArgumentError(`${name} must be a function, got ${typeof value}`);
+  }
+  return value;
+}
+
+/** Validates `options` once and applies the defaults; the caller's object is not changed. */
+export function normalizeOptions(options: ResponseCacheOptions = {}): NormalizedOptions {
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError('responseCache options must be an object');
+  }
+  const statuses = options.statuses ?? DEFAULT_STATUSES;
+  for (const status of statuses) {
+    if (!Number.isInteger(status) || status < 200 || status > 599) {
+      throw new InvalidArgumentError(`statuses must hold final HTTP statuses, got ${status}`);
+    }
+  }
+  const statusHeader = options.statusHeader ?? 'X-Cache';
+  if (statusHeader !== false && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(statusHeader)) {
+    throw new InvalidArgumentError(
+      `statusHeader must be a header name or false, got ${statusHeader}`,
+    );
+  }
+  const near = options.nearCache;
+  return {
+    store: options.store ?? resolveStore(options),
+    keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
+    keyGenerator: fn(options.keyGenerator, 'keyGenerator'),
+    statuses: new Set(statuses),
+    cacheHeuristic: number(options.cacheHeuristic, 'cacheHeuristic', 0),
+    defaultTtlSeconds:
+      options.defaultTtlSeconds === undefined
+        ? undefined
+        : number(options.defaultTtlSeconds, 'defaultTtlSeconds', 0, { min: 1, integer: true }),
+    maxTtlSeconds: number(options.maxTtlSeconds, 'maxTtlSeconds', DEFAULT_MAX_TTL_SECONDS, {
+      min: 1,
+      integer: true,
+    }),
+    keepSeconds: number(options.keepSeconds, 'keepSeconds', 0, { integer: true }),
+    maxBodyBytes: number(options.maxBodyBytes, 'maxBodyBytes', DEFAULT_MAX_BODY_BYTES),
+    readTimeoutMs: number(options.readTimeoutMs, 'readTimeoutMs', DEFAULT_READ_TIMEOUT_MS, {
+      min: 1,
+    }),
+    writeTimeoutMs: number(options.writeTimeoutMs, 'writeTimeoutMs', DEFAULT_WRITE_TIMEOUT_MS, {
+      min: 1,
+    }),
+    singleFlight: options.singleFlight ?? true,
+    lockTimeoutMs: number(options.lockTimeoutMs, 'lockTimeoutMs', DEFAULT_LOCK_TIMEOUT_MS),
+    nearCache: near === true ? {} : near ? { ...near } : undefined,
+    statusHeader: statusHeader === false ? undefined : statusHeader,
+    skip: fn(options.skip, 'skip'),
+    onError: fn(options.onError, 'onError') ?? (() => {}),
+  };
+}
+
+function resolveStore(options: ResponseCacheOptions): CacheStore {
+  const cacheName =
+    options.cacheName ?? globalThis.process?.env?.MOMENTO_CACHE_NAME ?? 'default-cache';
+  return (options.client ?? createClient()).cache(cacheName);
+}

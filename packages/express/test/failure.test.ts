@@ -1,0 +1,110 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CacheOperation } from '../src/index';
+import { type Backend, cachedApp, frameworks, startBackend, type TrackedStore } from './support';
+
+let backend: Backend;
+let store: TrackedStore;
+beforeAll(async () => {
+  backend = await startBackend();
+  store = backend.store();
+});
+afterAll(() => backend.close());
+
+const PUBLIC = 'public, max-age=60';
+
+describe.each(frameworks)('when the cache fails ($name)', ({ express }) => {
+  function app(s: TrackedStore, options = {}) {
+    const errors: CacheOperation[] = [];
+    let calls = 0;
+    const built = cachedApp(
+      express,
+      s,
+      { onError: (_e: unknown, op: CacheOperation) => errors.push(op), ...options },
+      (a) =>
+        a.get('/r', (_req, res) => {
+          calls++;
+          res.set('Cache-Control', PUBLIC).send(`r${calls}`);
+        }),
+    );
+    return { ...built, errors, calls: () => calls };
+  }
+
+  it('a slow cache read is a miss after readTimeoutMs, not a slow page', async () => {
+    const { app: server, errors } = app(store, { readTimeoutMs: 100 });
+    backend.server.faults.add({ path: '/cache', method: 'GET', delayMs: 3000 });
+    try {
+      const started = Date.now();
+      const res = await request(server).get('/r');
+      expect([res.status, res.text, res.headers['x-cache']]).toEqual([200, 'r1', 'MISS']);
+      expect(Date.now() - started).toBeLessThan(2000);
+      expect(errors).toContain('read');
+    } finally {
+      backend.server.faults.clear();
+    }
+  });
+
+  it('a cache answering 5xx: reads are misses, write errors go to onError, the page is served', async () => {
+    const { app: server, errors, calls } = app(store);
+    backend.server.faults.add({ path: '/cache', status: 503 });
+    try {
+      const first = await request(server).get('/r');
+      await store.idle();
+      const second = await request(server).get('/r');
+      expect([first.status, second.status, calls()]).toEqual([200, 200, 2]);
+      expect(errors).toEqual(expect.arrayContaining(['read', 'write']));
+    } finally {
+      backend.server.faults.clear();
+    }
+  });
+
+  it('a cache that is down (server closed) never fails a request', async () => {
+    const down = await startBackend();
+    const downStore = down.store({ timeoutMs: 500 });
+    await down.close();
+    const { app: server, errors } = app(downStore);
+    const res = await request(server).get('/r');
+    expect([res.status, res.text]).toEqual([200, 'r1']);
+    await downStore.idle();
+    expect(errors).toEqual(expect.arrayContaining(['read', 'write']));
+  });
+
+  it('garbage under a key reads as a miss', async () => {
+    const built = app(store, { keyPrefix: 'garbage|' });
+    const port = (built.app.address() as { port: number }).port;
+    await store.set(`garbage|GET|http://127.0.0.1:${port}/r`, 'not an envelope', {
+      ttlSeconds: 60,
+    });
+    const res = await request(built.app).get('/r');
+    expect([res.status, res.text, res.headers['x-cache']]).toEqual([200, 'r1', 'MISS']);
+  });
+
+  it('a throwing keyGenerator or skip passes the request through', async () => {
+    const { app: server, errors } = app(store, {
+      keyGenerator: () => {
+        throw new Error('bug');
+      },
+    });
+    expect((await request(server).get('/r')).status).toBe(200);
+    expect(errors).toEqual(['read']);
+  });
+});
+
+describe.each(frameworks)('near cache ($name)', ({ express }) => {
+  it('serves repeated hits from memory, without a cache round trip', async () => {
+    let calls = 0;
+    const { app } = cachedApp(express, store, { nearCache: { ttlMs: 60_000 } }, (a) =>
+      a.get('/n', (_req, res) => {
+        calls++;
+        res.set('Cache-Control', PUBLIC).send('n');
+      }),
+    );
+    await request(app).get('/n');
+    await store.idle();
+    const gets = store.gets;
+    for (let i = 0; i < 5; i++)
+      expect((await request(app).get('/n')).headers['x-cache']).toBe('HIT');
+    expect(store.gets).toBe(gets);
+    expect(calls).toBe(1);
+  });
+});

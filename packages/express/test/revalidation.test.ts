@@ -1,0 +1,148 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Backend,
+  cachedApp,
+  eventually,
+  frameworks,
+  startBackend,
+  type TrackedStore,
+} from './support';
+
+let backend: Backend;
+let store: TrackedStore;
+beforeAll(async () => {
+  backend = await startBackend();
+  store = backend.store();
+});
+afterAll(() => backend.close());
+
+describe.each(frameworks)(
+  'revalidation, stale-while-revalidate, stale-if-error ($name)',
+  ({ express }) => {
+    /**
+     * /r answers `cacheControl`; the first answer says `Age: 100` (so it is stored already stale),
+     * later ones come from `later` (default: the same body, so Express answers our validators with 304).
+     */
+    async function staleApp(
+      cacheControl: string,
+      later: (calls: number, res: import('express').Response) => void = (_n, res) => res.send('v1'),
+    ) {
+      const seen: (string | undefined)[] = [];
+      let calls = 0;
+      const { app } = cachedApp(express, store, {}, (a) =>
+        a.get('/r', (req, res) => {
+          calls++;
+          seen.push(req.headers['if-none-match'] as string | undefined);
+          res.set('Cache-Control', cacheControl).set('X-Call', String(calls));
+          if (calls === 1) res.set('Age', '100').send('v1');
+          else later(calls, res);
+        }),
+      );
+      await request(app).get('/r');
+      await store.idle();
+      return { app, seen, calls: () => calls };
+    }
+
+    it('revalidates a stale entry with its ETag; a 304 refreshes it and its headers', async () => {
+      const { app, seen, calls } = await staleApp('public, max-age=60, stale-if-error=600');
+      const res = await request(app).get('/r');
+      expect([res.status, res.text, res.headers['x-cache']]).toEqual([200, 'v1', 'HIT']);
+      expect(seen[1]).toMatch(/^W\/"/); // our stored validator reached the origin
+      expect(res.headers['x-call']).toBe('2'); // headers from the 304 replace the stored ones
+      await store.idle();
+      const after = await request(app).get('/r');
+      expect([after.headers['x-cache'], after.headers['x-call']]).toEqual(['HIT', '2']);
+      expect(Number(after.headers.age)).toBeLessThan(5);
+      expect(calls()).toBe(2);
+    });
+
+    it("a client's own If-None-Match is answered after revalidation", async () => {
+      const { app } = await staleApp('public, max-age=60, stale-if-error=600');
+      const etag = (await request(app).get('/r').set('Cache-Control', 'max-stale')).headers.etag;
+      const res = await request(app)
+        .get('/r')
+        .set('If-None-Match', etag as string);
+      expect(res.status).toBe(304);
+    });
+
+    it('a changed representation replaces the entry', async () => {
+      const { app } = await staleApp('public, max-age=60, stale-if-error=600', (_n, res) =>
+        res.send('v2'),
+      );
+      const res = await request(app).get('/r');
+      expect([res.text, res.headers['x-cache']]).toEqual(['v2', 'MISS']);
+      await store.idle();
+      expect((await request(app).get('/r')).text).toBe('v2');
+    });
+
+    it('stale-while-revalidate serves the stale entry at once and refreshes it in the background', async () => {
+      const { app, calls } = await staleApp(
+        'public, max-age=60, stale-while-revalidate=600',
+        (n, res) => res.send(`v${n}`),
+      );
+      const stale = await request(app).get('/r');
+      expect([stale.text, stale.headers['x-cache']]).toEqual(['v1', 'STALE']);
+      await eventually(() => calls() === 2);
+      await eventually(async () => {
+        await store.idle();
+        const res = await request(app).get('/r');
+        return res.text === 'v2' && res.headers['x-cache'] === 'HIT';
+      });
+      expect(calls()).toBe(2);
+    });
+
+    it('stale-if-error serves the stale entry when the origin answers 5xx or throws', async () => {
+      const failing = await staleApp('public, max-age=60, stale-if-error=600', (_n, res) =>
+        res.status(503).send('down'),
+      );
+      const res = await request(failing.app).get('/r');
+      expect([res.status, res.text, res.headers['x-cache']]).toEqual([200, 'v1', 'STALE']);
+      const throwing = await staleApp('public, max-age=60, stale-if-error=600', () => {
+        throw new Error('boom');
+      });
+      const res2 = await request(throwing.app).get('/r');
+      expect([res2.status, res2.text, res2.headers['x-cache']]).toEqual([200, 'v1', 'STALE']);
+    });
+
+    it('stale-if-error in the request works too; without any, the error goes through', async () => {
+      let calls = 0;
+      const { app } = cachedApp(express, store, {}, (a) =>
+        a.get('/e', (_req, res) => {
+          calls++;
+          if (calls === 1) res.set('Cache-Control', 'public, max-age=60').send('v1');
+          else res.status(500).send('down');
+        }),
+      );
+      await request(app).get('/e');
+      await store.idle();
+      // max-age=0 makes the fresh entry need validation; the origin fails.
+      expect((await request(app).get('/e').set('Cache-Control', 'max-age=0')).status).toBe(500);
+      const res = await request(app)
+        .get('/e')
+        .set('Cache-Control', 'max-age=0, stale-if-error=3600');
+      expect([res.status, res.text, res.headers['x-cache']]).toEqual([200, 'v1', 'STALE']);
+    });
+
+    it('must-revalidate: served while fresh, never served stale', async () => {
+      let calls = 0;
+      const { app } = cachedApp(express, store, {}, (a) =>
+        a.get('/m', (_req, res) => {
+          calls++;
+          res.set('Cache-Control', 'public, max-age=60, must-revalidate').send('m');
+        }),
+      );
+      await request(app).get('/m');
+      await store.idle();
+      expect((await request(app).get('/m')).headers['x-cache']).toBe('HIT');
+      expect(calls).toBe(1);
+      const stale = await staleApp(
+        'public, max-age=60, must-revalidate, stale-if-error=600',
+        (_n, res) => res.status(503).send('down'),
+      );
+      expect((await request(stale.app).get('/r').set('Cache-Control', 'max-stale')).status).toBe(
+        503,
+      );
+    });
+  },
+);
