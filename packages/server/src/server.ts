@@ -61,10 +61,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     keepAliveTimeout: 5_000,
   });
   server.on('request', (req, res) => {
-    handle(ctx, new NodeRequest(req)).then(
-      (r) => sendNode(res, r),
-      () => sendNode(res, { status: 500, body: 'Internal server error' }),
-    );
+    handle(ctx, new NodeRequest(req))
+      .then((r) => sendNode(res, r))
+      .catch(() => res.socket?.destroy()); // only a bug gets here; never take the process down
   });
   // Malformed HTTP never reaches the protocol: answer 4xx with a message, then close.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {

@@ -38,7 +38,13 @@ export function authenticate(
     );
   }
   const token = header || queryToken;
-  if (!token) return text(401, 'Missing API key: send it in the Authorization header');
+  if (!token) {
+    const where =
+      queryToken === undefined && req.url.startsWith('/cache/')
+        ? ' or the token query parameter'
+        : '';
+    return text(401, `Missing API key: send it in the Authorization header${where}`);
+  }
   const result = ctx.auth.authenticate(token);
   return 'status' in result ? text(result.status, result.message) : result;
 }

@@ -13,19 +13,21 @@ import {
 /** Control-plane bodies are small JSON documents. */
 const MAX_JSON_BYTES = 64 * 1024;
 
-async function readJson(req: ProtocolRequest): Promise<Record<string, unknown> | ProtocolResponse> {
+/** Reads a JSON object body. A wrapper, never a union with the response: a body may well have `status`. */
+async function readJson(
+  req: ProtocolRequest,
+): Promise<{ json: Record<string, unknown> } | { error: ProtocolResponse }> {
   const body = await req.readBody(MAX_JSON_BYTES);
-  if (body === undefined) return { ...text(413, 'Request body too large'), close: true };
+  if (body === undefined) return { error: { ...text(413, 'Request body too large'), close: true } };
   try {
     const value = JSON.parse(body.toString('utf8')) as unknown;
-    if (typeof value === 'object' && value !== null && !Array.isArray(value))
-      return value as Record<string, unknown>;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      return { json: value as Record<string, unknown> };
+    }
   } catch {}
-  return text(400, 'The body must be a JSON object');
+  return { error: text(400, 'The body must be a JSON object') };
 }
 
-const isResponse = (v: unknown): v is ProtocolResponse =>
-  typeof (v as ProtocolResponse).status === 'number';
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -57,8 +59,9 @@ export async function handleStoreControl(
   }
   if (!isValidName(name))
     return text(400, 'Invalid object store name: use 1-255 of A-Z a-z 0-9 _ - .');
-  const body = await readJson(req);
-  if (isResponse(body)) return body;
+  const read = await readJson(req);
+  if ('error' in read) return read.error;
+  const body = read.json;
   const s3 = isObject(body.storage_config) ? body.storage_config.s3 : undefined;
   if (!isObject(s3) || typeof s3.bucket_name !== 'string' || typeof s3.iam_role_arn !== 'string') {
     return text(
@@ -142,8 +145,9 @@ export async function handleClusters(
     return NO_CONTENT;
   }
 
-  const body = await readJson(req);
-  if (isResponse(body)) return body;
+  const read = await readJson(req);
+  if ('error' in read) return read.error;
+  const body = read.json;
   const invalid = applyAction(cluster, action, body);
   if (invalid) return text(400, `Invalid cluster configuration: ${invalid}`);
   cluster.status = 'Updating';
@@ -155,8 +159,9 @@ export async function handleClusters(
 const posInt = (v: unknown, min = 1) => Number.isInteger(v) && (v as number) >= min;
 
 async function createCluster(ctx: Context, req: ProtocolRequest): Promise<ProtocolResponse> {
-  const body = await readJson(req);
-  if (isResponse(body)) return body;
+  const read = await readJson(req);
+  if ('error' in read) return read.error;
+  const body = read.json;
   const { name, node_instance_type, shard_count, replication_factor, enforce_shard_multi_az } =
     body;
   const problems: string[] = [];
