@@ -1,0 +1,164 @@
+import { decodeEnvelope, encodeEnvelope } from '@momento-http/core';
+import { type NextCacheOptions, resolveOptions } from './options';
+import { Runtime, tagVerdict } from './runtime';
+import { entryTtlSeconds } from './ttl';
+
+/** A `'use cache'` entry as Next hands it over and expects it back. */
+export interface UseCacheEntry {
+  value: ReadableStream<Uint8Array>;
+  tags: string[];
+  /** Client-side stale time, seconds. */
+  stale: number;
+  /** Creation time, epoch ms. */
+  timestamp: number;
+  /** Hard limit, seconds. */
+  expire: number;
+  /** Seconds; past it Next serves the entry and regenerates it. -1 forces that. */
+  revalidate: number;
+}
+
+/**
+ * The `cacheHandlers` object Next registers as is (it never constructs it). Implements the 16.x
+ * interface (`getExpiration(tags)`, `updateTags(tags, durations)`) and the 15.x one (variadic
+ * `getExpiration(...tags)`, `expireTags(...tags)`).
+ */
+export interface UseCacheHandler {
+  get(cacheKey: string, softTags?: string[]): Promise<UseCacheEntry | undefined>;
+  set(cacheKey: string, pendingEntry: Promise<UseCacheEntry>): Promise<void>;
+  refreshTags(): Promise<void>;
+  getExpiration(...tags: (string | string[])[]): Promise<number>;
+  updateTags(tags: string[], durations?: { expire?: number }): Promise<void>;
+  expireTags(...tags: (string | string[])[]): Promise<void>;
+}
+
+interface StoredEntry {
+  value: Uint8Array;
+  tags: string[];
+  stale: number;
+  timestamp: number;
+  expire: number;
+  revalidate: number;
+}
+
+const flat = (args: (string | string[])[]): string[] =>
+  args.flatMap((a) => (Array.isArray(a) ? a : [a]));
+
+async function drain(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = stream.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    size += value.byteLength;
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
+}
+
+/** A new stream over the stored bytes for every read: Next consumes what it gets. */
+const streamOf = (bytes: Uint8Array): ReadableStream<Uint8Array> =>
+  new ReadableStream({
+    start(controller) {
+      controller.enqueue(bytes.slice());
+      controller.close();
+    },
+  });
+
+/**
+ * Builds a `'use cache'` handler over Momento, for `cacheHandlers.default` and `.remote`.
+ * Implicit (soft) tags are checked inside `get`, so `getExpiration` answers `Infinity` and
+ * costs no round trip; an entry's own `cacheTag()` tags are read concurrently with it.
+ *
+ * @example
+ * // use-cache-handler.mjs, referenced by next.config `cacheHandlers.default` and `.remote`
+ * import { createUseCacheHandler } from '@momento-http/next/use-cache';
+ * export default createUseCacheHandler({ cacheName: 'next' });
+ */
+export function createUseCacheHandler(options: NextCacheOptions = {}): UseCacheHandler {
+  const resolved = resolveOptions(options);
+  const runtime = new Runtime(resolved);
+  const keyOf = (cacheKey: string) => runtime.key('uc', cacheKey);
+
+  const handler: UseCacheHandler = {
+    async get(cacheKey, softTags = []) {
+      const k = await keyOf(cacheKey);
+      const known = new Set([...runtime.tagsFor(k), ...softTags]);
+      const hit = await runtime.read(k, [...known]);
+      if (!hit?.bytes) return undefined;
+      let entry: StoredEntry;
+      try {
+        entry = (await decodeEnvelope(hit.bytes)) as StoredEntry;
+      } catch (error) {
+        resolved.onError(error, 'decode');
+        return undefined;
+      }
+      if (Date.now() > entry.timestamp + entry.expire * 1000) return undefined;
+      const missing = entry.tags.filter((t) => !known.has(t));
+      let states = hit.tags;
+      if (missing.length) {
+        const more = await runtime.readTags(missing);
+        if (!more) return undefined;
+        states = new Map([...states, ...more]);
+        runtime.rememberTags(k, entry.tags);
+      }
+      const verdict = tagVerdict(states, [...known, ...entry.tags], entry.timestamp);
+      if (verdict === 'expired') return undefined;
+      return {
+        value: streamOf(entry.value),
+        tags: [...entry.tags],
+        stale: entry.stale,
+        timestamp: entry.timestamp,
+        expire: entry.expire,
+        revalidate: verdict === 'stale' ? -1 : entry.revalidate,
+      };
+    },
+
+    async set(cacheKey, pendingEntry) {
+      const k = await keyOf(cacheKey);
+      await runtime.write(k, async () => {
+        const entry = await pendingEntry;
+        // Next regenerates `expire: 0` entries on every read; storing them would be a wasted write.
+        if (entry.expire === 0) return undefined;
+        const value = await drain(entry.value);
+        const tags = [...entry.tags];
+        runtime.rememberTags(k, tags);
+        const stored: StoredEntry = {
+          value,
+          tags,
+          stale: entry.stale,
+          timestamp: entry.timestamp,
+          expire: entry.expire,
+          revalidate: entry.revalidate,
+        };
+        const bytes = await encodeEnvelope(stored, {
+          compressAboveBytes: resolved.compressAboveBytes,
+        });
+        return { bytes, ttlSeconds: entryTtlSeconds(entry.expire, resolved.maxTtlSeconds) };
+      });
+    },
+
+    // Tag state is read on every `get`, so there is nothing to refresh per request.
+    async refreshTags() {},
+
+    // Implicit tags are checked in `get`; Infinity tells Next not to compare them again.
+    async getExpiration() {
+      return Number.POSITIVE_INFINITY;
+    },
+
+    async updateTags(tags, durations) {
+      await runtime.invalidate(tags, durations?.expire);
+    },
+
+    async expireTags(...tags) {
+      await runtime.invalidate(flat(tags), undefined);
+    },
+  };
+  return handler;
+}
