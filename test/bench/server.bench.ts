@@ -1,0 +1,108 @@
+/**
+ * @momento-http/server throughput: GET-hit and PUT requests/s and p99, side by side with a minimal
+ * node:http server doing a Map get/set (the Node ceiling), and the server in Redis mode when
+ * redis-server is installed. Every server runs in its own child process; autocannon runs here.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { findRedisServer, startRedis } from '../../packages/server/test/redis-server';
+import { type Contender, compare, measureHttp } from './harness';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const cli = fileURLToPath(new URL('../../packages/server/src/cli.ts', import.meta.url));
+const DEV_KEY = 'bench-dev-key-0123456789';
+const VALUE = 'x'.repeat(100);
+
+/** The ceiling: node:http plus a Map, nothing else (no auth, no parsing beyond the URL). */
+const CEILING = `
+const http = require('node:http');
+const map = new Map();
+http.createServer((req, res) => {
+  if (req.method === 'GET') {
+    const v = map.get(req.url);
+    if (v === undefined) { res.writeHead(404, { 'content-length': 0 }).end(); return; }
+    res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': v.length }).end(v);
+    return;
+  }
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => { map.set(req.url.replace(/&ttl_seconds=\\d+/, ''), Buffer.concat(chunks)); res.writeHead(204).end(); });
+}).listen(0, '127.0.0.1', function () { console.log('export MOMENTO_ENDPOINT=http://127.0.0.1:' + this.address().port); });
+`;
+
+interface Child {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+function startChild(args: string[]): Promise<Child> {
+  const child: ChildProcess = spawn(process.execPath, args, {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d) => {
+      out += d;
+      const url = /^export MOMENTO_ENDPOINT=(\S+)$/m.exec(out)?.[1];
+      if (url) {
+        resolve({
+          url,
+          stop: () =>
+            new Promise<void>((done) => {
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`server exited early (${code})`)));
+  });
+}
+
+const momento = (extra: string[]) =>
+  startChild(['--import', 'tsx', cli, '--port', '0', '--dev-key', DEV_KEY, ...extra]);
+
+export default async function run(): Promise<void> {
+  const servers: { name: string; child: Child }[] = [];
+  const redisBinary = findRedisServer();
+  const redis = redisBinary ? await startRedis(redisBinary) : undefined;
+  try {
+    servers.push({ name: 'node:http + Map (ceiling)', child: await startChild(['-e', CEILING]) });
+    servers.push({ name: 'momento-http-server (memory)', child: await momento([]) });
+    if (redis)
+      servers.push({
+        name: 'momento-http-server (redis)',
+        child: await momento(['--redis-url', redis.url]),
+      });
+    else console.log('redis-server not installed: Redis mode not measured');
+
+    const headers = { authorization: DEV_KEY };
+    const item = '/cache/default-cache?key=bench';
+    for (const { child } of servers) {
+      const res = await fetch(`${child.url}${item}&ttl_seconds=3600`, {
+        method: 'PUT',
+        headers,
+        body: VALUE,
+      });
+      if (res.status !== 204) throw new Error(`seeding ${child.url} failed: ${res.status}`);
+    }
+    const scenario = (title: string, method: 'GET' | 'PUT', path: string, body?: string) =>
+      compare({
+        title,
+        contenders: servers.map(
+          ({ name, child }): Contender => ({
+            name,
+            measure: () =>
+              measureHttp({ url: `${child.url}${path}`, method, headers, body, connections: 32 }),
+          }),
+        ),
+        notes: `${method} ${path} with a ${VALUE.length}-byte value, 32 connections, autocannon in the parent process, each server in its own child process (the momento server runs from source via tsx).`,
+      });
+    await scenario('server GET hit', 'GET', item);
+    await scenario('server PUT', 'PUT', `${item}&ttl_seconds=3600`, VALUE);
+  } finally {
+    await Promise.all(servers.map(({ child }) => child.stop()));
+    await redis?.stop();
+  }
+}
