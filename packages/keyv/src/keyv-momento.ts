@@ -4,7 +4,7 @@ import {
   type NamespacedStore,
   toTtlSeconds,
 } from '@momento-http/core';
-import { withDeadline } from './deadline';
+import { Deadlines } from './deadline';
 import { SafeEmitter } from './emitter';
 import {
   DEFAULT_NAMESPACE,
@@ -55,13 +55,14 @@ export class KeyvMomento extends SafeEmitter {
   readonly opts: KeyvMomentoSettings;
   readonly #options: NormalizedOptions;
   readonly #stack: StoreStack;
-  readonly #inFlight = new Set<AbortController>();
+  readonly #deadlines: Deadlines;
   #namespace: string | undefined;
 
   constructor(options: KeyvMomentoOptions = {}) {
     super();
     this.#options = normalizeOptions(options);
     this.#namespace = this.#options.namespace;
+    this.#deadlines = new Deadlines(this.#options.timeoutMs);
     this.#stack = buildStack(this.#options, (error) => this.emit('error', error));
     const o = this.#options;
     this.opts = {
@@ -190,13 +191,11 @@ export class KeyvMomento extends SafeEmitter {
   }
 
   /**
-   * Aborts calls in flight and empties the near cache. There is no connection to close (HTTP), so
-   * the store remains usable afterwards.
+   * Releases the calls in flight (they fail with an error, as on a timeout) and empties the near
+   * cache. There is no connection to close (HTTP), so the store remains usable afterwards.
    */
   async disconnect(): Promise<void> {
-    for (const controller of this.#inFlight)
-      controller.abort(new Error('KeyvMomento: disconnected'));
-    this.#inFlight.clear();
+    this.#deadlines.releaseAll(new Error('KeyvMomento: disconnected'));
     this.#stack.near?.clear();
   }
 
@@ -205,7 +204,7 @@ export class KeyvMomento extends SafeEmitter {
   }
 
   #deadline<T>(fn: (options: CallOptions) => Promise<T>): Promise<T> {
-    return withDeadline(this.#options.timeoutMs, this.#inFlight, fn);
+    return this.#deadlines.run(fn);
   }
 
   async #read(
