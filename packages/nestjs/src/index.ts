@@ -1,1 +1,25 @@
-export {};
+export { CACHE_MANAGER, CacheInterceptor, CacheKey, CacheTTL } from '@nestjs/cache-manager';
+export { MomentoCacheService } from './cache.service';
+export { CacheEvictInterceptor } from './cache-evict.interceptor';
+export { MomentoCacheContext } from './context';
+export type { CacheEvictOptions, CacheTagsValue } from './decorators';
+export { CacheEvict, CacheTags } from './decorators';
+export { HttpCacheInterceptor } from './http-cache.interceptor';
+export type { MomentoCacheModuleAsyncOptions } from './momento-cache.module';
+export { MomentoCacheModule } from './momento-cache.module';
+export type {
+  HttpCacheSettings,
+  MomentoCacheErrorHandler,
+  MomentoCacheModuleOptions,
+  NearCacheSettings,
+} from './options';
+export {
+  DEFAULT_CACHE_NAME,
+  DEFAULT_MAX_TTL_SECONDS,
+  DEFAULT_NAMESPACE,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_TTL_SECONDS,
+  MomentoCacheOptionsError,
+} from './options';
+export { StoreTimeoutError } from './time-box';
+export { MOMENTO_CACHE, MOMENTO_CACHE_OPTIONS } from './tokens';

@@ -1,0 +1,224 @@
+import { createHash } from 'node:crypto';
+import { CACHE_KEY_METADATA, CACHE_TTL_METADATA } from '@nestjs/cache-manager';
+import {
+  type CallHandler,
+  type ExecutionContext,
+  Inject,
+  Injectable,
+  type NestInterceptor,
+  Optional,
+  StreamableFile,
+} from '@nestjs/common';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
+import { type Observable, of, tap } from 'rxjs';
+import { MomentoCacheContext } from './context';
+import type { CacheTagsValue } from './decorators';
+import {
+  decodeEntry,
+  encodeEntry,
+  forbidsStoring,
+  type HttpEntry,
+  storableHeaders,
+} from './http-entry';
+import { CACHE_TAGS_METADATA, MOMENTO_CACHE } from './tokens';
+
+/** The parts of Express' `Request` and Fastify's `FastifyRequest` used here. */
+interface AnyRequest {
+  method: string;
+  originalUrl?: string;
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+}
+/** The parts of Express' `Response` and Fastify's `FastifyReply` used here. */
+interface AnyResponse {
+  statusCode: number;
+  getHeaders(): Record<string, unknown>;
+  headersSent?: boolean;
+  sent?: boolean;
+}
+
+const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
+
+/**
+ * Caches whole HTTP responses of GET and HEAD handlers in Momento: the status, the headers
+ * (without `Set-Cookie`) and the value the handler returned, replayed through the platform so
+ * the body, `Content-Type`, `ETag` and 304s come out exactly as on the first request.
+ *
+ * Differences from `CacheInterceptor`: status and headers set with `@Res({ passthrough: true })`
+ * survive; HEAD is served from the GET entry; requests with an `Authorization` header (or the
+ * configured `http.varyByHeaders`) get their own entries; responses with `Cache-Control:
+ * no-store|private` are not stored; every store call has a deadline, so a hung store costs at most
+ * `timeoutMs` and counts as a miss; entries carry `@CacheTags` for invalidation across instances.
+ * Honours `@CacheTTL` (ms) and `@CacheKey`. Sends `X-Cache: HIT|MISS` and `Age` on hits.
+ *
+ * Extend it and override {@link trackBy} for other keys (e.g. a user id from `req.user`).
+ *
+ * @example
+ * @Controller('items') @UseInterceptors(HttpCacheInterceptor)
+ * export class ItemsController { @Get() @CacheTags('items') list() { … } }
+ */
+@Injectable()
+export class HttpCacheInterceptor implements NestInterceptor {
+  /** Methods whose responses are cached; HEAD shares the GET entry. */
+  protected allowedMethods = ['GET', 'HEAD'];
+
+  constructor(
+    @Inject(MOMENTO_CACHE) protected readonly cache: MomentoCacheContext,
+    @Inject(Reflector) protected readonly reflector: Reflector,
+    @Optional() @Inject(HttpAdapterHost) protected readonly adapterHost?: HttpAdapterHost,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    if (context.getType() !== 'http' || this.cache.closed) return next.handle();
+    const request = context.switchToHttp().getRequest<AnyRequest>();
+    if (!this.allowedMethods.includes(request.method.toUpperCase())) return next.handle();
+    let key: string | undefined;
+    try {
+      key = await this.trackBy(context);
+    } catch (error) {
+      this.cache.report(error, 'trackBy');
+      return next.handle();
+    }
+    if (!key) return next.handle();
+    const storeKey = `${this.cache.options.namespace}:http:${key}`;
+    const startedAt = Date.now();
+    const entry = await this.lookup(storeKey);
+    const response = context.switchToHttp().getResponse<AnyResponse>();
+    if (entry) {
+      this.replay(response, entry);
+      return of(entry.value);
+    }
+    this.setHeader(response, 'X-Cache', 'MISS');
+    return next.handle().pipe(
+      tap((value) => {
+        // Fire and forget: the response never waits for the write, and a failed write is a report.
+        void this.save(storeKey, context, response, value, startedAt).catch((error) =>
+          this.cache.report(error, 'set', storeKey),
+        );
+      }),
+    );
+  }
+
+  /**
+   * The cache key of a request, or `undefined` to bypass the cache. Default: the `@CacheKey`
+   * value or the URL (path and query as sent), followed by a hash of each `http.varyByHeaders`
+   * request header that is present (by default `Authorization`), so users never share entries.
+   */
+  protected async trackBy(context: ExecutionContext): Promise<string | undefined> {
+    const request = context.switchToHttp().getRequest<AnyRequest>();
+    const keyMeta = this.reflector.get<string | ((c: ExecutionContext) => string) | undefined>(
+      CACHE_KEY_METADATA,
+      context.getHandler(),
+    );
+    const base =
+      typeof keyMeta === 'function'
+        ? await keyMeta(context)
+        : (keyMeta ??
+          this.adapterHost?.httpAdapter?.getRequestUrl?.(request) ??
+          request.originalUrl ??
+          request.url);
+    if (!base) return undefined;
+    let key = base;
+    for (const name of this.cache.options.varyByHeaders) {
+      const value = request.headers[name];
+      if (value !== undefined)
+        key += `|${name}=${hash(Array.isArray(value) ? value.join(',') : value)}`;
+    }
+    return key;
+  }
+
+  private async lookup(storeKey: string): Promise<HttpEntry | undefined> {
+    try {
+      const bytes = await this.cache.store.get(storeKey);
+      if (!bytes) return undefined;
+      const entry = await decodeEntry(bytes);
+      if (!entry || entry.expiresAt <= Date.now()) return undefined;
+      if (entry.tags.length && (await this.cache.tags.areTagsExpired(entry.tags, entry.storedAt))) {
+        return undefined;
+      }
+      return entry;
+    } catch (error) {
+      // Timeout, store down, undecodable bytes: a miss, never a failed request.
+      this.cache.report(error, 'get', storeKey);
+      return undefined;
+    }
+  }
+
+  private replay(response: AnyResponse, entry: HttpEntry): void {
+    const adapter = this.adapterHost?.httpAdapter;
+    if (adapter) adapter.status(response, entry.status);
+    else response.statusCode = entry.status;
+    for (const [name, value] of Object.entries(entry.headers))
+      this.setHeader(response, name, value);
+    this.setHeader(response, 'X-Cache', 'HIT');
+    this.setHeader(
+      response,
+      'Age',
+      String(Math.max(0, Math.floor((Date.now() - entry.storedAt) / 1000))),
+    );
+  }
+
+  private async save(
+    storeKey: string,
+    context: ExecutionContext,
+    response: AnyResponse,
+    value: unknown,
+    startedAt: number,
+  ): Promise<void> {
+    // `@Res()` handlers answer themselves (value undefined), streams cannot be replayed, and
+    // null/undefined are not worth a round trip (nest #10225).
+    if (value === undefined || value === null || value instanceof StreamableFile) return;
+    if (response.headersSent === true || response.sent === true) return;
+    const status = response.statusCode;
+    if (!this.cache.options.cacheableStatuses(status)) return;
+    const headers = storableHeaders(response.getHeaders());
+    if (forbidsStoring(headers) || !this.varyIsCovered(headers.vary)) return;
+    const ttlMs = await this.ttlOf(context);
+    if (ttlMs !== undefined && !(ttlMs > 0)) return;
+    const tags = this.tagsOf(context);
+    const effectiveTtlMs =
+      ttlMs ?? this.cache.options.ttl ?? this.cache.options.defaultTtlSeconds * 1000;
+    const entry: HttpEntry = {
+      status,
+      headers,
+      value,
+      storedAt: startedAt,
+      expiresAt: Date.now() + effectiveTtlMs,
+      tags,
+    };
+    await this.cache.store.set(storeKey, await encodeEntry(entry), {
+      ttlSeconds: this.cache.ttlSeconds(effectiveTtlMs),
+    });
+  }
+
+  /** A `Vary` on a request header we do not key on would mix variants: do not store then. */
+  private varyIsCovered(vary: string | string[] | undefined): boolean {
+    if (vary === undefined) return true;
+    const names = (Array.isArray(vary) ? vary.join(',') : vary).split(',');
+    return names.every((raw) => {
+      const name = raw.trim().toLowerCase();
+      return !name || name === 'accept-encoding' || this.cache.options.varyByHeaders.includes(name);
+    });
+  }
+
+  private async ttlOf(context: ExecutionContext): Promise<number | undefined> {
+    const ttl =
+      this.reflector.get(CACHE_TTL_METADATA, context.getHandler()) ??
+      this.reflector.get(CACHE_TTL_METADATA, context.getClass());
+    return typeof ttl === 'function' ? await ttl(context) : (ttl ?? undefined);
+  }
+
+  private tagsOf(context: ExecutionContext): string[] {
+    const value = this.reflector.getAllAndOverride<CacheTagsValue | undefined>(
+      CACHE_TAGS_METADATA,
+      [context.getHandler(), context.getClass()],
+    );
+    return typeof value === 'function' ? value(context) : (value ?? []);
+  }
+
+  private setHeader(response: AnyResponse, name: string, value: string | string[]): void {
+    const adapter = this.adapterHost?.httpAdapter;
+    if (adapter) adapter.setHeader(response, name, value as string);
+    else (response as unknown as { setHeader(n: string, v: unknown): void }).setHeader(name, value);
+  }
+}

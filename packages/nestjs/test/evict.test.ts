@@ -1,0 +1,57 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PLATFORMS, type Platform, type RunningApp, startApp } from './support/app';
+import { Db, TestAppModule } from './support/controllers';
+import { type LocalMomento, startLocalMomento, waitFor } from './support/server';
+
+let momento: LocalMomento;
+beforeAll(async () => {
+  momento = await startLocalMomento();
+});
+afterAll(() => momento.server.close());
+
+describe.each(PLATFORMS)('@CacheEvict across two instances on %s', (platform: Platform) => {
+  let a: RunningApp;
+  let b: RunningApp;
+  const db = new Db();
+  beforeAll(async () => {
+    // Two app instances, one cache and one "database": like two pods behind a load balancer.
+    const options = { client: momento.client, namespace: momento.namespace() };
+    a = await startApp(platform, TestAppModule.with(options, db));
+    b = await startApp(platform, TestAppModule.with(options, db));
+  });
+  afterAll(async () => {
+    await a.close();
+    await b.close();
+  });
+
+  it('a POST on one instance invalidates the tagged GET seen by the other', async () => {
+    const before = await request(a.url).get('/http/items').expect(200);
+    expect(before.body.items).toEqual([]);
+    // Instance B is served A's entry from Momento.
+    await waitFor(
+      async () => (await request(b.url).get('/http/items')).headers['x-cache'] === 'HIT',
+    );
+
+    await request(a.url).post('/http/items').send({ name: 'apple' }).expect(201);
+
+    // The eviction completed before the POST answered: B's very next read is a miss.
+    const after = await request(b.url).get('/http/items').expect(200);
+    expect(after.headers['x-cache']).toBe('MISS');
+    expect(after.body.items).toEqual(['apple']);
+    await waitFor(
+      async () => (await request(a.url).get('/http/items')).headers['x-cache'] === 'HIT',
+    );
+    expect((await request(a.url).get('/http/items')).body.items).toEqual(['apple']);
+  });
+
+  it('deletes cache-manager keys given to @CacheEvict({ keys })', async () => {
+    await request(b.url).get('/stock/counter').expect(200);
+    await waitFor(
+      async () => (await request(b.url).get('/stock/counter')).headers['x-cache'] === 'HIT',
+    );
+    await request(a.url).post('/http/items').send({ name: 'pear' }).expect(201);
+    const after = await request(b.url).get('/stock/counter').expect(200);
+    expect(after.headers['x-cache']).toBe('MISS');
+  });
+});

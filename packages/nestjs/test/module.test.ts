@@ -1,0 +1,131 @@
+import { createKeyv } from '@momento-http/keyv';
+import {
+  CACHE_MANAGER,
+  MOMENTO_CACHE,
+  type MomentoCacheContext,
+  MomentoCacheModule,
+  MomentoCacheOptionsError,
+} from '@momento-http/nestjs';
+import { Controller, Get, Inject, Injectable, Module } from '@nestjs/common';
+import { ConfigModule, ConfigService } from '@nestjs/config';
+import { Test } from '@nestjs/testing';
+import type { Cache } from 'cache-manager';
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { PLATFORMS, startApp } from './support/app';
+import { type LocalMomento, startLocalMomento } from './support/server';
+
+let momento: LocalMomento;
+beforeAll(async () => {
+  momento = await startLocalMomento();
+});
+afterAll(() => momento.server.close());
+
+describe('forRoot', () => {
+  it('hands cache-manager one Keyv 5 instance: no double envelope, namespace kept', async () => {
+    const namespace = momento.namespace();
+    const moduleRef = await Test.createTestingModule({
+      imports: [MomentoCacheModule.forRoot({ client: momento.client, namespace })],
+    }).compile();
+    const cache = moduleRef.get<Cache>(CACHE_MANAGER);
+    const context = moduleRef.get<MomentoCacheContext>(MOMENTO_CACHE);
+    expect(cache.stores).toHaveLength(1);
+    expect(cache.stores[0]).toBe(context.keyv);
+    await cache.set('user:1', { name: 'Ada', at: 1 }, 60_000);
+    // A plain Keyv on the same namespace reads the very value: one Keyv envelope, our namespace.
+    const keyv = createKeyv({ client: momento.client, namespace });
+    expect(await keyv.get('user:1')).toEqual({ name: 'Ada', at: 1 });
+    const other = createKeyv({ client: momento.client, namespace: `${namespace}-other` });
+    expect(await other.get('user:1')).toBeUndefined();
+    await moduleRef.close();
+  });
+
+  it('disconnects the store on shutdown', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [MomentoCacheModule.forRoot({ client: momento.client })],
+    }).compile();
+    await moduleRef.init();
+    const context = moduleRef.get<MomentoCacheContext>(MOMENTO_CACHE);
+    const disconnect = vi.spyOn(context.keyv, 'disconnect');
+    await moduleRef.close();
+    expect(disconnect).toHaveBeenCalledTimes(1);
+    expect(context.closed).toBe(true);
+  });
+
+  it('rejects bad options at startup with the option named', async () => {
+    const compile = (options: object) =>
+      Test.createTestingModule({ imports: [MomentoCacheModule.forRoot(options)] }).compile();
+    await expect(compile({ client: momento.client, ttl: -5 })).rejects.toThrow(
+      MomentoCacheOptionsError,
+    );
+    await expect(compile({ client: momento.client, ttl: -5 })).rejects.toThrow(/"ttl".*ms/);
+    await expect(compile({ client: momento.client, timeoutMs: 0 })).rejects.toThrow(/"timeoutMs"/);
+    await expect(compile({ client: momento.client, namespace: '' })).rejects.toThrow(/"namespace"/);
+    await expect(
+      compile({ client: momento.client, defaultTtlSeconds: 100, maxTtlSeconds: 10 }),
+    ).rejects.toThrow(/"defaultTtlSeconds"/);
+  });
+
+  it('never mutates the caller options', async () => {
+    const options = Object.freeze({ client: momento.client, namespace: momento.namespace() });
+    const moduleRef = await Test.createTestingModule({
+      imports: [MomentoCacheModule.forRoot(options)],
+    }).compile();
+    expect(Object.keys(options)).toEqual(['client', 'namespace']);
+    await moduleRef.close();
+  });
+});
+
+@Injectable()
+class Reader {
+  constructor(@Inject(CACHE_MANAGER) readonly cache: Cache) {}
+}
+@Controller()
+class PingController {
+  constructor(@Inject(CACHE_MANAGER) private readonly cache: Cache) {}
+  @Get('ping')
+  async ping() {
+    await this.cache.set('ping', 'pong', 10_000);
+    return { value: await this.cache.get('ping') };
+  }
+}
+/** A feature module that does not import the cache module: works only when it is global. */
+@Module({ providers: [Reader], controllers: [PingController] })
+class FeatureModule {}
+
+describe.each(PLATFORMS)('forRootAsync with ConfigService on %s', (platform) => {
+  it('builds the options from configuration, globally', async () => {
+    const namespace = momento.namespace();
+    @Module({
+      imports: [
+        ConfigModule.forRoot({
+          ignoreEnvFile: true,
+          load: [() => ({ CACHE_NAMESPACE: namespace, CACHE_TTL_MS: '30000' })],
+        }),
+        MomentoCacheModule.forRootAsync({
+          isGlobal: true,
+          imports: [ConfigModule],
+          inject: [ConfigService],
+          useFactory: (config: ConfigService) => ({
+            client: momento.client,
+            namespace: config.getOrThrow<string>('CACHE_NAMESPACE'),
+            ttl: Number(config.getOrThrow('CACHE_TTL_MS')),
+          }),
+        }),
+        FeatureModule,
+      ],
+    })
+    class AsyncAppModule {}
+    const app = await startApp(platform, AsyncAppModule);
+    try {
+      const res = await request(app.url).get('/ping').expect(200);
+      expect(res.body).toEqual({ value: 'pong' });
+      const context = app.app.get<MomentoCacheContext>(MOMENTO_CACHE);
+      expect(context.options.namespace).toBe(namespace);
+      expect(context.options.ttl).toBe(30_000);
+      expect(app.app.get(Reader).cache).toBe(app.app.get(CACHE_MANAGER));
+    } finally {
+      await app.close();
+    }
+  });
+});
