@@ -74,7 +74,7 @@ export {
 } from './toolkit/near-cache';
 export { SingleFlight } from './toolkit/single-flight';
 export type { TagState, TagStoreOptions } from './toolkit/tags';
-export { TagStore } from './toolkit/tags';
+export { isExpiredByTags, isStaleByTags, TagStore } from './toolkit/tags';
 export type { TtlPolicy } from './toolkit/ttl';
 export { DEFAULT_MAX_TTL_SECONDS, normalizeTtlPolicy, toTtlSeconds } from './toolkit/ttl';
 export type { NearCachedStore } from './toolkit/with-near-cache';

@@ -111,20 +111,12 @@ export class TagStore {
     since: number,
     now: number = this.#now(),
   ): Promise<boolean> {
-    if (tags.length === 0) return false;
-    for (const state of (await this.read(tags)).values()) {
-      if (state.expired > since && state.expired <= now) return true;
-    }
-    return false;
+    return tags.length > 0 && isExpiredByTags((await this.read(tags)).values(), since, now);
   }
 
   /** Whether any tag was invalidated after `since` (an entry's creation time, epoch ms). */
   async areTagsStale(tags: readonly string[], since: number): Promise<boolean> {
-    if (tags.length === 0) return false;
-    for (const state of (await this.read(tags)).values()) {
-      if (state.stale > since) return true;
-    }
-    return false;
+    return tags.length > 0 && isStaleByTags((await this.read(tags)).values(), since);
   }
 
   #key(tag: string): string {
@@ -135,6 +127,26 @@ export class TagStore {
     const bytes = await this.#store.get(this.#key(tag), options);
     return bytes === undefined ? undefined : parseState(bytes);
   }
+}
+
+/**
+ * Whether an entry created at `since` is expired by any of these tag states (from
+ * {@link TagStore.read}): some `expired` is after `since` and not after `now`. Lets a caller read the
+ * tags once and check both expiry and staleness.
+ */
+export function isExpiredByTags(
+  states: Iterable<TagState>,
+  since: number,
+  now = Date.now(),
+): boolean {
+  for (const state of states) if (state.expired > since && state.expired <= now) return true;
+  return false;
+}
+
+/** Whether an entry created at `since` is stale by any of these tag states: some `stale` is after `since`. */
+export function isStaleByTags(states: Iterable<TagState>, since: number): boolean {
+  for (const state of states) if (state.stale > since) return true;
+  return false;
 }
 
 /** A tag record, or undefined when it is not one (written by something else, or corrupt). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CacheStore } from '../../src/contract';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
-import { TagStore } from '../../src/toolkit/tags';
+import { isExpiredByTags, isStaleByTags, TagStore } from '../../src/toolkit/tags';
 import { instrument } from './helpers';
 
 function setup(options: ConstructorParameters<typeof TagStore>[1] = {}) {
@@ -83,6 +83,19 @@ describe('TagStore', () => {
       '__tag__|t4',
       '__tag__|t5',
     ]);
+  });
+
+  it('one read() can be checked for both expiry and staleness', async () => {
+    const { clock, calls, tags } = setup();
+    await tags.invalidate(['a'], { expireInSeconds: 10 });
+    calls.get.length = 0;
+    const states = (await tags.read(['a', 'b'])).values();
+    const list = [...states];
+    expect(calls.get).toHaveLength(2);
+    expect(isStaleByTags(list, clock.t - 1)).toBe(true);
+    expect(isExpiredByTags(list, clock.t - 1, clock.t)).toBe(false);
+    expect(isExpiredByTags(list, clock.t - 1, clock.t + 10_000)).toBe(true);
+    expect(isExpiredByTags([], 0)).toBe(false);
   });
 
   it('no tags, no requests', async () => {
