@@ -1,4 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import compression from 'compression';
 import request from 'supertest';
@@ -88,6 +90,13 @@ describe.each(frameworks)('body capture ($name)', ({ express }) => {
       Readable.from([binary.subarray(0, 1000), binary.subarray(1000)]).pipe(res);
     });
     expect(hit.equals(binary)).toBe(true);
+  });
+
+  it('res.sendFile', async () => {
+    const file = fileURLToPath(new URL('../package.json', import.meta.url));
+    const { hit, hitRes } = await missAndHit((res) => res.sendFile(file));
+    expect(hit.equals(readFileSync(file))).toBe(true);
+    expect(hitRes.headers['content-type']).toMatch(/json/);
   });
 
   it('writeHead with a header object, and JSON', async () => {
