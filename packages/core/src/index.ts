@@ -1,4 +1,5 @@
 // HTTP client
+export type { AbortLike } from './client/abort';
 export { createClient, MomentoClient } from './client/client';
 export type {
   Cluster,

@@ -3,6 +3,7 @@
  * `retries` extra attempts on retryable failures with jittered backoff, hooks with timing.
  */
 import type { CallOptions } from '../contract';
+import { CallAbort } from './abort';
 import { assertNotExpired } from './credentials';
 import {
   ConnectionError,
@@ -57,13 +58,13 @@ export async function send(
   const { method, url } = spec;
   const deadline = now() + timeoutMs;
 
-  const controller = new AbortController();
+  const abort = new CallAbort();
   const timer = setTimeout(() => {
-    controller.abort(
+    abort.abort(
       new TimeoutError(`Deadline of ${timeoutMs} ms exceeded`, { method, url: redactUrl(url) }),
     );
   }, timeoutMs);
-  const onAbort = () => controller.abort(userSignal!.reason);
+  const onAbort = () => abort.abort(userSignal!.reason);
   userSignal?.addEventListener('abort', onAbort, { once: true });
 
   const maxRetries = spec.idempotent === false ? 0 : ctx.retries;
@@ -81,7 +82,10 @@ export async function send(
           url,
           headers,
           body: spec.body,
-          signal: controller.signal,
+          abort,
+          get signal() {
+            return abort.signal;
+          },
         });
         if (hooks.onResponse) {
           const durationMs = now() - started;
@@ -91,8 +95,8 @@ export async function send(
         error = errorFromResponse(response, method, url, ctx.retryOn429);
         if (spec.missOn404 && error.constructor === NotFoundError) return undefined;
       } catch (cause) {
-        if (controller.signal.aborted) {
-          const reason = controller.signal.reason;
+        if (abort.aborted) {
+          const reason = abort.reason;
           const durationMs = now() - started;
           callHook(hooks.onError, {
             method,
@@ -121,7 +125,7 @@ export async function send(
         willRetry: delay !== undefined,
       });
       if (delay === undefined) throw error;
-      await sleep(delay, controller.signal);
+      await sleep(delay, abort);
     }
   } finally {
     clearTimeout(timer);

@@ -1,4 +1,5 @@
 /** Backoff, `Retry-After` and an abortable sleep. */
+import type { AbortLike } from './abort';
 
 /** First backoff step. Momento's SDKs retry almost at once; over HTTP a little more is saner. */
 export const RETRY_BASE_DELAY_MS = 50;
@@ -26,7 +27,7 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 }
 
 /** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal: AbortSignal): Promise<void> {
+export function sleep(ms: number, signal: AbortLike): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const onAbort = () => {

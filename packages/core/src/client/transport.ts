@@ -3,14 +3,18 @@
  * Node 20+, Bun, Deno and Cloudflare Workers; `@momento-http/core/node` swaps in undici.
  */
 
+import type { AbortLike } from './abort';
+
 /** One HTTP request, fully formed. The token is already in `headers.authorization`. */
 export interface TransportRequest {
-  method: string;
-  url: string;
-  headers: Record<string, string>;
-  body?: Uint8Array | undefined;
-  /** Aborts on the caller's signal or the call's deadline. */
-  signal: AbortSignal;
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body?: Uint8Array | undefined;
+  /** Aborts on the caller's signal or the call's deadline. Created on first access. */
+  readonly signal: AbortSignal;
+  /** The same abort as a light EventTarget-like object, for transports that accept one (undici). */
+  readonly abort: AbortLike;
 }
 
 /** The headers of a response; a `Headers` object satisfies this. Names are case-insensitive. */

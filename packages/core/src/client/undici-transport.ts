@@ -56,7 +56,8 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
       method: req.method as Dispatcher.HttpMethod,
       headers: req.headers,
       body: req.body,
-      signal: req.signal,
+      // The light abort object: undici only needs aborted / reason / add/removeEventListener.
+      signal: req.abort,
       dispatcher,
     });
     let body: Uint8Array;
