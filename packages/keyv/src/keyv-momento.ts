@@ -83,9 +83,12 @@ export class KeyvMomento extends SafeEmitter {
     return this.#namespace;
   }
 
-  set namespace(namespace: string | undefined) {
-    this.#namespace = namespace;
-    this.opts.namespace = namespace;
+  set namespace(namespace: string | undefined | null) {
+    if (namespace !== undefined && namespace !== null && typeof namespace !== 'string') {
+      throw new TypeError(`KeyvMomento: namespace must be a string, received ${typeof namespace}`);
+    }
+    this.#namespace = namespace ?? undefined;
+    this.opts.namespace = this.#namespace;
   }
 
   /** The Momento cache this store uses. */

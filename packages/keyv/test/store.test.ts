@@ -1,6 +1,6 @@
 // KeyvMomento's own contract, called directly (as Keyv calls it), against the local server.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { KeyvMomento } from '../src/index';
+import { createKeyv, KeyvMomento } from '../src/index';
 import { recording, uniqueNamespace, useServer } from './helpers';
 
 const ctx = useServer();
@@ -232,5 +232,23 @@ describe('options', () => {
       timeoutMs: 2000,
     });
     expect(keyv).not.toHaveProperty('iterator'); // Keyv 5 would require opts.url for an iterator
+  });
+
+  it('createKeyv passes Keyv options through: a default TTL, and Keyv-level throwOnErrors', async () => {
+    const { store, seen } = recording(ctx.client.cache('default-cache'));
+    const keyv = createKeyv({ store, namespace: uniqueNamespace(), ttl: 5_000 });
+    await keyv.set('k', { a: 1 });
+    expect(seen.sets.at(-1)!.ttlSeconds).toBe(5);
+    expect(await keyv.get('k')).toEqual({ a: 1 });
+    expect(createKeyv({ store, throwOnErrors: true }).throwOnErrors).toBe(true);
+  });
+
+  it('rejects a namespace that is not a string when it is set', () => {
+    const keyv = new KeyvMomento({ client: ctx.client });
+    expect(() => {
+      (keyv as { namespace: unknown }).namespace = 42;
+    }).toThrow(TypeError);
+    keyv.namespace = null;
+    expect(keyv.namespace).toBeUndefined();
   });
 });
