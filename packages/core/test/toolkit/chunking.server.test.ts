@@ -1,12 +1,13 @@
 /** Chunking against the real local server over HTTP (item limit 5 MiB, as Momento's 5 MB). */
 import { describe, expect, it } from 'vitest';
+import { createClient } from '../../src/index';
 import { withChunking } from '../../src/toolkit/chunking';
 import type { ChunkingError } from '../../src/toolkit/errors';
 import { sameBytes } from './helpers';
 import { rng } from './random';
 import { digest, useLocalServer } from './server';
 
-const local = useLocalServer();
+const local = useLocalServer({ faults: true });
 
 describe('withChunking over HTTP', { timeout: 120_000 }, () => {
   it('a 20 MB value round-trips', async () => {
@@ -34,7 +35,7 @@ describe('withChunking over HTTP', { timeout: 120_000 }, () => {
     const writers = 3;
     const rounds = 2;
     const values = Array.from({ length: writers * rounds }, (_, i) =>
-      rng(100 + i).bytes(9_000_000),
+      rng(100 + i).bytes(6_000_000),
     );
     const known = new Set(await Promise.all(values.map(digest)));
     const errors: ChunkingError[] = [];
@@ -65,5 +66,23 @@ describe('withChunking over HTTP', { timeout: 120_000 }, () => {
     const final = await stores[0]!.get('contended');
     expect(known.has(await digest(final!))).toBe(true);
     expect(errors).toEqual([]);
+  });
+
+  it('a failed chunk write rejects the set and leaves the previous value whole', async () => {
+    const noRetries = createClient({
+      baseUrl: local.server.url,
+      apiKey: local.server.createApiKey(),
+      env: {},
+      retries: 0,
+    }).cache('default-cache');
+    const store = withChunking(noRetries, { concurrency: 1 });
+    const before = rng(30).bytes(11_000_000);
+    await store.set('fault-key', before);
+    local.server.faults.add({ path: '/cache/', method: 'PUT', status: 500, count: 1 });
+    await expect(store.set('fault-key', rng(31).bytes(11_000_000))).rejects.toMatchObject({
+      status: 500,
+    });
+    local.server.faults.clear();
+    expect(sameBytes(await store.get('fault-key'), before)).toBe(true);
   });
 });
