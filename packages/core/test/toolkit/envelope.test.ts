@@ -43,6 +43,22 @@ describe('envelope round trips', () => {
     expect(back.u8).not.toBe(input);
   });
 
+  it('decodes Buffers as Uint8Arrays where there is no globalThis.Buffer (Workers, Deno)', async () => {
+    const bytes = await encodeEnvelope({ buf: Buffer.from('hi') });
+    const g = globalThis as { Buffer?: unknown };
+    const saved = g.Buffer;
+    let pending: Promise<unknown>;
+    try {
+      delete g.Buffer;
+      pending = decodeEnvelope(bytes); // an uncompressed envelope decodes synchronously
+    } finally {
+      g.Buffer = saved;
+    }
+    const back = (await pending) as { buf: Uint8Array };
+    expect(Object.getPrototypeOf(back.buf)).toBe(Uint8Array.prototype);
+    expect(new TextDecoder().decode(back.buf)).toBe('hi');
+  });
+
   it('carries a Next.js-style entry: strings, Buffers, Map<string, Buffer>, undefined', async () => {
     const entry = {
       kind: 'APP_PAGE',
