@@ -6,6 +6,7 @@ import {
 } from '@momento-http/core';
 import { Deadlines } from './deadline';
 import { SafeEmitter } from './emitter';
+import { storageKey } from './keys';
 import {
   DEFAULT_NAMESPACE,
   type KeyvMomentoOptions,
@@ -215,7 +216,7 @@ export class KeyvMomento extends SafeEmitter {
     key: string,
     o: CallOptions,
   ): Promise<StoredRecord | undefined> {
-    const bytes = await space.get(key, o);
+    const bytes = await space.get(await storageKey(key), o);
     if (bytes === undefined) return undefined;
     const record = decodeRecord(bytes);
     if (!record) throw new CorruptRecordError(key);
@@ -240,16 +241,17 @@ export class KeyvMomento extends SafeEmitter {
       );
     }
     // Keyv 5 passes negative TTLs through; an already-expired entry must not be readable.
-    if (typeof ttl === 'number' && ttl <= 0) return space.delete(key, o);
+    const stored = await storageKey(key);
+    if (typeof ttl === 'number' && ttl <= 0) return space.delete(stored, o);
     const finite = typeof ttl === 'number' && Number.isFinite(ttl);
     const deadline = finite ? Date.now() + ttl : undefined;
     const ttlSeconds = toTtlSeconds(finite ? ttl : undefined, this.#options.ttl);
-    await space.set(key, encodeRecord(value, deadline), { ...o, ttlSeconds });
+    await space.set(stored, encodeRecord(value, deadline), { ...o, ttlSeconds });
   }
 
   async #remove(space: NamespacedStore, key: string, o: CallOptions): Promise<boolean> {
     const existed = (await this.#read(space, key, o).catch(ignoreCorrupt)) !== undefined;
-    await space.delete(key, o);
+    await space.delete(await storageKey(key), o);
     return existed;
   }
 

@@ -148,6 +148,36 @@ describe('values', () => {
   });
 });
 
+describe('keys', () => {
+  it("stores keys over 1 KB under their SHA-256, so any Keyv key works within Momento's 4 KB", async () => {
+    const { keyv, seen } = recorded();
+    const long = `https://example.com/search?q=${'é'.repeat(3000)}`;
+    expect(await keyv.set(long, 'v')).toBe(true);
+    expect(await keyv.get(long)).toBe('v');
+    expect(await keyv.get(`${long}x`)).toBeUndefined();
+    expect(await keyv.has(long)).toBe(true);
+    const storedKey = seen.sets.at(-1)!.key;
+    expect(storedKey.split('|').at(-1)).toMatch(/^.#[0-9a-f]{64}$/);
+    expect(storedKey.split('|').at(-1)!.charCodeAt(0)).toBe(0);
+    expect(await keyv.delete(long)).toBe(true);
+    expect(await keyv.get(long)).toBeUndefined();
+  });
+
+  it('keeps plain keys apart from hashed ones, even one that looks like a hash', async () => {
+    const { keyv } = recorded();
+    const long = 'k'.repeat(2000);
+    await keyv.set(long, 'hashed');
+    const digest = new Uint8Array(
+      await crypto.subtle.digest('SHA-256', new TextEncoder().encode(long)),
+    );
+    const lookalike = `\u0000#${Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('')}`;
+    expect(await keyv.get(lookalike)).toBeUndefined();
+    await keyv.set(lookalike, 'plain');
+    expect(await keyv.get(long)).toBe('hashed');
+    expect(await keyv.get(lookalike)).toBe('plain');
+  });
+});
+
 describe('namespaces', () => {
   it('follows namespace changes made after construction (as Keyv does)', async () => {
     const { keyv } = recorded();
