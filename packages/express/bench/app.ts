@@ -52,3 +52,6 @@ const server = app.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as { port: number };
   process.stdout.write(`${JSON.stringify({ port })}\n`);
 });
+
+// Exit normally on SIGTERM, so `--cpu-prof` profiles get written.
+process.on('SIGTERM', () => process.exit(0));

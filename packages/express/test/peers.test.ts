@@ -2,12 +2,21 @@
  * The failures of apicache listed in the research notes, run against apicache itself and against
  * this middleware: proof that each scenario detects the bug it is about.
  */
+import { gunzipSync } from 'node:zlib';
 import apicache from 'apicache';
+import compression from 'compression';
 import express, { type RequestHandler } from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseCache } from '../src/index';
-import { type Backend, listen, startBackend, type TrackedStore, uniquePrefix } from './support';
+import {
+  type Backend,
+  listen,
+  rawGet,
+  startBackend,
+  type TrackedStore,
+  uniquePrefix,
+} from './support';
 
 let backend: Backend;
 let store: TrackedStore;
@@ -120,5 +129,21 @@ describe.each(contenders)('peer failures: %s', (name, make) => {
         r.on('end', () => done(null, Buffer.concat(parts)));
       });
     expect((hit.body as Buffer).equals(Buffer.from([1, 2, 3, 4]))).toBe(correct);
+  });
+
+  it('before compression(), sends a gzip body to a client that does not accept gzip', async () => {
+    const app = express();
+    app.use(make(), compression({ threshold: 0 }));
+    const text = 'zip me '.repeat(200);
+    app.get('/z', (_req, res) =>
+      res.set('Cache-Control', 'public, max-age=60').type('text').send(text),
+    );
+    const server = listen(app);
+    const gz = await rawGet(server, '/z', { 'Accept-Encoding': 'gzip' });
+    expect(gunzipSync(gz.body).toString()).toBe(text);
+    await settle();
+    const plain = await rawGet(server, '/z', { 'Accept-Encoding': 'identity' });
+    const ok = plain.headers['content-encoding'] === undefined && plain.body.toString() === text;
+    expect(ok).toBe(correct);
   });
 });
