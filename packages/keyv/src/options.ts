@@ -48,8 +48,9 @@ export interface KeyvMomentoOptions {
   nearCache?: boolean | KeyvNearCacheOptions;
   /**
    * How long a namespace's generation (see Caveats) may be reused from memory, in ms. `0` reads it
-   * on every operation, so a `clear()` in another process is seen at once.
-   * @default 0, or the near cache's `ttlMs` when the near cache is on
+   * on every operation, so a `clear()` in another process is seen at once. (With the near cache on,
+   * the generation is read through it like any key, so clears are seen within its `ttlMs`.)
+   * @default 0
    */
   generationCacheMs?: number;
   /**
@@ -137,7 +138,7 @@ export function normalizeOptions(options: KeyvMomentoOptions = {}): NormalizedOp
   if (options.namespace !== undefined && typeof options.namespace !== 'string') {
     throw new TypeError('KeyvMomento: namespace must be a string');
   }
-  const generationCacheMs = options.generationCacheMs ?? nearCache?.ttlMs ?? 0;
+  const generationCacheMs = options.generationCacheMs ?? 0;
   if (!(generationCacheMs >= 0)) {
     throw new RangeError(
       `KeyvMomento: generationCacheMs must be >= 0, received ${generationCacheMs}`,

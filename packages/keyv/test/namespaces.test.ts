@@ -87,6 +87,16 @@ describe('clear across instances and processes', () => {
     await eventually(async () => (await cached.get('k')) === undefined, 3000);
   });
 
+  it('with the near cache, another instance sees the clear within the near TTL', async () => {
+    const namespace = uniqueNamespace();
+    const writer = createKeyv({ client: ctx.client, namespace });
+    const near = createKeyv({ client: ctx.client, namespace, nearCache: { ttlMs: 200 } });
+    await writer.set('k', 'v');
+    expect(await near.get('k')).toBe('v');
+    await writer.clear();
+    await eventually(async () => (await near.get('k')) === undefined, 3000);
+  });
+
   it('a clear in another process is seen here, and its writes are read here', async () => {
     const namespace = uniqueNamespace('proc');
     const here = createKeyv({ client: ctx.client, namespace });
