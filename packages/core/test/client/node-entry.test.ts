@@ -50,4 +50,17 @@ describe('@momento-http/core/node', () => {
     setTimeout(() => controller.abort(reason), 30);
     await expect(pending).rejects.toBe(reason);
   });
+
+  it('the deadline holds over undici too', async () => {
+    const client = node.createClient({
+      baseUrl: t.server.url,
+      apiKey: t.apiKey,
+      env: {},
+      timeoutMs: 150,
+    });
+    t.server.faults.add({ path: '/cache/default-cache', delayMs: 2000, count: 1 });
+    const started = Date.now();
+    await expect(client.get('default-cache', 'k')).rejects.toBeInstanceOf(web.TimeoutError);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
 });
