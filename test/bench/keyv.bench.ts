@@ -13,14 +13,26 @@ import { createClient } from '@momento-http/core/node';
 import { KeyvMomento } from '@momento-http/keyv';
 import { type Contender, compare, measureLoop } from './harness';
 
+/** The part of Keyv the workloads use (typed here: keyv resolves from packages/keyv, not from here). */
+interface BenchKeyv {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: unknown, ttl?: number): Promise<unknown>;
+  getMany(keys: string[]): Promise<unknown>;
+  setMany(entries: Array<{ key: string; value: unknown; ttl?: number }>): Promise<unknown>;
+  disconnect(): Promise<void>;
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+}
+
 // keyv and @keyv/redis are dev dependencies of packages/keyv; load them from there.
 const requireFromKeyv = createRequire(new URL('../../packages/keyv/package.json', import.meta.url));
-const { Keyv } = requireFromKeyv('keyv') as typeof import('keyv');
-const { createKeyv: createRedisKeyv } = requireFromKeyv(
-  '@keyv/redis',
-) as typeof import('@keyv/redis');
+const { Keyv } = requireFromKeyv('keyv') as {
+  Keyv: new (store?: unknown, options?: Record<string, unknown>) => BenchKeyv;
+};
+const { createKeyv: createRedisKeyv } = requireFromKeyv('@keyv/redis') as {
+  createKeyv: (url: string, options?: { namespace?: string }) => BenchKeyv;
+};
 
-type AnyKeyv = InstanceType<typeof Keyv>;
+type AnyKeyv = BenchKeyv;
 
 const KEYS = 1000;
 const BATCH = 10;
