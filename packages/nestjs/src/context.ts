@@ -6,6 +6,7 @@ import {
   type TtlPolicy,
   toTtlSeconds,
   withNearCache,
+  withSingleFlight,
 } from '@momento-http/core';
 import { KeyvMomento } from '@momento-http/keyv';
 import type { OnModuleDestroy } from '@nestjs/common';
@@ -32,10 +33,11 @@ export class MomentoCacheContext implements OnModuleDestroy {
 
   constructor(readonly options: NormalizedOptions) {
     const base = options.store ?? (options.client ?? createClient()).cache(options.cacheName);
-    const boxed = withTimeBox(base, options.timeoutMs);
-    this.store = options.nearCache ? withNearCache(boxed, options.nearCache) : boxed;
+    // Concurrent requests for one hot key (or one tag) share a single store read.
+    const shared = withSingleFlight(withTimeBox(base, options.timeoutMs));
+    this.store = options.nearCache ? withNearCache(shared, options.nearCache) : shared;
     // A tag key must outlive every entry it may invalidate.
-    this.tags = new TagStore(boxed, {
+    this.tags = new TagStore(shared, {
       prefix: options.tagPrefix,
       ttlSeconds: options.maxTtlSeconds,
     });
