@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { compare, measureHttp } from './harness';
+import { benchDurationMs, compare, measureHttp } from './harness';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const benchDir = `${root}packages/express/bench/`;
@@ -42,6 +42,7 @@ export default async function run(): Promise<void> {
       ['@momento-http/express + near cache', 'momento-near'],
     ] as const;
     const contenders = [];
+    const cpuPerRequest = new Map<string, number[]>();
     for (const [name, mode] of modes) {
       const { port } = await start<{ port: number }>('app.ts', {
         BENCH_MODE: mode,
@@ -49,9 +50,26 @@ export default async function run(): Promise<void> {
         BENCH_API_KEY: cache.apiKey,
       });
       const url = `http://127.0.0.1:${port}/item`;
-      contenders.push({ name, measure: () => measureHttp({ url, connections: 32 }) });
+      const cpu = async () =>
+        ((await (await fetch(`http://127.0.0.1:${port}/__cpu`)).json()) as { micros: number })
+          .micros;
+      contenders.push({
+        name,
+        measure: async () => {
+          const durationMs = benchDurationMs();
+          // Warm up first (it also fills the caches), then count CPU over the measured run only.
+          await measureHttp({ url, connections: 32, durationMs: 1000, warmupMs: 0 });
+          const before = await cpu();
+          const sample = await measureHttp({ url, connections: 32, durationMs, warmupMs: 0 });
+          const used = (await cpu()) - before;
+          const list = cpuPerRequest.get(name) ?? [];
+          list.push(used / Math.max(1, sample.opsPerSec * (durationMs / 1000)));
+          cpuPerRequest.set(name, list);
+          return sample;
+        },
+      });
     }
-    await compare({
+    const rows = await compare({
       title: 'express response cache hits',
       baseline: 'apicache (memory)',
       contenders,
@@ -59,6 +77,11 @@ export default async function run(): Promise<void> {
         'Hits of one 500-byte JSON route, 32 connections. Each app and the local cache server run in ' +
         'their own process; without the near cache every hit is one HTTP round trip to the cache server.',
     });
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+    console.log('| contender | app CPU µs per request (median) |\n| --- | ---: |');
+    for (const row of rows) {
+      console.log(`| ${row.name} | ${median(cpuPerRequest.get(row.name) ?? []).toFixed(0)} |`);
+    }
   } finally {
     for (const child of children) child.kill();
   }

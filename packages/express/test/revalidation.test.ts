@@ -144,5 +144,24 @@ describe.each(frameworks)(
         503,
       );
     });
+
+    it('keepSeconds keeps a stale entry with a validator for a conditional revalidation', async () => {
+      const seen: (string | undefined)[] = [];
+      const { app } = cachedApp(express, store, { keepSeconds: 600 }, (a) =>
+        a.get('/k', (req, res) => {
+          seen.push(req.headers['if-none-match'] as string | undefined);
+          // Age 59 of max-age 60: fresh for about one more second, then stale but kept.
+          res.set({ 'Cache-Control': 'public, max-age=60', Age: seen.length === 1 ? '59' : '0' });
+          res.send('kept');
+        }),
+      );
+      await request(app).get('/k');
+      await store.idle();
+      await eventually(async () => {
+        const res = await request(app).get('/k');
+        return seen.length === 2 && res.text === 'kept';
+      }, 5000);
+      expect(seen[1]).toMatch(/^W\//);
+    });
   },
 );
