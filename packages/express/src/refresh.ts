@@ -51,9 +51,11 @@ export function dispatchRefresh(req: CacheRequest, marker: unknown, onDone: () =
   fake.httpVersion = req.httpVersion;
   fake.httpVersionMajor = req.httpVersionMajor;
   fake.httpVersionMinor = req.httpVersionMinor;
+  const headers: IncomingMessage['headers'] = {};
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined && !NOT_COPIED.has(name)) fake.headers[name] = value;
+    if (value !== undefined && !NOT_COPIED.has(name)) headers[name] = value;
   }
+  fake.headers = headers;
   fake.push(null);
   fake.complete = true;
   (fake as unknown as Record<symbol, unknown>)[REFRESH] = marker;

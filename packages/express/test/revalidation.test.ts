@@ -92,6 +92,33 @@ describe.each(frameworks)(
       expect(calls()).toBe(2);
     });
 
+    it('the background refresh replays the request headers and revalidates with the stored ETag', async () => {
+      const seen: { lang: unknown; inm: unknown }[] = [];
+      const { app } = cachedApp(express, store, {}, (a) =>
+        a.get('/v', (req, res) => {
+          seen.push({ lang: req.headers['accept-language'], inm: req.headers['if-none-match'] });
+          res.set({
+            'Cache-Control': 'public, max-age=60, stale-while-revalidate=600',
+            'X-Call': String(seen.length),
+            Age: seen.length === 1 ? '100' : '0',
+          });
+          res.vary('Accept-Language').send(`lang ${req.headers['accept-language']}`);
+        }),
+      );
+      await request(app).get('/v').set('Accept-Language', 'fr');
+      await store.idle();
+      const stale = await request(app).get('/v').set('Accept-Language', 'fr');
+      expect([stale.text, stale.headers['x-cache']]).toEqual(['lang fr', 'STALE']);
+      await eventually(() => seen.length === 2);
+      expect(seen[1]?.lang).toBe('fr');
+      expect(seen[1]?.inm).toMatch(/^W\//);
+      await eventually(async () => {
+        await store.idle();
+        const res = await request(app).get('/v').set('Accept-Language', 'fr');
+        return res.headers['x-cache'] === 'HIT' && res.headers['x-call'] === '2';
+      });
+    });
+
     it('stale-if-error serves the stale entry when the origin answers 5xx or throws', async () => {
       const failing = await staleApp('public, max-age=60, stale-if-error=600', (_n, res) =>
         res.status(503).send('down'),
