@@ -37,6 +37,9 @@ interface AnyResponse {
   sent?: boolean;
 }
 
+/** `@Sse()` metadata key (`SSE_METADATA` in @nestjs/common's constants, not a public export). */
+const SSE_METADATA = '__sse__';
+
 const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
 
 /**
@@ -72,6 +75,8 @@ export class HttpCacheInterceptor implements NestInterceptor {
     if (context.getType() !== 'http' || this.cache.closed) return next.handle();
     const request = context.switchToHttp().getRequest<AnyRequest>();
     if (!this.allowedMethods.includes(request.method.toUpperCase())) return next.handle();
+    // Server-sent events are a stream of values, not one response.
+    if (this.reflector.get(SSE_METADATA, context.getHandler())) return next.handle();
     let key: string | undefined;
     try {
       key = await this.trackBy(context);
@@ -89,12 +94,19 @@ export class HttpCacheInterceptor implements NestInterceptor {
       return of(entry.value);
     }
     this.setHeader(response, 'X-Cache', 'MISS');
+    let last: unknown;
     return next.handle().pipe(
-      tap((value) => {
-        // Fire and forget: the response never waits for the write, and a failed write is a report.
-        void this.save(storeKey, context, response, value, startedAt).catch((error) =>
-          this.cache.report(error, 'set', storeKey),
-        );
+      tap({
+        next: (value) => {
+          last = value;
+        },
+        // The platform sends the last value once the handler completes; store that one. Fire and
+        // forget: the response never waits for the write, and a failed write is a report.
+        complete: () => {
+          void this.save(storeKey, context, response, last, startedAt).catch((error) =>
+            this.cache.report(error, 'set', storeKey),
+          );
+        },
       }),
     );
   }

@@ -126,6 +126,15 @@ describe.each(PLATFORMS)('HttpCacheInterceptor on %s', (platform: Platform) => {
     expect((await request(app.url).get('/tenant/home').set(acme)).body).toEqual(first.body);
   });
 
+  it('leaves server-sent events alone', async () => {
+    const first = await request(app.url).get('/http/events').expect(200);
+    expect(first.headers['content-type']).toMatch(/text\/event-stream/);
+    expect(first.headers['x-cache']).toBeUndefined();
+    const calls = db.calls;
+    await request(app.url).get('/http/events').expect(200);
+    expect(db.calls).toBe(calls + 1);
+  });
+
   it('passes POST through untouched', async () => {
     const res = await request(app.url).post('/http/items').send({ name: 'x' });
     expect(res.status).toBe(201);

@@ -23,8 +23,10 @@ import {
   Param,
   Post,
   Res,
+  Sse,
   UseInterceptors,
 } from '@nestjs/common';
+import { of } from 'rxjs';
 
 /** Works for Express' `res` and Fastify's `reply`: both have `status()` and `header()`. */
 interface AnyReply {
@@ -97,6 +99,12 @@ export class HttpController {
   @CacheTTL(1000)
   short() {
     return { n: ++this.db.calls };
+  }
+
+  @Sse('events')
+  events() {
+    const n = ++this.db.calls;
+    return of({ data: { n } }, { data: { n, last: true } });
   }
 
   @Get('items')
