@@ -5,15 +5,9 @@
 import type { CallOptions } from '../contract';
 import { CallAbort } from './abort';
 import { assertNotExpired } from './credentials';
-import {
-  ConnectionError,
-  InvalidArgumentError,
-  type MomentoError,
-  NotFoundError,
-  TimeoutError,
-} from './errors';
+import { ConnectionError, InvalidArgumentError, type MomentoError, TimeoutError } from './errors';
 import { type ClientHooks, callHook } from './hooks';
-import { errorFromResponse, redactUrl } from './response-errors';
+import { errorFromResponse, isPlainMiss, redactUrl } from './response-errors';
 import { backoffDelayMs, sleep } from './retry';
 import type { Transport, TransportResponse } from './transport';
 
@@ -92,8 +86,8 @@ export async function send(
           callHook(hooks.onResponse, { method, url, attempt, status: response.status, durationMs });
         }
         if (response.status < 300) return response;
+        if (spec.missOn404 && isPlainMiss(response)) return undefined;
         error = errorFromResponse(response, method, url, ctx.retryOn429);
-        if (spec.missOn404 && error.constructor === NotFoundError) return undefined;
       } catch (cause) {
         if (abort.aborted) {
           const reason = abort.reason;

@@ -33,6 +33,16 @@ export function responseMessage(response: TransportResponse): string {
   return text.slice(0, MAX_MESSAGE_CHARS);
 }
 
+/**
+ * Whether a 404 is a plain miss (`Key Not Found`, `Object not found.`) rather than a missing cache
+ * or store. Checked before building any error: misses are hot, and an Error captures a stack.
+ */
+export function isPlainMiss(response: TransportResponse): boolean {
+  if (response.status !== 404) return false;
+  const text = decoder.decode(response.body.subarray(0, 256));
+  return !/(?:cache|store) not found/i.test(text);
+}
+
 /** Removes anything secret-looking from a URL before it goes into an error. */
 export function redactUrl(url: string): string {
   if (!url.includes('@') && !url.includes('token=')) return url;
