@@ -66,6 +66,23 @@ export class EntryStore {
   }
 
   /**
+   * The near-cached record under `key`, synchronously, when one is held and (for a tagged entry)
+   * every tag's time is known locally and none purges it; otherwise `undefined` (use `read`).
+   * Lets a near-cache hit be served without a single await.
+   */
+  peek(key: string): StoredRecord | undefined {
+    const record = this.#near?.get(key);
+    if (record?.kind !== 'entry' || record.tags.length === 0) return record;
+    const times: TagTimes = new Map();
+    for (const tag of record.tags) {
+      const time = this.#nearTags?.get(tag);
+      if (!time) return undefined;
+      times.set(tag, time);
+    }
+    return isPurged(record, times) ? undefined : record;
+  }
+
+  /**
    * The record under `key` whose tags were not purged after it was stored, or `undefined`.
    * Concurrent reads of one key share one store call. Tags the key had last time are read at the
    * same time as the entry, so a tagged hit usually costs one round trip, not two.

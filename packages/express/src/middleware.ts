@@ -122,6 +122,29 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     });
   };
 
+  /** Serves `entry` if the request may reuse it (fresh, allowed stale, or SWR); false otherwise. */
+  const serveStored = (req: CacheRequest, res: CacheResponse, primary: string, entry: Entry) => {
+    const reuse = evaluateReuse(policyOf(entry), entry, req);
+    if (reuse.kind === 'revalidate') return false;
+    const state = reuse.kind === 'fresh' ? 'HIT' : 'STALE';
+    serveEntry(req, res, entry, reuse.age, state, opts.statusHeader);
+    if (reuse.kind === 'swr') {
+      const fields = parseVary(entry.headers.vary);
+      refreshInBackground(req, `${primary}|${varyValues(req, fields)}`, entry);
+    }
+    return true;
+  };
+
+  /** A near-cache hit, served synchronously (no promise on the hot path); false otherwise. */
+  const serveFromNear = (req: CacheRequest, res: CacheResponse, primary: string): boolean => {
+    if (!opts.nearCache) return false;
+    let record = store.peek(primary);
+    if (record?.kind === 'vary') {
+      record = store.peek(variantKey(primary, record.gen, varyValues(req, record.fields)));
+    }
+    return record?.kind === 'entry' && serveStored(req, res, primary, record);
+  };
+
   const handle = async (
     req: CacheRequest,
     res: CacheResponse,
@@ -144,27 +167,7 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     }
     const found = await lookup(req, primary);
     const { entry } = found;
-    if (entry) {
-      const policy = CachePolicy.fromObject(
-        entry.policy as unknown as CachePolicy.CachePolicyObject,
-      );
-      const reuse = evaluateReuse(policy, entry, req);
-      if (reuse.kind === 'fresh' || reuse.kind === 'stale' || reuse.kind === 'swr') {
-        serveEntry(
-          req,
-          res,
-          entry,
-          reuse.age,
-          reuse.kind === 'fresh' ? 'HIT' : 'STALE',
-          opts.statusHeader,
-        );
-        if (reuse.kind === 'swr') {
-          const fields = parseVary(entry.headers.vary);
-          refreshInBackground(req, `${primary}|${varyValues(req, fields)}`, entry);
-        }
-        return;
-      }
-    }
+    if (entry && serveStored(req, res, primary, entry)) return;
     if (parseCacheControl(req.headers['cache-control'])['only-if-cached']) {
       gatewayTimeout(res, 'MISS', opts.statusHeader);
       return;
@@ -234,7 +237,10 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
       }
       const urlKey = opts.keyGenerator ? opts.keyGenerator(req) : defaultUrlKey(req);
       if (!urlKey) return pass();
-      handle(req, res, pass, primaryKey(opts.keyPrefix, urlKey)).catch((error: unknown) => {
+      const primary = primaryKey(opts.keyPrefix, urlKey);
+      const refresh = (req as unknown as Record<symbol, unknown>)[REFRESH];
+      if (!refresh && serveFromNear(req, res, primary)) return;
+      handle(req, res, pass, primary).catch((error: unknown) => {
         opts.onError(error, 'read');
         if (!res.headersSent) pass();
       });
@@ -262,6 +268,17 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
   };
 
   return Object.assign(middleware, { purge });
+}
+
+/** Decoded entries are shared (near cache, concurrent reads): build each one's policy once. */
+const policies = new WeakMap<Entry, CachePolicy>();
+function policyOf(entry: Entry): CachePolicy {
+  let policy = policies.get(entry);
+  if (!policy) {
+    policy = CachePolicy.fromObject(entry.policy as unknown as CachePolicy.CachePolicyObject);
+    policies.set(entry, policy);
+  }
+  return policy;
 }
 
 /** The shared result, or `undefined` when it takes longer than `ms`. */

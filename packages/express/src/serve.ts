@@ -17,16 +17,14 @@ export function prepareEntryHead(
   statusHeader: string | undefined,
 ): { status: number; body: Uint8Array | undefined } {
   const notModified = entry.status === 200 && clientHasCurrent(req, entry.headers);
-  const headers: StoredHeaders = notModified
-    ? notModifiedHeaders(entry.headers)
-    : { ...entry.headers };
+  const headers: StoredHeaders = notModified ? notModifiedHeaders(entry.headers) : entry.headers;
+  for (const name in headers) res.setHeader(name, headers[name] as string | string[]);
   if (!notModified && entry.status !== 204 && entry.status !== 304) {
     // The stored body is complete, so its length is known (and right for HEAD too).
-    headers['content-length'] = String(entry.body.byteLength);
+    res.setHeader('content-length', entry.body.byteLength);
   }
-  headers.age = String(Math.max(0, Math.floor(age)));
-  if (statusHeader) headers[statusHeader.toLowerCase()] = state;
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.setHeader('age', String(Math.max(0, Math.floor(age))));
+  if (statusHeader) res.setHeader(statusHeader, state);
   const status = notModified ? 304 : entry.status;
   const noBody = notModified || status === 204 || status === 304 || req.method === 'HEAD';
   return { status, body: noBody ? undefined : entry.body };
