@@ -20,6 +20,7 @@ import {
   type HttpEntry,
   storableHeaders,
 } from './http-entry';
+import { StoreTimeoutError } from './time-box';
 import { CACHE_TAGS_METADATA, MOMENTO_CACHE } from './tokens';
 
 /** The parts of Express' `Request` and Fastify's `FastifyRequest` used here. */
@@ -90,8 +91,13 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const entry = await this.lookup(storeKey);
     const response = context.switchToHttp().getResponse<AnyResponse>();
     if (entry) {
-      this.replay(response, entry);
-      return of(entry.value);
+      try {
+        this.replay(response, entry);
+        return of(entry.value);
+      } catch (error) {
+        // A stored header the platform refuses: answer from the handler instead.
+        this.cache.report(error, 'replay', storeKey);
+      }
     }
     this.setHeader(response, 'X-Cache', 'MISS');
     let last: unknown;
@@ -139,21 +145,33 @@ export class HttpCacheInterceptor implements NestInterceptor {
     return key;
   }
 
+  /** The entry and its tag check together get one `timeoutMs` budget (each call has it too). */
   private async lookup(storeKey: string): Promise<HttpEntry | undefined> {
+    const budget = this.cache.options.timeoutMs;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new StoreTimeoutError('lookup', budget)), budget);
+    });
     try {
-      const bytes = await this.cache.store.get(storeKey);
-      if (!bytes) return undefined;
-      const entry = await decodeEntry(bytes);
-      if (!entry || entry.expiresAt <= Date.now()) return undefined;
-      if (entry.tags.length && (await this.cache.tags.areTagsExpired(entry.tags, entry.storedAt))) {
-        return undefined;
-      }
-      return entry;
+      return await Promise.race([this.read(storeKey), expired]);
     } catch (error) {
       // Timeout, store down, undecodable bytes: a miss, never a failed request.
       this.cache.report(error, 'get', storeKey);
       return undefined;
+    } finally {
+      clearTimeout(timer);
     }
+  }
+
+  private async read(storeKey: string): Promise<HttpEntry | undefined> {
+    const bytes = await this.cache.store.get(storeKey);
+    if (!bytes) return undefined;
+    const entry = await decodeEntry(bytes);
+    if (!entry || entry.expiresAt <= Date.now()) return undefined;
+    if (entry.tags.length && (await this.cache.tags.areTagsExpired(entry.tags, entry.storedAt))) {
+      return undefined;
+    }
+    return entry;
   }
 
   private replay(response: AnyResponse, entry: HttpEntry): void {
