@@ -41,6 +41,9 @@ interface AnyResponse {
 /** `@Sse()` metadata key (`SSE_METADATA` in @nestjs/common's constants, not a public export). */
 const SSE_METADATA = '__sse__';
 
+/** Longer keys are stored as their SHA-256 (Momento's key limit is 4096 bytes). */
+const MAX_PLAIN_KEY_LENGTH = 1024;
+
 const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
 
 /**
@@ -86,7 +89,8 @@ export class HttpCacheInterceptor implements NestInterceptor {
       return next.handle();
     }
     if (!key) return next.handle();
-    const storeKey = `${this.cache.options.namespace}:http:${key}`;
+    // Momento keys are at most 4 KiB; long URLs (or long @CacheKey values) are hashed.
+    const storeKey = `${this.cache.options.namespace}:http:${key.length > MAX_PLAIN_KEY_LENGTH ? `#${hash(key)}` : key}`;
     const startedAt = Date.now();
     const entry = await this.lookup(storeKey);
     const response = context.switchToHttp().getResponse<AnyResponse>();

@@ -114,6 +114,12 @@ describe.each(PLATFORMS)('HttpCacheInterceptor on %s', (platform: Platform) => {
     await waitFor(async () => (await request(app.url).get('/http/short')).body.n !== first.body.n);
   });
 
+  it('caches URLs longer than a Momento key under their hash', async () => {
+    const path = `/http/me?long=${'x'.repeat(6000)}`;
+    await request(app.url).get(path).expect(200);
+    await waitFor(isHit(app, path));
+  });
+
   it('uses an overridden trackBy (per tenant; none: bypass)', async () => {
     const acme = { 'x-tenant': 'acme' };
     const first = await request(app.url).get('/tenant/home').set(acme).expect(200);
