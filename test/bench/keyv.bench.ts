@@ -47,6 +47,11 @@ const value = (i: number) => ({
   bio: 'x'.repeat(200),
 });
 const key = (i: number) => `user:${i % KEYS}`;
+/** Skewed access, as real caches see: 4 calls in 5 go to the 100 hottest keys (reads and writes alike). */
+const skewedKey = (i: number) => {
+  const h = Math.imul(i, 2_654_435_761) >>> 0; // scramble, so the skew is independent of the read/write split
+  return h % 5 === 0 ? key(h) : key(h % 100);
+};
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -150,6 +155,11 @@ export default async function run(): Promise<void> {
           op: (keyv, i) => (i % 10 === 0 ? keyv.set(key(i), value(i), TTL_MS) : keyv.get(key(i))),
         },
         {
+          title: 'keyv 90% read mix, skewed (80% of calls on 100 of the 1000 keys)',
+          op: (keyv, i) =>
+            i % 10 === 0 ? keyv.set(skewedKey(i), value(i), TTL_MS) : keyv.get(skewedKey(i)),
+        },
+        {
           title: 'keyv write-heavy mix (90% set)',
           op: (keyv, i) => (i % 10 === 0 ? keyv.get(key(i)) : keyv.set(key(i), value(i), TTL_MS)),
         },
@@ -165,7 +175,7 @@ export default async function run(): Promise<void> {
         contenders,
         baseline: redis ? '@keyv/redis' : stores[0]!.name,
         rounds,
-        notes: `${CONCURRENCY} concurrent loops, ${KEYS} keys, ~300-byte JSON values, ${durationMs} ms per sample. Servers in child processes on loopback.`,
+        notes: `${CONCURRENCY} concurrent loops, ${KEYS} keys (uniform unless stated), ~300-byte JSON values, ${durationMs} ms per sample. Servers in child processes on loopback.`,
       });
     }
   } finally {
