@@ -208,10 +208,11 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const headers = storableHeaders(response.getHeaders());
     if (forbidsStoring(headers) || !this.varyIsCovered(headers.vary)) return;
     const ttlMs = await this.ttlOf(context);
-    if (ttlMs !== undefined && !(ttlMs > 0)) return;
+    if (ttlMs !== undefined && !(ttlMs >= 0)) return;
     const tags = this.tagsOf(context);
+    // `@CacheTTL(0)` means "no expiry" in cache-manager; here that is `defaultTtlSeconds`.
     const effectiveTtlMs =
-      ttlMs ?? this.cache.options.ttl ?? this.cache.options.defaultTtlSeconds * 1000;
+      (ttlMs || undefined) ?? this.cache.options.ttl ?? this.cache.options.defaultTtlSeconds * 1000;
     const entry: HttpEntry = {
       status,
       headers,

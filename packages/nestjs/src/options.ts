@@ -39,7 +39,7 @@ export interface MomentoCacheModuleOptions {
   cacheName?: string;
   /** Keyv namespace: keys are stored as `<namespace>:<key>`. @default 'nest' */
   namespace?: string;
-  /** Default TTL in ms for every entry without `@CacheTTL`. @default undefined (uses `defaultTtlSeconds`) */
+  /** Default TTL in ms for every entry without `@CacheTTL`; 0 = no expiry. @default undefined (uses `defaultTtlSeconds`) */
   ttl?: number;
   /** TTL for entries with no TTL at all ("never expires" in cache-manager terms). @default 3600 */
   defaultTtlSeconds?: number;
@@ -164,10 +164,10 @@ export function normalizeOptions(
       `${defaultTtlSeconds} is above maxTtlSeconds (${maxTtlSeconds})`,
     );
   }
-  if (input.ttl !== undefined && !(typeof input.ttl === 'number' && input.ttl > 0)) {
+  if (input.ttl !== undefined && !(typeof input.ttl === 'number' && input.ttl >= 0)) {
     throw new MomentoCacheOptionsError(
       'ttl',
-      `expected milliseconds > 0 (cache-manager 7 takes ms), received ${String(input.ttl)}`,
+      `expected milliseconds >= 0 (cache-manager 7 takes ms), received ${String(input.ttl)}`,
     );
   }
   const timeoutMs = positiveInteger('timeoutMs', input.timeoutMs, DEFAULT_TIMEOUT_MS);
@@ -203,7 +203,8 @@ export function normalizeOptions(
       env.MOMENTO_CACHE_NAME || DEFAULT_CACHE_NAME,
     ),
     namespace: nonEmptyString('namespace', input.namespace, DEFAULT_NAMESPACE),
-    ttl: input.ttl,
+    // 0 is cache-manager's "no expiry": Momento needs a TTL, so that is `defaultTtlSeconds`.
+    ttl: input.ttl === 0 ? undefined : input.ttl,
     defaultTtlSeconds,
     maxTtlSeconds,
     timeoutMs,

@@ -59,6 +59,7 @@ describe('forRoot', () => {
       MomentoCacheOptionsError,
     );
     await expect(compile({ client: momento.client, ttl: -5 })).rejects.toThrow(/"ttl".*ms/);
+    await expect(compile({ client: momento.client, ttl: '30s' })).rejects.toThrow(/"ttl"/);
     await expect(compile({ client: momento.client, timeoutMs: 0 })).rejects.toThrow(/"timeoutMs"/);
     await expect(compile({ client: momento.client, namespace: '' })).rejects.toThrow(/"namespace"/);
     await expect(
