@@ -1,7 +1,7 @@
 export type { CreateKeyvOptions } from './create-keyv';
 export { createKeyv } from './create-keyv';
 export type { KeyvMomentoEntry, KeyvMomentoSettings } from './keyv-momento';
-export { CorruptRecordError, KeyvMomento } from './keyv-momento';
+export { KeyvMomento } from './keyv-momento';
 export type { KeyvMomentoOptions, KeyvNearCacheOptions } from './options';
 export {
   DEFAULT_CACHE_NAME,
@@ -10,3 +10,4 @@ export {
   DEFAULT_NAMESPACE,
   DEFAULT_TIMEOUT_MS,
 } from './options';
+export { CorruptRecordError } from './record';

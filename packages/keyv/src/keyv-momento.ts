@@ -13,7 +13,13 @@ import {
   type NormalizedOptions,
   normalizeOptions,
 } from './options';
-import { decodeRecord, encodeRecord, isExpired, type StoredRecord } from './record';
+import {
+  CorruptRecordError,
+  decodeRecord,
+  encodeRecord,
+  isExpired,
+  type StoredRecord,
+} from './record';
 import { buildStack, type StoreStack } from './stack';
 
 /** One entry of {@link KeyvMomento.setMany} (Keyv 5 shape: relative `ttl` in ms). */
@@ -250,7 +256,7 @@ export class KeyvMomento extends SafeEmitter {
   }
 
   async #remove(space: NamespacedStore, key: string, o: CallOptions): Promise<boolean> {
-    const existed = (await this.#read(space, key, o).catch(ignoreCorrupt)) !== undefined;
+    const existed = (await this.#read(space, key, o).catch(existedIfCorrupt)) !== undefined;
     await space.delete(await storageKey(key), o);
     return existed;
   }
@@ -287,16 +293,8 @@ export class KeyvMomento extends SafeEmitter {
   }
 }
 
-/** A value under one of the store's keys that it did not write (or cannot read). */
-export class CorruptRecordError extends Error {
-  override name = 'CorruptRecordError';
-  constructor(key: string) {
-    super(`KeyvMomento: the value under "${key}" is not a KeyvMomento record`);
-  }
-}
-
 /** A corrupt record still counts as "existed" for delete: it is there, and it is being removed. */
-function ignoreCorrupt(error: unknown): StoredRecord | undefined {
+function existedIfCorrupt(error: unknown): StoredRecord | undefined {
   if (error instanceof CorruptRecordError) return { value: '', deadline: undefined };
   throw error;
 }

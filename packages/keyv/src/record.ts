@@ -41,3 +41,11 @@ export function decodeRecord(bytes: Uint8Array): StoredRecord | undefined {
 export function isExpired(record: StoredRecord, now = Date.now()): boolean {
   return record.deadline !== undefined && now > record.deadline;
 }
+
+/** A value under one of the store's keys that it did not write (or cannot read). */
+export class CorruptRecordError extends Error {
+  override name = 'CorruptRecordError';
+  constructor(key: string) {
+    super(`KeyvMomento: the value under "${key}" is not a KeyvMomento record`);
+  }
+}

@@ -1,6 +1,6 @@
 // KeyvMomento's own contract, called directly (as Keyv calls it), against the local server.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createKeyv, KeyvMomento } from '../src/index';
+import { CorruptRecordError, createKeyv, KeyvMomento } from '../src/index';
 import { recording, uniqueNamespace, useServer } from './helpers';
 
 const ctx = useServer();
@@ -136,6 +136,21 @@ describe('values', () => {
     expect(await keyv.get('big')).toBe(big);
     expect(await keyv.delete('big')).toBe(true);
     expect(await keyv.get('big')).toBeUndefined();
+  });
+
+  it('reports a value it did not write as a CorruptRecordError and reads it as a miss', async () => {
+    const { keyv, seen } = recorded();
+    const errors: unknown[] = [];
+    keyv.on('error', (e) => errors.push(e));
+    await keyv.set('k', 'v');
+    const dataKey = seen.sets.at(-1)!.key;
+    await ctx.client
+      .cache('default-cache')
+      .set(dataKey, 'written by someone else', { ttlSeconds: 60 });
+    expect(await keyv.get('k')).toBeUndefined();
+    expect(errors[0]).toBeInstanceOf(CorruptRecordError);
+    expect(await keyv.delete('k')).toBe(true); // it was there, and now it is gone
+    expect(await keyv.has('k')).toBe(false);
   });
 
   it('rejects non-string values with a TypeError on the error event', async () => {
