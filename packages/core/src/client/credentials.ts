@@ -146,8 +146,8 @@ export function resolveCredentials(input: CredentialInput): ResolvedCredentials 
 }
 
 /** Throws before any request when the key's `exp` has passed. */
-export function assertNotExpired(expiresAtMs: number | undefined, now = Date.now()): void {
-  if (expiresAtMs !== undefined && now >= expiresAtMs) {
+export function assertNotExpired(expiresAtMs: number | undefined, now?: number): void {
+  if (expiresAtMs !== undefined && (now ?? Date.now()) >= expiresAtMs) {
     throw new AuthenticationError(
       `The API key expired at ${new Date(expiresAtMs).toISOString()}; create a new one`,
       { code: 'API_KEY_EXPIRED', status: undefined },

@@ -9,7 +9,7 @@ import { ConnectionError, InvalidArgumentError, type MomentoError, TimeoutError 
 import { type ClientHooks, callHook } from './hooks';
 import { errorFromResponse, isPlainMiss, redactUrl } from './response-errors';
 import { backoffDelayMs, sleep } from './retry';
-import type { Transport, TransportResponse } from './transport';
+import type { Transport, TransportRequest, TransportResponse } from './transport';
 
 /** Everything a request needs from the client, fixed at construction. */
 export interface RequestContext {
@@ -35,6 +35,24 @@ export interface RequestSpec {
   idempotent?: boolean;
 }
 
+/**
+ * One attempt as a `TransportRequest`. A class (not an object literal with a getter): defining an
+ * accessor on a literal is a slow runtime call on every request.
+ */
+class Attempt implements TransportRequest {
+  constructor(
+    readonly method: string,
+    readonly url: string,
+    readonly headers: Record<string, string>,
+    readonly body: Uint8Array | undefined,
+    readonly abort: CallAbort,
+  ) {}
+
+  get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+}
+
 const now = () => globalThis.performance?.now() ?? Date.now();
 
 /** Resolves the response (status < 300), `undefined` for a miss, or rejects with a typed error. */
@@ -53,13 +71,10 @@ export async function send(
   const deadline = now() + timeoutMs;
 
   const abort = new CallAbort();
-  const timer = setTimeout(() => {
-    abort.abort(
-      new TimeoutError(`Deadline of ${timeoutMs} ms exceeded`, { method, url: redactUrl(url) }),
-    );
-  }, timeoutMs);
-  const onAbort = () => abort.abort(userSignal!.reason);
-  userSignal?.addEventListener('abort', onAbort, { once: true });
+  // No per-call closures on the common path: the timer gets its state as arguments.
+  const timer = setTimeout(onDeadline, timeoutMs, abort, timeoutMs, method, url);
+  const onAbort = userSignal ? () => abort.abort(userSignal.reason) : undefined;
+  if (onAbort) userSignal!.addEventListener('abort', onAbort, { once: true });
 
   const maxRetries = spec.idempotent === false ? 0 : ctx.retries;
   const headers = spec.headers ?? ctx.headers;
@@ -71,16 +86,7 @@ export async function send(
       if (hooks.onRequest) callHook(hooks.onRequest, { method, url, attempt });
       let error: MomentoError;
       try {
-        const response = await ctx.transport({
-          method,
-          url,
-          headers,
-          body: spec.body,
-          abort,
-          get signal() {
-            return abort.signal;
-          },
-        });
+        const response = await ctx.transport(new Attempt(method, url, headers, spec.body, abort));
         if (hooks.onResponse) {
           const durationMs = now() - started;
           callHook(hooks.onResponse, { method, url, attempt, status: response.status, durationMs });
@@ -123,8 +129,14 @@ export async function send(
     }
   } finally {
     clearTimeout(timer);
-    userSignal?.removeEventListener('abort', onAbort);
+    if (onAbort) userSignal!.removeEventListener('abort', onAbort);
   }
+}
+
+function onDeadline(abort: CallAbort, timeoutMs: number, method: string, url: string): void {
+  abort.abort(
+    new TimeoutError(`Deadline of ${timeoutMs} ms exceeded`, { method, url: redactUrl(url) }),
+  );
 }
 
 /** How long to wait before the next attempt, or `undefined` to give up with this error. */
