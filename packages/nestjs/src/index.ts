@@ -5,7 +5,10 @@ export { MomentoCacheContext } from './context';
 export type { CacheEvictOptions, CacheTagsValue } from './decorators';
 export { CacheEvict, CacheTags } from './decorators';
 export { HttpCacheInterceptor } from './http-cache.interceptor';
-export type { MomentoCacheModuleAsyncOptions } from './momento-cache.module';
+export type {
+  MomentoCacheModuleAsyncOptions,
+  MomentoCacheOptionsFactory,
+} from './momento-cache.module';
 export { MomentoCacheModule } from './momento-cache.module';
 export type {
   HttpCacheSettings,

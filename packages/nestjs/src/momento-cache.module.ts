@@ -7,6 +7,7 @@ import {
   type ModuleMetadata,
   type OptionalFactoryDependency,
   type Provider,
+  type Type,
   type ValueProvider,
 } from '@nestjs/common';
 import { MomentoCacheService } from './cache.service';
@@ -16,15 +17,57 @@ import { HttpCacheInterceptor } from './http-cache.interceptor';
 import { type MomentoCacheModuleOptions, normalizeOptions } from './options';
 import { MOMENTO_CACHE, MOMENTO_CACHE_OPTIONS } from './tokens';
 
-/** Options of {@link MomentoCacheModule.forRootAsync}. */
+/** A class that builds the options (for `forRootAsync({ useClass | useExisting })`). */
+export interface MomentoCacheOptionsFactory {
+  createMomentoCacheOptions(): MomentoCacheModuleOptions | Promise<MomentoCacheModuleOptions>;
+}
+
+/** Options of {@link MomentoCacheModule.forRootAsync}: one of `useFactory`, `useClass`, `useExisting`. */
 export interface MomentoCacheModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
   /** Returns the module options (for example from `ConfigService`). */
   // biome-ignore lint/suspicious/noExplicitAny: the injected values' types are the caller's (as in Nest's own FactoryProvider)
-  useFactory: (...args: any[]) => MomentoCacheModuleOptions | Promise<MomentoCacheModuleOptions>;
+  useFactory?: (...args: any[]) => MomentoCacheModuleOptions | Promise<MomentoCacheModuleOptions>;
   /** Providers passed to `useFactory`. @default [] */
   inject?: (InjectionToken | OptionalFactoryDependency)[];
+  /** A {@link MomentoCacheOptionsFactory} class, instantiated inside the module. */
+  useClass?: Type<MomentoCacheOptionsFactory>;
+  /** An existing {@link MomentoCacheOptionsFactory} provider (from `imports`). */
+  useExisting?: InjectionToken<MomentoCacheOptionsFactory>;
   /** Register the module globally (the factory's `isGlobal` cannot, as it runs later). @default false */
   isGlobal?: boolean;
+}
+
+const fromFactory = (factory: MomentoCacheOptionsFactory) => factory.createMomentoCacheOptions();
+
+/** The providers that yield the options, for each `forRootAsync` style. */
+function asyncOptionsProviders(options: MomentoCacheModuleAsyncOptions): Provider[] {
+  const styles = [options?.useFactory, options?.useClass, options?.useExisting].filter(Boolean);
+  if (styles.length !== 1) {
+    throw new TypeError(
+      'MomentoCacheModule.forRootAsync: give exactly one of "useFactory", "useClass", "useExisting"',
+    );
+  }
+  if (options.useFactory) {
+    if (typeof options.useFactory !== 'function') {
+      throw new TypeError('MomentoCacheModule.forRootAsync: "useFactory" must be a function');
+    }
+    return [
+      {
+        provide: MOMENTO_CACHE_OPTIONS,
+        useFactory: options.useFactory,
+        inject: options.inject ?? [],
+      },
+    ];
+  }
+  if (options.useClass) {
+    return [
+      options.useClass,
+      { provide: MOMENTO_CACHE_OPTIONS, useFactory: fromFactory, inject: [options.useClass] },
+    ];
+  }
+  return [
+    { provide: MOMENTO_CACHE_OPTIONS, useFactory: fromFactory, inject: [options.useExisting!] },
+  ];
 }
 
 /** Holds the options and the shared context, so `CacheModule` and this module see one instance. */
@@ -61,31 +104,27 @@ export class MomentoCacheModule {
   /** Configures the module from a static options object. */
   static forRoot(options: MomentoCacheModuleOptions = {}): DynamicModule {
     const provider: ValueProvider = { provide: MOMENTO_CACHE_OPTIONS, useValue: options };
-    return MomentoCacheModule.build(provider, [], options.isGlobal === true);
+    return MomentoCacheModule.build([provider], [], options.isGlobal === true);
   }
 
-  /** Configures the module from a factory, e.g. with `ConfigService`. */
+  /** Configures the module from a factory (e.g. with `ConfigService`) or an options class. */
   static forRootAsync(options: MomentoCacheModuleAsyncOptions): DynamicModule {
-    if (typeof options?.useFactory !== 'function') {
-      throw new TypeError('MomentoCacheModule.forRootAsync: "useFactory" must be a function');
-    }
-    const provider: FactoryProvider = {
-      provide: MOMENTO_CACHE_OPTIONS,
-      useFactory: options.useFactory,
-      inject: options.inject ?? [],
-    };
-    return MomentoCacheModule.build(provider, options.imports ?? [], options.isGlobal === true);
+    return MomentoCacheModule.build(
+      asyncOptionsProviders(options),
+      options.imports ?? [],
+      options.isGlobal === true,
+    );
   }
 
   private static build(
-    optionsProvider: Provider,
+    optionsProviders: Provider[],
     imports: NonNullable<ModuleMetadata['imports']>,
     isGlobal: boolean,
   ): DynamicModule {
     const core: DynamicModule = {
       module: MomentoCacheCoreModule,
       imports,
-      providers: [optionsProvider, contextProvider],
+      providers: [...optionsProviders, contextProvider],
       exports: [MOMENTO_CACHE],
     };
     // The same `core` object is imported twice, so Nest builds one context for both.

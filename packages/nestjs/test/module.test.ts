@@ -1,19 +1,22 @@
 import { createKeyv } from '@momento-http/keyv';
 import {
   CACHE_MANAGER,
+  HttpCacheInterceptor,
   MOMENTO_CACHE,
   type MomentoCacheContext,
   MomentoCacheModule,
   MomentoCacheOptionsError,
+  type MomentoCacheOptionsFactory,
 } from '@momento-http/nestjs';
 import { Controller, Get, Inject, Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import type { Cache } from 'cache-manager';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PLATFORMS, startApp } from './support/app';
-import { type LocalMomento, startLocalMomento } from './support/server';
+import { type LocalMomento, startLocalMomento, waitFor } from './support/server';
 
 let momento: LocalMomento;
 beforeAll(async () => {
@@ -93,6 +96,63 @@ class PingController {
 /** A feature module that does not import the cache module: works only when it is global. */
 @Module({ providers: [Reader], controllers: [PingController] })
 class FeatureModule {}
+
+describe('forRootAsync styles', () => {
+  it('takes an options class (useClass)', async () => {
+    const namespace = momento.namespace();
+    @Injectable()
+    class CacheConfig implements MomentoCacheOptionsFactory {
+      createMomentoCacheOptions() {
+        return { client: momento.client, namespace };
+      }
+    }
+    const moduleRef = await Test.createTestingModule({
+      imports: [MomentoCacheModule.forRootAsync({ useClass: CacheConfig })],
+    }).compile();
+    expect(moduleRef.get<MomentoCacheContext>(MOMENTO_CACHE).options.namespace).toBe(namespace);
+    await moduleRef.close();
+  });
+
+  it('refuses zero or several styles', () => {
+    expect(() => MomentoCacheModule.forRootAsync({})).toThrow(/exactly one/);
+    expect(() =>
+      MomentoCacheModule.forRootAsync({ useFactory: () => ({}), useClass: class {} as never }),
+    ).toThrow(/exactly one/);
+  });
+});
+
+@Controller('global')
+class GlobalController {
+  calls = 0;
+  @Get()
+  get() {
+    return { n: ++this.calls };
+  }
+}
+
+describe.each(PLATFORMS)('HttpCacheInterceptor as APP_INTERCEPTOR on %s', (platform) => {
+  it('caches every GET route of the app', async () => {
+    @Module({
+      imports: [
+        MomentoCacheModule.forRoot({ client: momento.client, namespace: momento.namespace() }),
+      ],
+      controllers: [GlobalController],
+      providers: [{ provide: APP_INTERCEPTOR, useClass: HttpCacheInterceptor }],
+    })
+    class GlobalAppModule {}
+    const app = await startApp(platform, GlobalAppModule);
+    try {
+      const first = await request(app.url).get('/global').expect(200);
+      expect(first.headers['x-cache']).toBe('MISS');
+      await waitFor(
+        async () => (await request(app.url).get('/global')).headers['x-cache'] === 'HIT',
+      );
+      expect((await request(app.url).get('/global')).body).toEqual(first.body);
+    } finally {
+      await app.close();
+    }
+  });
+});
 
 describe.each(PLATFORMS)('forRootAsync with ConfigService on %s', (platform) => {
   it('builds the options from configuration, globally', async () => {
