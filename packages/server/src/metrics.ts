@@ -6,7 +6,8 @@ const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
  * is only built when scraped.
  */
 export class Metrics {
-  readonly #ops = new Map<string, number>();
+  /** Per operation, a count per status code (index = status; 0 = connection reset). */
+  readonly #ops = new Map<string, Float64Array>();
   readonly #buckets = new Array<number>(BUCKETS.length + 1).fill(0);
   #latencySum = 0;
   #latencyCount = 0;
@@ -16,8 +17,12 @@ export class Metrics {
   bytesOut = 0;
 
   record(op: string, status: number, seconds: number): void {
-    const id = `${op}\0${status}`;
-    this.#ops.set(id, (this.#ops.get(id) ?? 0) + 1);
+    let counts = this.#ops.get(op);
+    if (counts === undefined) {
+      counts = new Float64Array(600);
+      this.#ops.set(op, counts);
+    }
+    counts[status >= 0 && status < 600 ? status : 0]!++;
     let i = 0;
     while (i < BUCKETS.length && seconds > BUCKETS[i]!) i++;
     this.#buckets[i]!++;
@@ -31,9 +36,11 @@ export class Metrics {
       '# HELP momento_http_requests_total Requests by operation and status.',
       '# TYPE momento_http_requests_total counter',
     ];
-    for (const [id, count] of this.#ops) {
-      const [op, status] = id.split('\0');
-      lines.push(`momento_http_requests_total{op="${op}",status="${status}"} ${count}`);
+    for (const [op, counts] of this.#ops) {
+      counts.forEach((count, status) => {
+        if (count > 0)
+          lines.push(`momento_http_requests_total{op="${op}",status="${status}"} ${count}`);
+      });
     }
     const counter = (name: string, help: string, value: number) =>
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`, `${name} ${value}`);

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ApiKeyOptions } from './auth/keys.js';
 import { closeContext, createContext } from './context.js';
@@ -6,6 +6,7 @@ import type { FaultControls } from './faults.js';
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options.js';
 import type { Context } from './protocol/context.js';
 import { handle } from './protocol/handler.js';
+import type { ProtocolResponse } from './protocol/types.js';
 import { NodeRequest, sendNode } from './transport/node.js';
 
 /** A running local server. */
@@ -61,9 +62,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     keepAliveTimeout: 5_000,
   });
   server.on('request', (req, res) => {
-    handle(ctx, new NodeRequest(req))
-      .then((r) => sendNode(res, r))
-      .catch(() => res.socket?.destroy()); // only a bug gets here; never take the process down
+    const result = handle(ctx, new NodeRequest(req));
+    if (result instanceof Promise) {
+      result.then(
+        (r) => send(res, r),
+        () => res.socket?.destroy(),
+      );
+    } else {
+      send(res, result);
+    }
   });
   // Malformed HTTP never reaches the protocol: answer 4xx with a message, then close.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
@@ -94,6 +101,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     createApiKey: (opts) => ctx.auth.mint(opts),
     faults: faultControls(ctx),
   };
+}
+
+/** Writes the answer; a failure here is a bug, so drop the connection rather than the process. */
+function send(res: ServerResponse, r: ProtocolResponse): void {
+  try {
+    sendNode(res, r);
+  } catch {
+    res.socket?.destroy();
+  }
 }
 
 function listen(server: Server, options: ResolvedOptions): Promise<void> {

@@ -26,12 +26,12 @@ const tooLarge = (limit: number): ProtocolResponse => ({
  * Order of checks: method, query, auth (401), permission on the cache (403), cache exists (404),
  * key (400), key prefix (403), TTL (400), size (413).
  */
-export async function handleCache(
+export function handleCache(
   ctx: Context,
   req: ProtocolRequest,
   rawCache: string,
   qs: string,
-): Promise<ProtocolResponse> {
+): ProtocolResponse | Promise<ProtocolResponse> {
   const method = req.method;
   const write = method === 'PUT' || method === 'DELETE';
   if (!write && method !== 'GET') return methodNotAllowed(ALLOW);
@@ -62,18 +62,12 @@ export async function handleCache(
   if (!allowsKey(grant, key)) return forbidden('this key (outside the key prefix of the API key)');
 
   if (method === 'GET') {
-    const value = await ctx.items.get(cache, key);
-    if (value === undefined) {
-      ctx.metrics.misses++;
-      return KEY_NOT_FOUND;
-    }
-    ctx.metrics.hits++;
-    ctx.metrics.bytesOut += value.length;
-    return { status: 200, headers: OCTET, body: value };
+    const value = ctx.items.get(cache, key);
+    return value instanceof Promise ? value.then((v) => hitOrMiss(ctx, v)) : hitOrMiss(ctx, value);
   }
   if (method === 'DELETE') {
-    await ctx.items.delete(cache, key);
-    return NO_CONTENT;
+    const done = ctx.items.delete(cache, key);
+    return done instanceof Promise ? done.then(() => NO_CONTENT) : NO_CONTENT;
   }
 
   if (errors?.ttl_seconds) return text(400, errors.ttl_seconds);
@@ -85,6 +79,27 @@ export async function handleCache(
   const limit = ctx.options.maxItemBytes - key.length;
   const declared = req.header('content-length');
   if (declared !== undefined && Number(declared) > limit) return tooLarge(ctx.options.maxItemBytes);
+  return put(ctx, req, cache, key, ttl, limit);
+}
+
+function hitOrMiss(ctx: Context, value: Buffer | undefined): ProtocolResponse {
+  if (value === undefined) {
+    ctx.metrics.misses++;
+    return KEY_NOT_FOUND;
+  }
+  ctx.metrics.hits++;
+  ctx.metrics.bytesOut += value.length;
+  return { status: 200, headers: OCTET, body: value };
+}
+
+async function put(
+  ctx: Context,
+  req: ProtocolRequest,
+  cache: string,
+  key: Buffer,
+  ttl: number,
+  limit: number,
+): Promise<ProtocolResponse> {
   const value = await req.readBody(limit);
   if (value === undefined) return tooLarge(ctx.options.maxItemBytes);
   if (!(await ctx.items.set(cache, key, value, ttl))) return tooLarge(ctx.options.maxItemBytes);

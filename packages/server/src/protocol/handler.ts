@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { FaultRuleError, parseFaultRule } from '../faults.js';
+import { type FaultAction, FaultRuleError, parseFaultRule } from '../faults.js';
 import { handleCache } from './cache-api.js';
 import { type Context, requireSuperUser } from './context.js';
 import { handleClusters, handleStoreControl } from './control-api.js';
@@ -43,29 +43,52 @@ function opName(method: string, path: string): string {
   return 'other';
 }
 
+/** A response now, or later: the memory-mode hot path stays synchronous (no promise per request). */
+export type MaybePromise<T> = T | Promise<T>;
+
+const failure = (error: unknown): ProtocolResponse => {
+  const flags = error as { storageUnavailable?: boolean; clientAborted?: boolean };
+  return flags.clientAborted
+    ? text(400, 'Request aborted by the client')
+    : flags.storageUnavailable
+      ? text(503, 'Storage unavailable', { 'retry-after': '1' })
+      : text(500, 'Internal server error');
+};
+
 /**
- * The whole protocol as one function from a transport-neutral request to a response. Never throws:
- * an unexpected failure becomes a 500 (a storage outage a 503), so transports stay trivial.
+ * The whole protocol as one function from a transport-neutral request to a response. Never throws
+ * and never rejects: an unexpected failure becomes a 500 (a storage outage a 503), so transports
+ * stay trivial. Returns synchronously when nothing had to wait (memory-mode GET and DELETE).
  */
-export async function handle(ctx: Context, req: ProtocolRequest): Promise<ProtocolResponse> {
+export function handle(ctx: Context, req: ProtocolRequest): MaybePromise<ProtocolResponse> {
   const started = performance.now();
   const url = req.url;
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
-  let res: ProtocolResponse;
+  let res: MaybePromise<ProtocolResponse>;
   try {
-    res = await route(ctx, req, path, q === -1 ? '' : url.slice(q + 1));
+    res = route(ctx, req, path, q === -1 ? '' : url.slice(q + 1));
   } catch (error) {
-    const flags = error as { storageUnavailable?: boolean; clientAborted?: boolean };
-    res = flags.clientAborted
-      ? text(400, 'Request aborted by the client')
-      : flags.storageUnavailable
-        ? text(503, 'Storage unavailable', { 'retry-after': '1' })
-        : text(500, 'Internal server error');
+    res = failure(error);
   }
+  if (res instanceof Promise) {
+    return res.then(
+      (r) => finish(ctx, req, path, started, r),
+      (error) => finish(ctx, req, path, started, failure(error)),
+    );
+  }
+  return finish(ctx, req, path, started, res);
+}
+
+function finish(
+  ctx: Context,
+  req: ProtocolRequest,
+  path: string,
+  started: number,
+  res: ProtocolResponse,
+): ProtocolResponse {
   const seconds = (performance.now() - started) / 1000;
-  const op = opName(req.method, path);
-  ctx.metrics.record(op, res.status, seconds);
+  ctx.metrics.record(opName(req.method, path), res.status, seconds);
   // Path only: the query may carry a token or a key.
   ctx.options.log?.(
     `${new Date().toISOString()} ${req.method} ${path.length > 200 ? `${path.slice(0, 200)}…` : path} ${res.reset ? 'reset' : res.status} ${(seconds * 1000).toFixed(1)}ms`,
@@ -73,27 +96,44 @@ export async function handle(ctx: Context, req: ProtocolRequest): Promise<Protoc
   return res;
 }
 
-async function route(
+function route(
   ctx: Context,
   req: ProtocolRequest,
   path: string,
   qs: string,
-): Promise<ProtocolResponse> {
+): MaybePromise<ProtocolResponse> {
   if (ctx.faults.active && path !== '/_faults') {
     const fault = ctx.faults.match(req.method, path);
-    if (fault) {
-      if (fault.delayMs > 0) await sleep(fault.delayMs);
-      if (fault.reset) return RESET;
-      if (fault.status !== undefined) {
-        return text(
-          fault.status,
-          `Injected fault: ${fault.status}`,
-          fault.status === 429 ? { 'retry-after': '1' } : undefined,
-        );
-      }
-    }
+    if (fault) return applyFault(ctx, req, path, qs, fault);
   }
+  return dispatch(ctx, req, path, qs);
+}
 
+async function applyFault(
+  ctx: Context,
+  req: ProtocolRequest,
+  path: string,
+  qs: string,
+  fault: FaultAction,
+): Promise<ProtocolResponse> {
+  if (fault.delayMs > 0) await sleep(fault.delayMs);
+  if (fault.reset) return RESET;
+  if (fault.status !== undefined) {
+    return text(
+      fault.status,
+      `Injected fault: ${fault.status}`,
+      fault.status === 429 ? { 'retry-after': '1' } : undefined,
+    );
+  }
+  return dispatch(ctx, req, path, qs);
+}
+
+function dispatch(
+  ctx: Context,
+  req: ProtocolRequest,
+  path: string,
+  qs: string,
+): MaybePromise<ProtocolResponse> {
   if (path.startsWith('/cache/')) {
     const limited = rateLimited(ctx);
     if (limited) return limited;
