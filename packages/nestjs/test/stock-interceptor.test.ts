@@ -1,3 +1,4 @@
+import { MOMENTO_CACHE, type MomentoCacheContext } from '@momento-http/nestjs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORMS, type Platform, type RunningApp, startApp } from './support/app';
@@ -44,6 +45,24 @@ describe.each(PLATFORMS)('stock CacheInterceptor on %s', (platform: Platform) =>
       return res.body.n !== first.body.n;
     });
     expect(Date.now() - started).toBeLessThan(4000);
+  });
+
+  it('passes @CacheTTL in ms through to the store: method beats class', async () => {
+    const context = app.app.get<MomentoCacheContext>(MOMENTO_CACHE);
+    const remaining = async (key: string) => {
+      const raw = await context.keyv.get<unknown>(key, { raw: true });
+      return raw?.expires === undefined ? undefined : raw.expires - Date.now();
+    };
+    await request(app.url).get('/ttl/class').expect(200);
+    await request(app.url).get('/ttl/method').expect(200);
+    await waitFor(async () => (await remaining('/ttl/class')) !== undefined);
+    await waitFor(async () => (await remaining('/ttl/method')) !== undefined);
+    const fromClass = (await remaining('/ttl/class'))!;
+    expect(fromClass).toBeGreaterThan(50_000);
+    expect(fromClass).toBeLessThanOrEqual(60_000);
+    // Read right away: the entry may already be gone if the machine is very slow, never longer-lived.
+    const fromMethod = await remaining('/ttl/method');
+    if (fromMethod !== undefined) expect(fromMethod).toBeLessThanOrEqual(1500);
   });
 
   it('uses @CacheKey instead of the URL', async () => {

@@ -64,6 +64,22 @@ export class StockController {
   }
 }
 
+@Controller('ttl')
+@UseInterceptors(CacheInterceptor)
+@CacheTTL(60_000)
+export class TtlController {
+  @Get('class')
+  fromClass() {
+    return { ttl: 'class' };
+  }
+
+  @Get('method')
+  @CacheTTL(1500)
+  fromMethod() {
+    return { ttl: 'method' };
+  }
+}
+
 @Controller('http')
 @UseInterceptors(HttpCacheInterceptor)
 export class HttpController {
@@ -149,7 +165,7 @@ export class TestAppModule {
     return {
       module: TestAppModule,
       imports: [MomentoCacheModule.forRoot(options)],
-      controllers: [StockController, HttpController, TenantController],
+      controllers: [StockController, TtlController, HttpController, TenantController],
       providers: [{ provide: DB, useValue: db }],
     };
   }
