@@ -78,6 +78,20 @@ describe.skipIf(!binary)('Redis/Valkey storage', { timeout: 30_000 }, () => {
     }
   });
 
+  it('answers 503 with Retry-After while Redis is down', async () => {
+    const own = await startRedis(binary!);
+    const server = await startServer({ port: 0, redisUrl: own.url });
+    const key = server.createApiKey();
+    try {
+      await own.stop();
+      const down = await call(server, '/cache/default-cache?key=a', { key });
+      expect(down.status).toBe(503);
+      expect(down.headers.get('retry-after')).toBe('1');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('fails fast with a clear message when Redis is unreachable', async () => {
     await expect(startServer({ port: 0, redisUrl: 'redis://127.0.0.1:1' })).rejects.toThrow(
       /cannot connect to Redis/,
