@@ -5,9 +5,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createClient as createFetchClient, fetchTransport } from '../../packages/core/src/index';
-import { createClient } from '../../packages/core/src/node';
+import type * as CoreNode from '../../packages/core/src/node';
 import { type Contender, compare, measureLoop } from './harness';
 
 /** The parts of undici used here (typed locally: the workspace root does not list undici). */
@@ -66,11 +66,23 @@ function urlFor(base: string, op: Op, i: number): string {
   return op === 'set' ? `${url}&ttl_seconds=600` : url;
 }
 
+/**
+ * The built package (what users run) when `pnpm build` has been run; otherwise the source, which
+ * tsx compiles with helpers (`__name`) that cost a little on every call.
+ */
+async function loadCore(): Promise<{ core: typeof CoreNode; built: boolean }> {
+  const dist = new URL('../../packages/core/dist/node.js', import.meta.url);
+  if (existsSync(dist)) return { core: (await import(dist.href)) as typeof CoreNode, built: true };
+  return { core: await import('../../packages/core/src/node'), built: false };
+}
+
 export default async function run(): Promise<void> {
+  const { core: lib, built } = await loadCore();
+  const { createClient, fetchTransport } = lib;
   const { url, apiKey, child } = await startServerProcess();
   try {
     const core = createClient({ baseUrl: url, apiKey, env: {} });
-    const coreFetch = createFetchClient({
+    const coreFetch = createClient({
       baseUrl: url,
       apiKey,
       env: {},
@@ -136,7 +148,7 @@ export default async function run(): Promise<void> {
           title: `core ${op} c=${concurrency}`,
           rounds,
           contenders,
-          notes: `100-byte values, ${durationMs} ms per sample, server in a child process on loopback.`,
+          notes: `100-byte values, ${durationMs} ms per sample, server in a child process on loopback, core from ${built ? 'dist (built)' : 'source (not built)'}.`,
         });
       }
     }
