@@ -33,6 +33,7 @@ export async function createContext(options: ResolvedOptions): Promise<Context> 
       ? new TokenBucket(options.rateLimit.opsPerSecond, options.rateLimit.burst)
       : undefined,
     control,
+    shutdown: new AbortController(),
     objects: options.dataDir
       ? new DirectoryObjectBodies(options.dataDir)
       : new MemoryObjectBodies(),
@@ -41,6 +42,7 @@ export async function createContext(options: ResolvedOptions): Promise<Context> 
 
 /** Releases storage connections and timers. */
 export async function closeContext(ctx: Context): Promise<void> {
+  ctx.shutdown.abort();
   await ctx.control.close();
   await ctx.items.close();
 }

@@ -137,6 +137,7 @@ function listen(server: Server, options: ResolvedOptions): Promise<void> {
 
 async function shutdown(server: Server, ctx: Context): Promise<void> {
   if (!server.listening) return;
+  ctx.shutdown.abort();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
   const force = setTimeout(() => server.closeAllConnections(), 2_000);

@@ -96,3 +96,18 @@ describe('fault injection', () => {
     await plain.close();
   });
 });
+
+describe('fault delays and shutdown', () => {
+  it('close() does not wait for an injected delay', async () => {
+    const slow = await start({ faults: true });
+    slow.faults.add({ path: '/cache', delayMs: 60_000 });
+    const pending = call(slow, '/cache/default-cache?key=a', { key: slow.createApiKey() }).catch(
+      (e) => e,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const started = Date.now();
+    await slow.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await pending).toBeInstanceOf(Error); // the connection was dropped
+  });
+});

@@ -19,6 +19,8 @@ export interface Context {
   readonly rate: TokenBucket | undefined;
   readonly control: ControlPlane;
   readonly objects: ObjectBodies;
+  /** Aborted when the server closes: cuts injected delays short so shutdown never waits on them. */
+  readonly shutdown: AbortController;
 }
 
 /**

@@ -116,7 +116,13 @@ async function applyFault(
   qs: string,
   fault: FaultAction,
 ): Promise<ProtocolResponse> {
-  if (fault.delayMs > 0) await sleep(fault.delayMs);
+  if (fault.delayMs > 0) {
+    // On shutdown the delay ends early and the request is dropped like a reset.
+    const aborted = await sleep(fault.delayMs, false, { signal: ctx.shutdown.signal }).catch(
+      () => true,
+    );
+    if (aborted) return RESET;
+  }
   if (fault.reset) return RESET;
   if (fault.status !== undefined) {
     return text(
