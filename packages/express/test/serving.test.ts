@@ -1,6 +1,15 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Backend, cachedApp, frameworks, startBackend, type TrackedStore } from './support';
+import { responseCache } from '../src/index';
+import {
+  type Backend,
+  cachedApp,
+  frameworks,
+  listen,
+  startBackend,
+  type TrackedStore,
+  uniquePrefix,
+} from './support';
 
 let backend: Backend;
 let store: TrackedStore;
@@ -141,5 +150,39 @@ describe.each(frameworks)('serving ($name)', ({ express }) => {
       a.get('/s', (_req, res) => res.set('Cache-Control', 'public, max-age=60').send('s')),
     );
     expect((await request(off.app).get('/s')).headers['x-cache']).toBeUndefined();
+  });
+
+  it('headers set upstream of the cache are per request: not stored, set again on a hit', async () => {
+    const app = express();
+    let id = 0;
+    app.use((_req, res, next) => {
+      res.set('X-Request-Id', `req-${++id}`);
+      next();
+    });
+    app.use(responseCache({ store, keyPrefix: uniquePrefix() }));
+    app.get('/u', (_req, res) => res.set('Cache-Control', 'public, max-age=60').send('u'));
+    const server = listen(app);
+    await request(server).get('/u');
+    await store.idle();
+    const hit = await request(server).get('/u');
+    expect([hit.headers['x-cache'], hit.headers['x-request-id']]).toEqual(['HIT', 'req-2']);
+  });
+
+  it('skip bypasses the cache', async () => {
+    let calls = 0;
+    const { app } = cachedApp(
+      express,
+      store,
+      { skip: (req) => req.headers['x-no-cache'] === '1' },
+      (a) =>
+        a.get('/k', (_req, res) => {
+          calls++;
+          res.set('Cache-Control', 'public, max-age=60').send('k');
+        }),
+    );
+    await request(app).get('/k');
+    await store.idle();
+    const skipped = await request(app).get('/k').set('X-No-Cache', '1');
+    expect([skipped.headers['x-cache'], calls]).toEqual([undefined, 2]);
   });
 });
