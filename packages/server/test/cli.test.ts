@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -70,6 +70,31 @@ describe('momento-http-server CLI (real process)', { timeout: 30_000 }, () => {
         ).toBe(404);
       }
       await second.stop();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('--config reads a JSON file; flags win over it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'momento-cfg-'));
+    try {
+      const file = join(dir, 'server.json');
+      await writeFile(
+        file,
+        JSON.stringify({ port: 0, caches: ['from-file'], maxTtl: 10, devKey: 'config-dev-key-1' }),
+      );
+      const cli = await startCli(['--config', file, '--max-ttl', '20']);
+      const server = { url: cli.endpoint };
+      expect(cli.key).toBe('config-dev-key-1');
+      const put = (ttl: number) =>
+        call(server, `/cache/from-file?key=k&ttl_seconds=${ttl}`, {
+          method: 'PUT',
+          key: cli.key,
+          body: 'v',
+        });
+      expect((await put(20)).status).toBe(204);
+      expect((await put(21)).status).toBe(400);
+      await cli.stop();
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

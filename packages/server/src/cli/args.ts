@@ -160,7 +160,6 @@ function int(flag: string, value: string | number): number {
 export interface ServeCommand {
   kind: 'serve';
   options: ServerOptions;
-  noFlags: boolean;
 }
 
 /** Parses the serve command line (plus an optional config file) into server options. */
@@ -203,7 +202,7 @@ export function parseServe(
   const secret =
     values.secret ?? env.MOMENTO_HTTP_SERVER_SECRET ?? (file.secret as string | undefined);
   if (secret !== undefined) options.signingSecret = secret;
-  return { kind: 'serve', options, noFlags: argv.length === 0 };
+  return { kind: 'serve', options };
 }
 
 function readConfig(path: string): Record<string, unknown> {
