@@ -38,8 +38,8 @@ describe.each(PLATFORMS)('a hung or dead store on %s', (platform: Platform) => {
       const res = await request(app.url).get(path).timeout(5000);
       expect(res.status).toBe(200);
       expect(res.headers['x-cache']).toBe('MISS');
-      // A deadline for the store, plus generous slack for a loaded CI machine.
-      expect(Date.now() - started).toBeLessThan(TIMEOUT_MS * 2 + 1500);
+      // The store hangs for 20 s; the answer comes after the 300 ms deadline (slack for a loaded CI).
+      expect(Date.now() - started).toBeLessThan(4000);
     }
     expect(errors).toContain('get');
   });
