@@ -18,7 +18,7 @@ export async function createContext(options: ResolvedOptions): Promise<Context> 
   let items: ItemStore;
   if (options.redisUrl) {
     const { connectRedis } = await import('./storage/redis.js');
-    items = await connectRedis(options.redisUrl);
+    items = await connectRedis(options.redisUrl, options.caches);
   } else {
     items = new MemoryItemStore(options.maxMemoryBytes);
   }

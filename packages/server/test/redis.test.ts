@@ -18,7 +18,19 @@ describe.skipIf(!binary)('Redis/Valkey storage', { timeout: 30_000 }, () => {
   it('two server processes over one redis-server see one dataset', async () => {
     const env = { MOMENTO_HTTP_SERVER_SECRET: 'shared-secret-for-test' };
     const [a, b] = await Promise.all([
-      startCli(['--port', '0', '--redis-url', redis.url], env),
+      startCli(
+        [
+          '--port',
+          '0',
+          '--redis-url',
+          redis.url,
+          '--cache',
+          'default-cache',
+          '--cache',
+          'only-in-a',
+        ],
+        env,
+      ),
       startCli(['--port', '0', '--redis-url', redis.url], env),
     ]);
     try {

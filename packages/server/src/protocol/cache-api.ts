@@ -1,4 +1,4 @@
-import { allowsCache, allowsKey } from '../auth/keys.js';
+import { allowsCache, allowsKey, type Grant } from '../auth/keys.js';
 import { isValidName, MAX_KEY_BYTES } from '../options.js';
 import { authenticate, type Context, forbidden } from './context.js';
 import { decodeBase64Key, parseQuery, parseTtl, type Query } from './query.js';
@@ -51,12 +51,43 @@ export function handleCache(
   if (!allowsCache(grant, cache, write))
     return forbidden(`${write ? 'writes to' : 'reads from'} cache '${cache}'`);
 
-  if (!ctx.caches.has(cache)) {
-    if (!ctx.options.autoCreateCaches) return CACHE_NOT_FOUND;
-    if (!isValidName(cache)) return text(400, 'Invalid cache name: use 1-255 of A-Z a-z 0-9 _ - .');
-    ctx.caches.add(cache);
-  }
+  if (!ctx.caches.has(cache)) return resolveCache(ctx, req, cache, query, grant);
+  return withCache(ctx, req, cache, query, grant);
+}
 
+/**
+ * A cache this process does not know yet: shared storage may know it (another process created it),
+ * else it is created when `autoCreateCaches` is on, else 404 `Cache Not Found`.
+ */
+async function resolveCache(
+  ctx: Context,
+  req: ProtocolRequest,
+  cache: string,
+  query: Query,
+  grant: Grant,
+): Promise<ProtocolResponse> {
+  if (!isValidName(cache)) {
+    return ctx.options.autoCreateCaches
+      ? text(400, 'Invalid cache name: use 1-255 of A-Z a-z 0-9 _ - .')
+      : CACHE_NOT_FOUND;
+  }
+  if (!(await ctx.items.hasCache?.(cache))) {
+    if (!ctx.options.autoCreateCaches) return CACHE_NOT_FOUND;
+    await ctx.items.addCache?.(cache);
+  }
+  ctx.caches.add(cache);
+  return withCache(ctx, req, cache, query, grant);
+}
+
+function withCache(
+  ctx: Context,
+  req: ProtocolRequest,
+  cache: string,
+  query: Query,
+  grant: Grant,
+): ProtocolResponse | Promise<ProtocolResponse> {
+  const method = req.method;
+  const errors = query.errors;
   const key = parseKey(query);
   if (!Buffer.isBuffer(key)) return key;
   if (!allowsKey(grant, key)) return forbidden('this key (outside the key prefix of the API key)');

@@ -4,6 +4,9 @@ import type { ItemStore } from './types.js';
 /** All keys this server writes start with this, so a shared Redis can hold other data too. */
 export const REDIS_PREFIX = 'momento-http:cache:';
 
+/** The set of cache names every process sharing this Redis knows. */
+export const CACHES_KEY = 'momento-http:caches';
+
 /** Marks a Redis failure so the protocol answers 503 instead of 500. */
 class StorageUnavailableError extends Error {
   readonly storageUnavailable = true;
@@ -49,6 +52,19 @@ export class RedisItemStore implements ItemStore {
     await this.#redis.del(this.#key(cache, key)).catch(unavailable);
   }
 
+  async hasCache(cache: string): Promise<boolean> {
+    return (await this.#redis.sismember(CACHES_KEY, cache).catch(unavailable)) === 1;
+  }
+
+  async addCache(cache: string): Promise<void> {
+    await this.#redis.sadd(CACHES_KEY, cache).catch(unavailable);
+  }
+
+  /** Publishes the configured caches so processes started with fewer `--cache` flags see them. */
+  async registerCaches(caches: string[]): Promise<void> {
+    if (caches.length) await this.#redis.sadd(CACHES_KEY, ...caches).catch(unavailable);
+  }
+
   stats() {
     // Redis keeps its own accounting (INFO memory); nothing is counted here.
     return { bytes: 0, items: 0, evictions: 0 };
@@ -60,7 +76,7 @@ export class RedisItemStore implements ItemStore {
 }
 
 /** Connects (failing fast with a clear message when Redis is not reachable). */
-export async function connectRedis(url: string): Promise<ItemStore> {
+export async function connectRedis(url: string, caches: string[] = []): Promise<ItemStore> {
   const redis = new Redis(url, {
     lazyConnect: true,
     // A request waits at most ~2 s for Redis, then the client gets a 503 it can retry.
@@ -76,7 +92,9 @@ export async function connectRedis(url: string): Promise<ItemStore> {
     redis.disconnect();
     throw new Error(`cannot connect to Redis at ${redactUrl(url)}: ${(error as Error).message}`);
   }
-  return new RedisItemStore(redis);
+  const store = new RedisItemStore(redis);
+  await store.registerCaches(caches);
+  return store;
 }
 
 /** Hides a password in a Redis URL. */

@@ -7,4 +7,8 @@ export interface ItemStore {
   /** Accounted bytes, item count and evictions so far (for /metrics). */
   stats(): { bytes: number; items: number; evictions: number };
   close(): Promise<void>;
+  /** Shared storage only: whether another process created this cache. */
+  hasCache?(cache: string): Promise<boolean>;
+  /** Shared storage only: records a cache so every process sees it. */
+  addCache?(cache: string): Promise<void>;
 }
