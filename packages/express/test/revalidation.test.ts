@@ -1,12 +1,15 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { responseCache } from '../src/index';
 import {
   type Backend,
   cachedApp,
   eventually,
   frameworks,
+  listen,
   startBackend,
   type TrackedStore,
+  uniquePrefix,
 } from './support';
 
 let backend: Backend;
@@ -189,6 +192,28 @@ describe.each(frameworks)(
         return seen.length === 2 && res.text === 'kept';
       }, 5000);
       expect(seen[1]).toMatch(/^W\//);
+    });
+
+    it('works inside a mounted sub-app: keys on the full URL, refreshes through the parent app', async () => {
+      const sub = express();
+      let calls = 0;
+      sub.use(responseCache({ store, keyPrefix: uniquePrefix() }));
+      sub.get('/r', (_req, res) => {
+        calls++;
+        res.set('Cache-Control', 'public, max-age=60, stale-while-revalidate=600');
+        res.set('Age', calls === 1 ? '100' : '0').send(`v${calls}`);
+      });
+      const main = express();
+      main.use('/api', sub);
+      const server = listen(main);
+      await request(server).get('/api/r');
+      await store.idle();
+      expect((await request(server).get('/api/r')).headers['x-cache']).toBe('STALE');
+      await eventually(async () => {
+        await store.idle();
+        const res = await request(server).get('/api/r');
+        return res.text === 'v2' && res.headers['x-cache'] === 'HIT';
+      });
     });
   },
 );
