@@ -13,6 +13,5 @@ export {
   MAX_KEY_BYTES,
   ServerOptionsError,
 } from './options.js';
-export type { ProtocolRequest, ProtocolResponse } from './protocol/types.js';
 export type { RunningServer } from './server.js';
 export { ServerListenError, startServer } from './server.js';

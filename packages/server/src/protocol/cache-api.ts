@@ -5,6 +5,7 @@ import { decodeBase64Key, parseQuery, parseTtl, type Query } from './query.js';
 import {
   methodNotAllowed,
   NO_CONTENT,
+  OCTET,
   type ProtocolRequest,
   type ProtocolResponse,
   text,
@@ -13,7 +14,6 @@ import {
 const ALLOW = 'GET, PUT, DELETE';
 const KEY_NOT_FOUND = text(404, 'Key Not Found');
 const CACHE_NOT_FOUND = text(404, 'Cache Not Found');
-const OCTET = { 'content-type': 'application/octet-stream' };
 
 /** Shared 413 answer; `close` because the rest of the body was left unread. */
 const tooLarge = (limit: number): ProtocolResponse => ({

@@ -31,7 +31,9 @@ export interface ProtocolResponse {
   reset?: boolean;
 }
 
-const TEXT = { 'content-type': 'text/plain; charset=utf-8' } as const;
+/** Shared header objects; transports recognise them and write literal headers (faster in node). */
+export const TEXT = { 'content-type': 'text/plain; charset=utf-8' } as const;
+export const OCTET = { 'content-type': 'application/octet-stream' } as const;
 const JSON_TYPE = { 'content-type': 'application/json' } as const;
 
 /** A plain-text error or status message (the cache API answers `Key Not Found` etc. as text). */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ProtocolRequest, ProtocolResponse } from '../protocol/types.js';
+import { OCTET, type ProtocolRequest, type ProtocolResponse, TEXT } from '../protocol/types.js';
 
 /** Marks a body read that ended because the client went away. */
 export class ClientAbortedError extends Error {
@@ -100,8 +100,15 @@ export function sendNode(res: ServerResponse, r: ProtocolResponse): void {
     return;
   }
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
-  const headers = r.close
-    ? { ...r.headers, connection: 'close', 'content-length': length }
-    : { ...r.headers, 'content-length': length };
+  const h = r.headers;
+  // Object literals for the hot shapes: node serialises them measurably faster than a spread copy.
+  const headers =
+    r.close === true
+      ? { ...h, connection: 'close', 'content-length': length }
+      : h === OCTET
+        ? { 'content-type': 'application/octet-stream', 'content-length': length }
+        : h === TEXT
+          ? { 'content-type': 'text/plain; charset=utf-8', 'content-length': length }
+          : { ...h, 'content-length': length };
   res.writeHead(r.status, headers).end(body);
 }
