@@ -93,3 +93,40 @@ export function invalidatedKeys(
   }
   return [...keys];
 }
+
+/**
+ * RFC 9111 §4.4 for an unsafe request: once the handler ends a 2xx/3xx response, its URL (and
+ * Location / Content-Location) are invalidated before the response completes (waiting at most
+ * `readTimeoutMs`; the deletes go on after that), so the client's next GET, on any instance, does
+ * not get the old entry.
+ */
+export function invalidateOnEnd(
+  options: NormalizedOptions,
+  req: CacheRequest,
+  res: CacheResponse,
+  invalidate: (keys: string[]) => Promise<unknown>,
+): void {
+  const end = res.end;
+  let done = false;
+  res.end = function (this: CacheResponse, ...args: unknown[]) {
+    const finish = () => (end as (...a: unknown[]) => CacheResponse).apply(this, args);
+    if (done) return finish();
+    done = true;
+    let keys: string[] = [];
+    try {
+      keys = invalidatedKeys(options, req, res);
+    } catch (error) {
+      options.onError(error, 'delete');
+    }
+    if (keys.length === 0) return finish();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise((resolve) => {
+      timer = setTimeout(resolve, options.readTimeoutMs);
+    });
+    void Promise.race([invalidate(keys), late]).then(() => {
+      clearTimeout(timer);
+      finish();
+    });
+    return this;
+  } as CacheResponse['end'];
+}

@@ -2,7 +2,7 @@ import { InvalidArgumentError, SingleFlight } from '@momento-http/core';
 import CachePolicy from 'http-cache-semantics';
 import { EntryStore } from './entry-store';
 import { evaluateReuse, parseCacheControl } from './freshness';
-import { invalidatedKeys, isUnsafe, keyForUrl, parsePurgeUrl } from './invalidation';
+import { invalidateOnEnd, isUnsafe, keyForUrl, parsePurgeUrl } from './invalidation';
 import { defaultUrlKey, newGeneration, parseVary, primaryKey, variantKey, varyValues } from './key';
 import { normalizeOptions, type ResponseCacheOptions } from './options';
 import { callOrigin, type Fresh } from './origin';
@@ -64,13 +64,12 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
   const invalidatedAt = new Map<string, number>();
   const owner = {};
 
-  const invalidate = (keys: string[]) => {
+  /** Deletes `keys` (never rejects) and blocks this instance's fills that started before. */
+  const invalidate = (keys: string[]): Promise<unknown> => {
     const now = Date.now();
     if (invalidatedAt.size > 10_000) invalidatedAt.clear();
-    for (const key of keys) {
-      invalidatedAt.set(key, now);
-      void store.delete(key);
-    }
+    for (const key of keys) invalidatedAt.set(key, now);
+    return Promise.all(keys.map((key) => store.delete(key)));
   };
 
   /** Stores a fresh response under its primary key, or as a variant below a vary spec. */
@@ -214,15 +213,7 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     };
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
-        if (isUnsafe(req.method)) {
-          res.once('finish', () => {
-            try {
-              invalidate(invalidatedKeys(opts, req, res));
-            } catch (error) {
-              opts.onError(error, 'delete');
-            }
-          });
-        }
+        if (isUnsafe(req.method)) invalidateOnEnd(opts, req, res, invalidate);
         return pass();
       }
       if (
