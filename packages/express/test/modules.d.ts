@@ -1,3 +1,4 @@
+// Types for the test-only modules: express 4 under an alias, and apicache (ships none).
 declare module 'express4' {
   import express from 'express';
   export default express;
