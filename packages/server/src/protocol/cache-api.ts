@@ -123,7 +123,7 @@ function hitOrMiss(ctx: Context, value: Buffer | undefined): ProtocolResponse {
   return { status: 200, headers: OCTET, body: value };
 }
 
-async function put(
+function put(
   ctx: Context,
   req: ProtocolRequest,
   cache: string,
@@ -131,10 +131,19 @@ async function put(
   ttl: number,
   limit: number,
 ): Promise<ProtocolResponse> {
-  const value = await req.readBody(limit);
-  if (value === undefined) return tooLarge(ctx.options.maxItemBytes);
-  if (!(await ctx.items.set(cache, key, value, ttl))) return tooLarge(ctx.options.maxItemBytes);
-  ctx.metrics.bytesIn += value.length;
+  // Plain promise chaining: no extra hop when the store answers synchronously (memory mode).
+  return req.readBody(limit).then((value) => {
+    if (value === undefined) return tooLarge(ctx.options.maxItemBytes);
+    const stored = ctx.items.set(cache, key, value, ttl);
+    return stored instanceof Promise
+      ? stored.then((ok) => afterSet(ctx, ok, value.length))
+      : afterSet(ctx, stored, value.length);
+  });
+}
+
+function afterSet(ctx: Context, stored: boolean, bytes: number): ProtocolResponse {
+  if (!stored) return tooLarge(ctx.options.maxItemBytes);
+  ctx.metrics.bytesIn += bytes;
   return NO_CONTENT;
 }
 
