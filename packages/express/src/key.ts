@@ -47,9 +47,30 @@ export function primaryKey(prefix: string, urlKey: string): string {
   return `${prefix}${bounded(`GET|${urlKey}`)}`;
 }
 
+/**
+ * RFC 9111 §4.1 allows normalising varied values when it keeps their meaning. Accept-Encoding is
+ * a set (order carries no preference; q-values do), so `br, gzip` and `gzip,br` share a variant:
+ * any variant stored for the same set is one the client accepts.
+ */
+function normalize(name: string, value: string): string {
+  if (name !== 'accept-encoding') return value;
+  return value
+    .toLowerCase()
+    .split(',')
+    .map((token) => token.replace(/\s+/g, ''))
+    .filter(Boolean)
+    .sort()
+    .join(',');
+}
+
 /** The values of the request headers a response varies on, as one comparable string. */
 export function varyValues(req: CacheRequest, fields: readonly string[]): string {
-  return JSON.stringify(fields.map((name) => headerValue(req, name) ?? null));
+  return JSON.stringify(
+    fields.map((name) => {
+      const value = headerValue(req, name);
+      return value === undefined ? null : normalize(name, value);
+    }),
+  );
 }
 
 /** A request header as one string (repeated headers joined with ', '), or undefined. */

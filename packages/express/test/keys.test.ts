@@ -146,4 +146,21 @@ describe.each(frameworks)('keys ($name)', ({ express }) => {
     expect((await request(app).get('/k').set('X-Skip', '1')).text).toBe('k2');
     expect(calls).toBe(2);
   });
+
+  it('Accept-Encoding variants are shared by the same set of encodings, in any order', async () => {
+    let calls = 0;
+    const { app } = cachedApp(express, store, {}, (a) =>
+      a.get('/ae', (_req, res) => {
+        calls++;
+        res.set('Cache-Control', PUBLIC).vary('Accept-Encoding').send('ae');
+      }),
+    );
+    await request(app).get('/ae').set('Accept-Encoding', 'gzip, deflate, br');
+    await store.idle();
+    const same = await request(app).get('/ae').set('Accept-Encoding', 'br,gzip,  deflate');
+    expect(same.headers['x-cache']).toBe('HIT');
+    const other = await request(app).get('/ae').set('Accept-Encoding', 'gzip');
+    expect(other.headers['x-cache']).toBe('MISS');
+    expect(calls).toBe(2);
+  });
 });
