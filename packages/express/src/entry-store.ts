@@ -43,6 +43,9 @@ export class EntryStore {
   readonly #nearTags: NearCache<TagTime> | undefined;
   /** Bumped by every write and delete: a read that overlapped one does not fill the near cache. */
   #writes = 0;
+  /** Consecutive failed entry reads, and until when the circuit stays open after too many. */
+  #failures = 0;
+  #openUntil = 0;
   readonly #reads = new SingleFlight<StoredRecord | undefined>();
   readonly #knownTags = new Map<string, string[]>();
 
@@ -106,14 +109,34 @@ export class EntryStore {
     return record;
   }
 
+  /** True while the circuit is open: the cache failed repeatedly, so it is not asked for a while. */
+  get #open(): boolean {
+    const breaker = this.#options.circuitBreaker;
+    return (
+      breaker !== undefined && this.#failures >= breaker.failures && Date.now() < this.#openUntil
+    );
+  }
+
+  #failed(): void {
+    const breaker = this.#options.circuitBreaker;
+    if (breaker && ++this.#failures >= breaker.failures) {
+      this.#openUntil = Date.now() + breaker.cooldownMs;
+    }
+  }
+
   async #fetch(key: string): Promise<StoredRecord | undefined> {
     const { readTimeoutMs, onError } = this.#options;
+    if (this.#open) return undefined;
     const writes = this.#writes;
     try {
-      const bytes = await within(
-        this.#entries.get(key, { timeoutMs: readTimeoutMs }),
-        readTimeoutMs,
-      );
+      let bytes: Uint8Array | undefined;
+      try {
+        bytes = await within(this.#entries.get(key, { timeoutMs: readTimeoutMs }), readTimeoutMs);
+        this.#failures = 0;
+      } catch (error) {
+        this.#failed();
+        throw error;
+      }
       if (!bytes) return undefined;
       const record = await decodeRecord(bytes);
       if (record && this.#near && writes === this.#writes) this.#near.set(key, record);
@@ -158,6 +181,7 @@ export class EntryStore {
     const { writeTimeoutMs, onError } = this.#options;
     if (record.kind === 'entry' && record.tags.length) this.#remember(key, record.tags);
     this.#writes++;
+    if (this.#open) return;
     try {
       const bytes = await encodeRecord(record);
       this.#near?.set(key, record, ttlSeconds * 1000);

@@ -69,6 +69,12 @@ export interface ResponseCacheOptions {
   singleFlight?: boolean;
   /** How long a concurrent miss waits for the first one before calling the origin itself. @default 5000 */
   lockTimeoutMs?: number;
+  /**
+   * After `failures` consecutive failed or slow reads, the cache is not asked at all (every request
+   * is a miss, nothing is written) for `cooldownMs`; then one read tries again. `false` to disable.
+   * @default { failures: 5, cooldownMs: 5000 }
+   */
+  circuitBreaker?: false | { failures?: number; cooldownMs?: number };
   /** Keep decoded entries in process memory for `ttlMs` (other instances' writes are seen after it). @default false */
   nearCache?: boolean | Pick<NearCacheOptions, 'maxBytes' | 'ttlMs'>;
   /** Name of the response header that says HIT, MISS or STALE; `false` to send none. @default 'X-Cache' */
@@ -95,6 +101,7 @@ export interface NormalizedOptions {
   singleFlight: boolean;
   lockTimeoutMs: number;
   nearCache: Pick<NearCacheOptions, 'maxBytes' | 'ttlMs'> | undefined;
+  circuitBreaker: { failures: number; cooldownMs: number } | undefined;
   statusHeader: string | undefined;
   skip: ((req: CacheRequest) => boolean) | undefined;
   onError: (error: unknown, operation: CacheOperation) => void;
@@ -166,6 +173,20 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
     singleFlight: options.singleFlight ?? true,
     lockTimeoutMs: number(options.lockTimeoutMs, 'lockTimeoutMs', DEFAULT_LOCK_TIMEOUT_MS),
     nearCache: near === true ? {} : near ? { ...near } : undefined,
+    circuitBreaker:
+      options.circuitBreaker === false
+        ? undefined
+        : {
+            failures: number(options.circuitBreaker?.failures, 'circuitBreaker.failures', 5, {
+              min: 1,
+              integer: true,
+            }),
+            cooldownMs: number(
+              options.circuitBreaker?.cooldownMs,
+              'circuitBreaker.cooldownMs',
+              5000,
+            ),
+          },
     statusHeader: statusHeader === false ? undefined : statusHeader,
     skip: fn(options.skip, 'skip'),
     onError: fn(options.onError, 'onError') ?? (() => {}),

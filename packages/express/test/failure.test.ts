@@ -1,7 +1,14 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheOperation } from '../src/index';
-import { type Backend, cachedApp, frameworks, startBackend, type TrackedStore } from './support';
+import {
+  type Backend,
+  cachedApp,
+  eventually,
+  frameworks,
+  startBackend,
+  type TrackedStore,
+} from './support';
 
 let backend: Backend;
 let store: TrackedStore;
@@ -67,6 +74,27 @@ describe.each(frameworks)('when the cache fails ($name)', ({ express }) => {
     expect([res.status, res.text]).toEqual([200, 'r1']);
     await downStore.idle();
     expect(errors).toEqual(expect.arrayContaining(['read', 'write']));
+  });
+
+  it('the circuit breaker stops asking a failing cache, then tries again after cooldownMs', async () => {
+    const { app: server } = app(store, { circuitBreaker: { failures: 2, cooldownMs: 300 } });
+    backend.server.faults.add({ path: '/cache', status: 503 });
+    try {
+      await request(server).get('/r');
+      await request(server).get('/r');
+      await store.idle();
+      const [gets, sets] = [store.gets, store.sets];
+      const open = await request(server).get('/r');
+      await store.idle();
+      expect([open.status, open.text]).toEqual([200, 'r3']);
+      expect([store.gets, store.sets]).toEqual([gets, sets]); // not asked, not written
+      await eventually(async () => {
+        await request(server).get('/r');
+        return store.gets > gets;
+      });
+    } finally {
+      backend.server.faults.clear();
+    }
   });
 
   it('garbage under a key reads as a miss', async () => {
