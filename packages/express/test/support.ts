@@ -129,7 +129,7 @@ export function cachedApp(
 /** Polls `check` until it returns true, failing after `ms`. */
 export async function eventually(
   check: () => Promise<boolean> | boolean,
-  ms = 3000,
+  ms = 10_000,
 ): Promise<void> {
   const deadline = Date.now() + ms;
   while (!(await check())) {
