@@ -1,6 +1,7 @@
 import {
   type CacheStore,
   createClient,
+  NearCache,
   type TagState,
   TagStore,
   withChunking,
@@ -17,6 +18,9 @@ export class CacheDeadlineError extends Error {
 }
 
 const KNOWN_TAGS_LIMIT = 10_000;
+const TAG_STATE_BYTES = 64;
+/** The near cache's marker for "this tag was never revalidated". */
+const NEVER: TagState = Object.freeze({ stale: 0, expired: 0 });
 const MAX_PLAIN_KEY_LENGTH = 200;
 const encoder = new TextEncoder();
 
@@ -36,10 +40,24 @@ export class Runtime {
   /** Tags last seen for a key, so a hit can read the entry and its tags in one round trip. */
   private readonly knownTags = new Map<string, readonly string[]>();
   private stack?: { store: CacheStore; tags: TagStore } | { error: unknown };
+  /**
+   * Near cache of tag states, absences included: most tags were never revalidated, and the
+   * store-level near cache keeps hits only, so without this every hit would still read them all.
+   */
+  private readonly tagNear?: NearCache<TagState>;
   private downUntil = 0;
 
   constructor(options: ResolvedOptions) {
     this.options = options;
+    if (options.nearCache) {
+      const { maxBytes, ttlMs, now } = options.nearCache;
+      this.tagNear = new NearCache<TagState>({
+        maxBytes,
+        ttlMs,
+        now,
+        sizeOf: () => TAG_STATE_BYTES,
+      });
+    }
   }
 
   private layers(): { store: CacheStore; tags: TagStore } {
@@ -52,11 +70,11 @@ export class Runtime {
           maxTtlSeconds: o.maxTtlSeconds,
           onError: (error) => o.onError(error, 'chunking'),
         });
-        if (o.nearCache) store = withNearCache(store, o.nearCache);
         const tags = new TagStore(store, {
           prefix: `${o.namespace}tag|`,
           ttlSeconds: o.maxTtlSeconds,
         });
+        if (o.nearCache) store = withNearCache(store, o.nearCache);
         this.stack = { store, tags };
       } catch (error) {
         this.stack = { error };
@@ -112,9 +130,7 @@ export class Runtime {
       const signal = AbortSignal.timeout(ms);
       const work = Promise.all([
         store.get(key, { signal, timeoutMs: ms }),
-        tags.length
-          ? tagStore.read(tags, { signal, timeoutMs: ms })
-          : Promise.resolve(new Map<string, TagState>()),
+        this.tagStates(tagStore, tags, { signal, timeoutMs: ms }),
       ]);
       const [bytes, states] = await deadline(work, ms, 'get');
       return { bytes, tags: states };
@@ -124,12 +140,37 @@ export class Runtime {
     }
   }
 
+  /** Tag states from the near cache when on, the rest from the tag store (one key per tag). */
+  private async tagStates(
+    store: TagStore,
+    tags: readonly string[],
+    call: { signal?: AbortSignal; timeoutMs: number },
+  ): Promise<Map<string, TagState>> {
+    if (!tags.length) return new Map();
+    if (!this.tagNear) return store.read(tags, call);
+    const out = new Map<string, TagState>();
+    const missing: string[] = [];
+    for (const tag of tags) {
+      const known = this.tagNear.get(tag);
+      if (!known) missing.push(tag);
+      else if (known !== NEVER) out.set(tag, known);
+    }
+    if (!missing.length) return out;
+    const fetched = await store.read(missing, call);
+    for (const tag of missing) {
+      const state = fetched.get(tag);
+      this.tagNear.set(tag, state ?? NEVER);
+      if (state) out.set(tag, state);
+    }
+    return out;
+  }
+
   /** Reads tag states alone (tags found inside an entry that the memo did not know). */
   async readTags(tags: readonly string[]): Promise<Map<string, TagState> | undefined> {
     if (!tags.length) return new Map();
     try {
       const ms = this.options.getTimeoutMs;
-      return await deadline(this.layers().tags.read(tags, { timeoutMs: ms }), ms, 'get');
+      return await deadline(this.tagStates(this.layers().tags, tags, { timeoutMs: ms }), ms, 'get');
     } catch (error) {
       this.fail(error, 'get');
       return undefined;
@@ -189,6 +230,9 @@ export class Runtime {
     } catch (error) {
       this.options.onError(error, 'revalidate');
       throw error;
+    } finally {
+      // This instance sees its own revalidation at once, recorded or not.
+      for (const tag of unique) this.tagNear?.delete(tag);
     }
   }
 }
