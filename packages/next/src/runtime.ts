@@ -127,10 +127,10 @@ export class Runtime {
     const ms = this.options.getTimeoutMs;
     try {
       const { store, tags: tagStore } = this.layers();
-      const signal = AbortSignal.timeout(ms);
+      // The client enforces `timeoutMs` on each call; `deadline` bounds the whole read.
       const work = Promise.all([
-        store.get(key, { signal, timeoutMs: ms }),
-        this.tagStates(tagStore, tags, { signal, timeoutMs: ms }),
+        store.get(key, { timeoutMs: ms }),
+        this.tagStates(tagStore, tags, { timeoutMs: ms }),
       ]);
       const [bytes, states] = await deadline(work, ms, 'get');
       return { bytes, tags: states };
