@@ -6,6 +6,6 @@ export default defineProject({
   test: {
     name: 'cross-package',
     include: ['**/*.test.ts'],
-    exclude: ['bench/**', '**/node_modules/**'],
+    exclude: ['bench/**', 'e2e/**', '**/node_modules/**'],
   },
 });
