@@ -4,27 +4,19 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import compression from 'compression';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { responseCache } from '../src/index';
 import {
-  type Backend,
   cachedApp,
   eventually,
+  fileBackend,
   frameworks,
   listen,
   rawGet,
-  startBackend,
-  type TrackedStore,
   uniquePrefix,
 } from './support';
 
-let backend: Backend;
-let store: TrackedStore;
-beforeAll(async () => {
-  backend = await startBackend();
-  store = backend.store();
-});
-afterAll(() => backend.close());
+const { store } = await fileBackend();
 
 const PUBLIC = 'public, max-age=60';
 const binary = Buffer.from(Array.from({ length: 256 * 40 }, (_, i) => (i * 7) % 256));

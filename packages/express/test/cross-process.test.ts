@@ -3,17 +3,14 @@ import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Backend, eventually, startBackend, uniquePrefix } from './support';
+import { afterAll, describe, expect, it } from 'vitest';
+import { eventually, fileBackend, uniquePrefix } from './support';
 
-let backend: Backend;
+const { backend } = await fileBackend();
 const children: ChildProcess[] = [];
-beforeAll(async () => {
-  backend = await startBackend();
-});
-afterAll(async () => {
+// Registered after fileBackend's hook, so it runs first: the instances stop before the server.
+afterAll(() => {
   for (const child of children) child.kill();
-  await backend.close();
 });
 
 const fixture = fileURLToPath(new URL('./fixtures/instance.ts', import.meta.url));

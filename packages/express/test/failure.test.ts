@@ -1,22 +1,16 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CacheOperation } from '../src/index';
 import {
-  type Backend,
   cachedApp,
   eventually,
+  fileBackend,
   frameworks,
   startBackend,
   type TrackedStore,
 } from './support';
 
-let backend: Backend;
-let store: TrackedStore;
-beforeAll(async () => {
-  backend = await startBackend();
-  store = backend.store();
-});
-afterAll(() => backend.close());
+const { backend, store } = await fileBackend();
 
 const PUBLIC = 'public, max-age=60';
 

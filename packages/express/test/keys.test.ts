@@ -1,14 +1,8 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Backend, cachedApp, frameworks, startBackend, type TrackedStore } from './support';
+import { describe, expect, it } from 'vitest';
+import { cachedApp, fileBackend, frameworks } from './support';
 
-let backend: Backend;
-let store: TrackedStore;
-beforeAll(async () => {
-  backend = await startBackend();
-  store = backend.store();
-});
-afterAll(() => backend.close());
+const { store } = await fileBackend();
 
 const PUBLIC = 'public, max-age=60';
 

@@ -7,24 +7,11 @@ import apicache from 'apicache';
 import compression from 'compression';
 import express, { type RequestHandler } from 'express';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { responseCache } from '../src/index';
-import {
-  type Backend,
-  listen,
-  rawGet,
-  startBackend,
-  type TrackedStore,
-  uniquePrefix,
-} from './support';
+import { fileBackend, listen, rawGet, uniquePrefix } from './support';
 
-let backend: Backend;
-let store: TrackedStore;
-beforeAll(async () => {
-  backend = await startBackend();
-  store = backend.store();
-});
-afterAll(() => backend.close());
+const { store } = await fileBackend();
 
 const contenders: [string, () => RequestHandler][] = [
   ['apicache', () => apicache.newInstance().middleware('5 minutes')],

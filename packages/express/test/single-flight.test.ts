@@ -1,25 +1,17 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type ResponseCacheOptions, responseCache } from '../src/index';
 import {
-  type Backend,
   eventually,
+  fileBackend,
   frameworks,
   gate,
   gatedReads,
   listen,
-  startBackend,
-  type TrackedStore,
   uniquePrefix,
 } from './support';
 
-let backend: Backend;
-let store: TrackedStore;
-beforeAll(async () => {
-  backend = await startBackend();
-  store = backend.store();
-});
-afterAll(() => backend.close());
+const { store } = await fileBackend();
 
 describe.each(frameworks)('concurrent misses ($name)', ({ express }) => {
   /**

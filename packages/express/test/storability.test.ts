@@ -1,23 +1,9 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { responseCache } from '../src/index';
-import {
-  type Backend,
-  cachedApp,
-  frameworks,
-  listen,
-  startBackend,
-  type TrackedStore,
-  uniquePrefix,
-} from './support';
+import { cachedApp, fileBackend, frameworks, listen, uniquePrefix } from './support';
 
-let backend: Backend;
-let store: TrackedStore;
-beforeAll(async () => {
-  backend = await startBackend();
-  store = backend.store();
-});
-afterAll(() => backend.close());
+const { store } = await fileBackend();
 
 describe.each(frameworks)('what is never stored ($name)', ({ express }) => {
   /** Calls GET twice and returns the second response and the origin call count. */

@@ -1,0 +1,4 @@
+/** What the express suites share: the local server and a tracked store, apps under test, waits. */
+export * from './apps';
+export * from './backend';
+export * from './sync';
