@@ -16,7 +16,8 @@ beforeAll(async () => {
       MomentoCacheModule.forRoot({
         client: momento.client,
         namespace: momento.namespace(),
-        timeoutMs: 300,
+        // Generous: these tests check values, not deadlines (store-down.test.ts does), and CI is loaded.
+        timeoutMs: 5000,
         onError: (_e, { operation }) => errors.push(operation),
       }),
     ],
