@@ -43,79 +43,92 @@ export class MomentoError extends Error {
   /** Whether the client would retry this error (network errors, 5xx; 429 only when opted in). */
   readonly retryable: boolean;
 
+  /**
+   * What a subclass fills in when the caller's details leave it out (its code, status and
+   * retryability), so the subclasses need no constructor of their own.
+   * @internal
+   */
+  protected static readonly defaults: MomentoErrorDetails = {};
+
   constructor(message: string, details: MomentoErrorDetails = {}) {
-    const where = details.method && details.url ? ` (${details.method} ${details.url})` : '';
-    super(`${message}${where}`, details.cause === undefined ? undefined : { cause: details.cause });
-    this.code = details.code ?? 'UNKNOWN';
-    this.status = details.status;
-    this.method = details.method;
-    this.url = details.url;
-    this.retryable = details.retryable ?? false;
+    const all = { ...(new.target as typeof MomentoError).defaults, ...details };
+    const where = all.method && all.url ? ` (${all.method} ${all.url})` : '';
+    super(`${message}${where}`, all.cause === undefined ? undefined : { cause: all.cause });
+    this.code = all.code ?? 'UNKNOWN';
+    this.status = all.status;
+    this.method = all.method;
+    this.url = all.url;
+    this.retryable = all.retryable ?? false;
   }
 }
 
 /** Bad input caught before any request: a bad cache name, key, TTL, metadata name or option. */
 export class InvalidArgumentError extends MomentoError {
   override name = 'InvalidArgumentError';
-  constructor(message: string, details: MomentoErrorDetails = {}) {
-    super(message, { code: 'INVALID_ARGUMENT', ...details });
-  }
+  protected static override readonly defaults: MomentoErrorDetails = { code: 'INVALID_ARGUMENT' };
 }
 
 /** 400: the server refused the request as malformed. */
 export class BadRequestError extends MomentoError {
   override name = 'BadRequestError';
-  constructor(message: string, details: MomentoErrorDetails = {}) {
-    super(message, { code: 'BAD_REQUEST', status: 400, ...details });
-  }
+  protected static override readonly defaults: MomentoErrorDetails = {
+    code: 'BAD_REQUEST',
+    status: 400,
+  };
 }
 
 /** 401, or an API key whose `exp` has passed (code `API_KEY_EXPIRED`, raised before any request). */
 export class AuthenticationError extends MomentoError {
   override name = 'AuthenticationError';
-  constructor(message: string, details: MomentoErrorDetails = {}) {
-    super(message, { code: 'AUTHENTICATION', status: 401, ...details });
-  }
+  protected static override readonly defaults: MomentoErrorDetails = {
+    code: 'AUTHENTICATION',
+    status: 401,
+  };
 }
 
 /** 403: the key does not grant this operation on this cache, key or store. */
 export class PermissionError extends MomentoError {
   override name = 'PermissionError';
-  constructor(message: string, details: MomentoErrorDetails = {}) {
-    super(message, { code: 'PERMISSION_DENIED', status: 403, ...details });
-  }
+  protected static override readonly defaults: MomentoErrorDetails = {
+    code: 'PERMISSION_DENIED',
+    status: 403,
+  };
 }
 
 /** 404 that is not a plain miss: a missing cache, store, cluster or resource. */
 export class NotFoundError extends MomentoError {
   override name = 'NotFoundError';
-  constructor(message: string, details: MomentoErrorDetails = {}) {
-    super(message, { code: 'NOT_FOUND', status: 404, ...details });
-  }
+  protected static override readonly defaults: MomentoErrorDetails = {
+    code: 'NOT_FOUND',
+    status: 404,
+  };
 }
 
 /** 404 `Cache Not Found`. */
 export class CacheNotFoundError extends NotFoundError {
   override name = 'CacheNotFoundError';
-  constructor(message: string, details: MomentoErrorDetails = {}) {
-    super(message, { code: 'CACHE_NOT_FOUND', ...details });
-  }
+  protected static override readonly defaults: MomentoErrorDetails = {
+    code: 'CACHE_NOT_FOUND',
+    status: 404,
+  };
 }
 
 /** 404 `Store Not Found`. */
 export class StoreNotFoundError extends NotFoundError {
   override name = 'StoreNotFoundError';
-  constructor(message: string, details: MomentoErrorDetails = {}) {
-    super(message, { code: 'STORE_NOT_FOUND', ...details });
-  }
+  protected static override readonly defaults: MomentoErrorDetails = {
+    code: 'STORE_NOT_FOUND',
+    status: 404,
+  };
 }
 
 /** 413: key + value over the item limit (5 MB on Momento). */
 export class ItemTooLargeError extends MomentoError {
   override name = 'ItemTooLargeError';
-  constructor(message: string, details: MomentoErrorDetails = {}) {
-    super(message, { code: 'ITEM_TOO_LARGE', status: 413, ...details });
-  }
+  protected static override readonly defaults: MomentoErrorDetails = {
+    code: 'ITEM_TOO_LARGE',
+    status: 413,
+  };
 }
 
 /** 429: an account or store limit was hit. Not retried unless `retryOn429`. */
@@ -123,11 +136,15 @@ export class LimitExceededError extends MomentoError {
   override name = 'LimitExceededError';
   /** The server's `Retry-After`, in seconds, when it sent one. */
   readonly retryAfterSeconds: number | undefined;
+  protected static override readonly defaults: MomentoErrorDetails = {
+    code: 'LIMIT_EXCEEDED',
+    status: 429,
+  };
   constructor(
     message: string,
     details: MomentoErrorDetails & { retryAfterSeconds?: number | undefined } = {},
   ) {
-    super(message, { code: 'LIMIT_EXCEEDED', status: 429, ...details });
+    super(message, details);
     this.retryAfterSeconds = details.retryAfterSeconds;
   }
 }
@@ -135,23 +152,23 @@ export class LimitExceededError extends MomentoError {
 /** 5xx from the server. Retried. */
 export class ServerError extends MomentoError {
   override name = 'ServerError';
-  constructor(message: string, details: MomentoErrorDetails = {}) {
-    super(message, { code: 'SERVER_ERROR', retryable: true, ...details });
-  }
+  protected static override readonly defaults: MomentoErrorDetails = {
+    code: 'SERVER_ERROR',
+    retryable: true,
+  };
 }
 
 /** The call's deadline (`timeoutMs`, covering every retry) passed. */
 export class TimeoutError extends MomentoError {
   override name = 'TimeoutError';
-  constructor(message: string, details: MomentoErrorDetails = {}) {
-    super(message, { code: 'TIMEOUT', ...details });
-  }
+  protected static override readonly defaults: MomentoErrorDetails = { code: 'TIMEOUT' };
 }
 
 /** The request never got an HTTP answer: refused, reset, DNS, TLS. Retried. */
 export class ConnectionError extends MomentoError {
   override name = 'ConnectionError';
-  constructor(message: string, details: MomentoErrorDetails = {}) {
-    super(message, { code: 'CONNECTION', retryable: true, ...details });
-  }
+  protected static override readonly defaults: MomentoErrorDetails = {
+    code: 'CONNECTION',
+    retryable: true,
+  };
 }
