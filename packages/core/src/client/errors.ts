@@ -65,39 +65,31 @@ export class MomentoError extends Error {
 /** Bad input caught before any request: a bad cache name, key, TTL, metadata name or option. */
 export class InvalidArgumentError extends MomentoError {
   override name = 'InvalidArgumentError';
-  protected static override readonly defaults: MomentoErrorDetails = { code: 'INVALID_ARGUMENT' };
+  protected static override readonly defaults = { code: 'INVALID_ARGUMENT' } as const;
 }
 
 /** 400: the server refused the request as malformed. */
 export class BadRequestError extends MomentoError {
   override name = 'BadRequestError';
-  protected static override readonly defaults: MomentoErrorDetails = {
-    code: 'BAD_REQUEST',
-    status: 400,
-  };
+  protected static override readonly defaults = { code: 'BAD_REQUEST', status: 400 } as const;
 }
 
 /** 401, or an API key whose `exp` has passed (code `API_KEY_EXPIRED`, raised before any request). */
 export class AuthenticationError extends MomentoError {
   override name = 'AuthenticationError';
-  protected static override readonly defaults: MomentoErrorDetails = {
-    code: 'AUTHENTICATION',
-    status: 401,
-  };
+  protected static override readonly defaults = { code: 'AUTHENTICATION', status: 401 } as const;
 }
 
 /** 403: the key does not grant this operation on this cache, key or store. */
 export class PermissionError extends MomentoError {
   override name = 'PermissionError';
-  protected static override readonly defaults: MomentoErrorDetails = {
-    code: 'PERMISSION_DENIED',
-    status: 403,
-  };
+  protected static override readonly defaults = { code: 'PERMISSION_DENIED', status: 403 } as const;
 }
 
 /** 404 that is not a plain miss: a missing cache, store, cluster or resource. */
 export class NotFoundError extends MomentoError {
   override name = 'NotFoundError';
+  // Typed wide, not `as const`: the two subclasses below replace its code.
   protected static override readonly defaults: MomentoErrorDetails = {
     code: 'NOT_FOUND',
     status: 404,
@@ -107,28 +99,19 @@ export class NotFoundError extends MomentoError {
 /** 404 `Cache Not Found`. */
 export class CacheNotFoundError extends NotFoundError {
   override name = 'CacheNotFoundError';
-  protected static override readonly defaults: MomentoErrorDetails = {
-    code: 'CACHE_NOT_FOUND',
-    status: 404,
-  };
+  protected static override readonly defaults = { code: 'CACHE_NOT_FOUND', status: 404 } as const;
 }
 
 /** 404 `Store Not Found`. */
 export class StoreNotFoundError extends NotFoundError {
   override name = 'StoreNotFoundError';
-  protected static override readonly defaults: MomentoErrorDetails = {
-    code: 'STORE_NOT_FOUND',
-    status: 404,
-  };
+  protected static override readonly defaults = { code: 'STORE_NOT_FOUND', status: 404 } as const;
 }
 
 /** 413: key + value over the item limit (5 MB on Momento). */
 export class ItemTooLargeError extends MomentoError {
   override name = 'ItemTooLargeError';
-  protected static override readonly defaults: MomentoErrorDetails = {
-    code: 'ITEM_TOO_LARGE',
-    status: 413,
-  };
+  protected static override readonly defaults = { code: 'ITEM_TOO_LARGE', status: 413 } as const;
 }
 
 /** 429: an account or store limit was hit. Not retried unless `retryOn429`. */
@@ -136,10 +119,7 @@ export class LimitExceededError extends MomentoError {
   override name = 'LimitExceededError';
   /** The server's `Retry-After`, in seconds, when it sent one. */
   readonly retryAfterSeconds: number | undefined;
-  protected static override readonly defaults: MomentoErrorDetails = {
-    code: 'LIMIT_EXCEEDED',
-    status: 429,
-  };
+  protected static override readonly defaults = { code: 'LIMIT_EXCEEDED', status: 429 } as const;
   constructor(
     message: string,
     details: MomentoErrorDetails & { retryAfterSeconds?: number | undefined } = {},
@@ -152,23 +132,17 @@ export class LimitExceededError extends MomentoError {
 /** 5xx from the server. Retried. */
 export class ServerError extends MomentoError {
   override name = 'ServerError';
-  protected static override readonly defaults: MomentoErrorDetails = {
-    code: 'SERVER_ERROR',
-    retryable: true,
-  };
+  protected static override readonly defaults = { code: 'SERVER_ERROR', retryable: true } as const;
 }
 
 /** The call's deadline (`timeoutMs`, covering every retry) passed. */
 export class TimeoutError extends MomentoError {
   override name = 'TimeoutError';
-  protected static override readonly defaults: MomentoErrorDetails = { code: 'TIMEOUT' };
+  protected static override readonly defaults = { code: 'TIMEOUT' } as const;
 }
 
 /** The request never got an HTTP answer: refused, reset, DNS, TLS. Retried. */
 export class ConnectionError extends MomentoError {
   override name = 'ConnectionError';
-  protected static override readonly defaults: MomentoErrorDetails = {
-    code: 'CONNECTION',
-    retryable: true,
-  };
+  protected static override readonly defaults = { code: 'CONNECTION', retryable: true } as const;
 }
