@@ -1,25 +1,17 @@
-import {
-  type CallOptions,
-  mapConcurrent,
-  type NamespacedStore,
-  toTtlSeconds,
-} from '@momento-http/core';
+import { type CallOptions, mapConcurrent, toTtlSeconds } from '@momento-http/core';
 import { Deadlines } from './deadline';
 import { SafeEmitter } from './emitter';
+import type { Generations } from './generations';
 import { storageKey } from './keys';
+import type { NearRecords } from './near';
+import { Operations, prepareWrite } from './operations';
 import {
   DEFAULT_NAMESPACE,
   type KeyvMomentoOptions,
   type NormalizedOptions,
   normalizeOptions,
 } from './options';
-import {
-  CorruptRecordError,
-  decodeRecord,
-  encodeRecord,
-  isExpired,
-  type StoredRecord,
-} from './record';
+import { isExpired, type StoredRecord } from './record';
 import { buildStack, type StoreStack } from './stack';
 
 /** One entry of {@link KeyvMomento.setMany} (Keyv 5 shape: relative `ttl` in ms). */
@@ -63,7 +55,11 @@ export class KeyvMomento extends SafeEmitter {
   readonly #options: NormalizedOptions;
   readonly #stack: StoreStack;
   readonly #deadlines: Deadlines;
+  readonly #ops: Operations;
+  readonly #near: NearRecords | undefined;
   #namespace: string | undefined;
+  /** The current namespace's generations (looked up once per namespace change, not per call). */
+  #space: Generations;
 
   constructor(options: KeyvMomentoOptions = {}) {
     super();
@@ -71,6 +67,9 @@ export class KeyvMomento extends SafeEmitter {
     this.#namespace = this.#options.namespace;
     this.#deadlines = new Deadlines(this.#options.timeoutMs);
     this.#stack = buildStack(this.#options, (error) => this.emit('error', error));
+    this.#near = this.#stack.near;
+    this.#ops = new Operations(this.#stack.store, this.#near);
+    this.#space = this.#stack.generations(this.#namespace ?? DEFAULT_NAMESPACE);
     const o = this.#options;
     this.opts = {
       dialect: 'momento',
@@ -95,6 +94,7 @@ export class KeyvMomento extends SafeEmitter {
       throw new TypeError(`KeyvMomento: namespace must be a string, received ${typeof namespace}`);
     }
     this.#namespace = namespace ?? undefined;
+    this.#space = this.#stack.generations(this.#namespace ?? DEFAULT_NAMESPACE);
     this.opts.namespace = this.#namespace;
   }
 
@@ -103,32 +103,44 @@ export class KeyvMomento extends SafeEmitter {
     return this.#options.cacheName;
   }
 
-  /** The value, or `undefined` when missing, expired or on error. */
-  async get<Value = string>(key: string): Promise<Value | undefined> {
-    const space = this.#space();
-    try {
-      const record = await this.#deadline((o) => this.#read(space, key, o));
-      return record?.value as Value | undefined;
-    } catch (error) {
-      return this.#fail(error, undefined);
-    }
+  /**
+   * The value, or `undefined` when missing, expired or on error. A near-cache hit answers at once,
+   * without a request, a timer or a decode.
+   */
+  get<Value = string>(key: string): Promise<Value | undefined> {
+    const hit = this.#nearHit(key);
+    if (hit !== undefined) return Promise.resolve(hit.value as Value);
+    return this.#get<Value>(key);
   }
 
-  /** The values in key order, `undefined` for misses. */
+  /** The values in key order, `undefined` for misses. Near-cache hits make no request. */
   async getMany<Value = string>(keys: string[]): Promise<Array<Value | undefined>> {
-    const space = this.#space();
-    const records = await this.#batch(keys, undefined, (key, o) => this.#read(space, key, o));
-    return records.map((record) => record?.value as Value | undefined);
+    const space = this.#space;
+    const values = new Array<Value | undefined>(keys.length);
+    const missing: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const hit = this.#nearHit(keys[i]!);
+      if (hit !== undefined) values[i] = hit.value as Value;
+      else missing.push(i);
+    }
+    if (missing.length === 0) return values;
+    const records = await this.#batch(space, missing, undefined, async (i, prefix, o) => {
+      const key = keys[i]!;
+      return this.#ops.read(prefix + (await storageKey(key)), key, o);
+    });
+    for (let j = 0; j < missing.length; j++) values[missing[j]!] = records[j]?.value as Value;
+    return values;
   }
 
   /**
-   * Stores a value. `ttl` is relative, in ms; none means `defaultTtlMs`; `ttl <= 0` deletes.
+   * Stores a value (one PUT, and the near cache updated). `ttl` is relative, in ms; none means
+   * `defaultTtlMs`; `ttl <= 0` deletes.
    * @returns `true` when stored, `false` on error.
    */
   async set(key: string, value: string, ttl?: number): Promise<boolean> {
-    const space = this.#space();
+    const space = this.#space;
     try {
-      await this.#deadline((o) => this.#write(space, key, value, ttl, o));
+      await this.#deadline((o) => this.#write(key, value, ttl, o, space));
       return true;
     } catch (error) {
       return this.#fail(error, false);
@@ -137,16 +149,17 @@ export class KeyvMomento extends SafeEmitter {
 
   /** Stores many values (bounded concurrency); one boolean per entry. */
   async setMany(entries: KeyvMomentoEntry[]): Promise<boolean[]> {
-    const space = this.#space();
-    return this.#batch(entries, false, async (entry, o) => {
-      await this.#write(space, entry.key, entry.value, entry.ttl, o);
+    const space = this.#space;
+    return this.#batch(space, entries, false, async (entry, prefix, o) => {
+      await this.#write(entry.key, entry.value, entry.ttl, o, () => prefix);
       return true;
     });
   }
 
-  /** Whether the key holds an unexpired value (one GET). */
+  /** Whether the key holds an unexpired value (a near-cache hit, or one GET). */
   async has(key: string): Promise<boolean> {
-    const space = this.#space();
+    if (this.#nearHit(key) !== undefined) return true;
+    const space = this.#space;
     try {
       return (await this.#deadline((o) => this.#read(space, key, o))) !== undefined;
     } catch (error) {
@@ -156,11 +169,14 @@ export class KeyvMomento extends SafeEmitter {
 
   /** {@link has} for many keys, in order. */
   async hasMany(keys: string[]): Promise<boolean[]> {
-    const space = this.#space();
+    const space = this.#space;
     return this.#batch(
+      space,
       keys,
       false,
-      async (key, o) => (await this.#read(space, key, o)) !== undefined,
+      async (key, prefix, o) =>
+        this.#nearHit(key) !== undefined ||
+        (await this.#ops.read(prefix + (await storageKey(key)), key, o)) !== undefined,
     );
   }
 
@@ -169,7 +185,7 @@ export class KeyvMomento extends SafeEmitter {
    * @returns whether an unexpired value existed (`false` on error).
    */
   async delete(key: string): Promise<boolean> {
-    const space = this.#space();
+    const space = this.#space;
     try {
       return await this.#deadline((o) => this.#remove(space, key, o));
     } catch (error) {
@@ -181,18 +197,21 @@ export class KeyvMomento extends SafeEmitter {
    * Deletes many keys. Keyv 5's contract is one boolean: `true` when every key existed.
    */
   async deleteMany(keys: string[]): Promise<boolean> {
-    const space = this.#space();
-    const existed = await this.#batch(keys, false, (key, o) => this.#remove(space, key, o));
+    const space = this.#space;
+    const existed = await this.#batch(space, keys, false, async (key, prefix, o) =>
+      this.#ops.remove(prefix + (await storageKey(key)), key, o),
+    );
     return existed.length > 0 && existed.every(Boolean);
   }
 
   /**
-   * Clears the current namespace, and only it: one write of a new namespace generation, seen at once
-   * by every process sharing the cache (after `generationCacheMs`). Entries of the old generation
-   * become unreachable and expire by their TTL.
+   * Clears the current namespace, and only it: one write of a new namespace generation, seen at
+   * once by every process sharing the cache (after `generationCacheMs`, or the near cache's
+   * `ttlMs`, when those are set). Entries of the old generation become unreachable and expire by
+   * their TTL.
    */
   async clear(): Promise<void> {
-    const space = this.#space();
+    const space = this.#space;
     try {
       await this.#deadline((o) => space.clear(o));
     } catch (error) {
@@ -206,35 +225,47 @@ export class KeyvMomento extends SafeEmitter {
    */
   async disconnect(): Promise<void> {
     this.#deadlines.releaseAll(new Error('KeyvMomento: disconnected'));
-    this.#stack.near?.clear();
+    this.#near?.clear();
   }
 
-  #space(): NamespacedStore {
-    return this.#stack.namespaced(this.#namespace ?? DEFAULT_NAMESPACE);
+  /** The live near-cache record of `key`, if the near cache is on and holds one. Synchronous. */
+  #nearHit(key: string): StoredRecord | undefined {
+    if (this.#near === undefined || typeof key !== 'string') return undefined;
+    const now = Date.now();
+    const prefix = this.#space.freshPrefix(now);
+    if (prefix === undefined) return undefined;
+    const stored = storageKey(key);
+    if (typeof stored !== 'string') return undefined; // a hashed long key: take the slow path
+    const record = this.#near.get(prefix + stored);
+    return record === undefined || isExpired(record, now) ? undefined : record;
+  }
+
+  async #get<Value>(key: string): Promise<Value | undefined> {
+    const space = this.#space;
+    try {
+      const record = await this.#deadline((o) => this.#read(space, key, o));
+      return record?.value as Value | undefined;
+    } catch (error) {
+      return this.#fail(error, undefined);
+    }
   }
 
   #deadline<T>(fn: (options: CallOptions) => Promise<T>): Promise<T> {
     return this.#deadlines.run(fn);
   }
 
-  async #read(
-    space: NamespacedStore,
-    key: string,
-    o: CallOptions,
-  ): Promise<StoredRecord | undefined> {
-    const bytes = await space.get(await storageKey(key), o);
-    if (bytes === undefined) return undefined;
-    const record = decodeRecord(bytes);
-    if (!record) throw new CorruptRecordError(key);
-    return isExpired(record) ? undefined : record;
+  async #read(space: Generations, key: string, o: CallOptions): Promise<StoredRecord | undefined> {
+    const stored = await storageKey(key);
+    return this.#ops.inGeneration(space, o, (prefix) => this.#ops.read(prefix + stored, key, o));
   }
 
+  /** Validates and writes one entry under `space`'s generation, or under a batch's fixed prefix. */
   async #write(
-    space: NamespacedStore,
     key: string,
     value: string,
     ttl: number | undefined,
     o: CallOptions,
+    space: Generations | (() => string),
   ): Promise<void> {
     if (typeof value !== 'string') {
       throw new TypeError(
@@ -246,41 +277,69 @@ export class KeyvMomento extends SafeEmitter {
         `KeyvMomento: ttl must be a number of ms, got ${String(ttl)} for "${key}"`,
       );
     }
-    // Keyv 5 passes negative TTLs through; an already-expired entry must not be readable.
     const stored = await storageKey(key);
-    if (typeof ttl === 'number' && ttl <= 0) return space.delete(stored, o);
+    // Keyv 5 passes negative TTLs through; an already-expired entry must not be readable.
+    const under = (fn: (prefix: string) => Promise<void>) =>
+      typeof space === 'function' ? fn(space()) : this.#ops.inGeneration(space, o, fn);
+    if (typeof ttl === 'number' && ttl <= 0) {
+      return under((prefix) => this.#ops.delete(prefix + stored, o));
+    }
     const finite = typeof ttl === 'number' && Number.isFinite(ttl);
     const deadline = finite ? Date.now() + ttl : undefined;
-    const ttlSeconds = toTtlSeconds(finite ? ttl : undefined, this.#options.ttl);
-    await space.set(stored, encodeRecord(value, deadline), { ...o, ttlSeconds });
+    const write = prepareWrite(
+      value,
+      deadline,
+      toTtlSeconds(finite ? ttl : undefined, this.#options.ttl),
+    );
+    return under((prefix) => this.#ops.write(prefix + stored, write, o));
   }
 
-  async #remove(space: NamespacedStore, key: string, o: CallOptions): Promise<boolean> {
-    const existed = (await this.#read(space, key, o).catch(existedIfCorrupt)) !== undefined;
-    await space.delete(await storageKey(key), o);
-    return existed;
+  async #remove(space: Generations, key: string, o: CallOptions): Promise<boolean> {
+    const stored = await storageKey(key);
+    return this.#ops.inGeneration(space, o, (prefix) => this.#ops.remove(prefix + stored, key, o));
   }
 
   /**
-   * Runs `fn` for every item with at most `concurrency` in flight, each under its own deadline. A
-   * failed item yields `fallback`; the first error is emitted once for the batch.
+   * Runs `fn` for every item with at most `concurrency` in flight, each under its own deadline,
+   * all under one generation: confirmed once for the whole batch, in parallel with the first
+   * items (as {@link Operations.inGeneration} does for one key). A failed item yields `fallback`;
+   * the first error is emitted once for the batch.
    */
   async #batch<T, R, F>(
+    space: Generations,
     items: readonly T[],
     fallback: F,
-    fn: (item: T, options: CallOptions) => Promise<R>,
+    fn: (item: T, prefix: string, options: CallOptions) => Promise<R>,
   ): Promise<Array<R | F>> {
     let firstError: unknown;
     let failed = false;
-    const results = await mapConcurrent(items, this.#options.concurrency, async (item) => {
-      try {
-        return await this.#deadline((o) => fn(item, o));
-      } catch (error) {
-        if (!failed) firstError = error;
-        failed = true;
-        return fallback;
-      }
-    });
+    const run = (prefix: string) => {
+      failed = false;
+      return mapConcurrent(items, this.#options.concurrency, async (item) => {
+        try {
+          return await this.#deadline((o) => fn(item, prefix, o));
+        } catch (error) {
+          if (!failed) firstError = error;
+          failed = true;
+          return fallback;
+        }
+      });
+    };
+    let results: Array<R | F>;
+    try {
+      const fresh = space.freshPrefix(Date.now());
+      const known = fresh ?? space.knownPrefix();
+      const confirming = fresh === undefined ? this.#deadline((o) => space.confirm(o)) : undefined;
+      confirming?.catch(() => {}); // awaited below; this only keeps it from going unhandled meanwhile
+      results = await run(known ?? (await confirming!));
+      const confirmed = await confirming;
+      if (confirmed !== undefined && confirmed !== known) results = await run(confirmed);
+    } catch (error) {
+      // The generation could not be read: no item can be served.
+      results = items.map(() => fallback);
+      failed = true;
+      firstError = error;
+    }
     if (failed) this.#fail(firstError, undefined);
     return results;
   }
@@ -291,10 +350,4 @@ export class KeyvMomento extends SafeEmitter {
     if (this.#options.throwOnErrors) throw error;
     return fallback;
   }
-}
-
-/** A corrupt record still counts as "existed" for delete: it is there, and it is being removed. */
-function existedIfCorrupt(error: unknown): StoredRecord | undefined {
-  if (error instanceof CorruptRecordError) return { value: '', deadline: undefined };
-  throw error;
 }

@@ -1,60 +1,43 @@
-import {
-  type CacheStore,
-  type NamespacedStore,
-  type NearCache,
-  withChunking,
-  withNamespace,
-  withNearCache,
-  withSingleFlight,
-} from '@momento-http/core';
+import { type CacheStore, withChunking, withSingleFlight } from '@momento-http/core';
+import { Generations } from './generations';
+import { NearRecords } from './near';
 import type { NormalizedOptions } from './options';
 
-/** Namespaced stores kept per store; a Keyv app uses one or two, so this only bounds misuse. */
+/** Namespaces kept per store; a Keyv app uses one or two, so this only bounds misuse. */
 const MAX_NAMESPACES = 64;
 
-/** The toolkit layers under a {@link KeyvMomento}, and one namespaced view per namespace. */
+/** The layers under a {@link KeyvMomento}, and one generation tracker per namespace. */
 export interface StoreStack {
+  /** The cache with chunking (values over the item limit) and single-flight (concurrent reads of one key share a request). */
+  readonly store: CacheStore;
   /** The near cache, when enabled. */
-  readonly near: NearCache<Uint8Array> | undefined;
-  /** The store for `namespace` (created on first use, then reused so its generation cache is kept). */
-  namespaced(namespace: string): NamespacedStore;
+  readonly near: NearRecords | undefined;
+  /** The generations of `namespace` (created on first use, then reused so what it learnt is kept). */
+  generations(namespace: string): Generations;
 }
 
-/**
- * Builds, from the bottom up: the cache → chunking (values over the item limit) → single-flight
- * (concurrent reads of one key share a request) → near cache (optional) → namespace generations.
- *
- * The near cache sits under the namespace layer, so it holds whole (re-assembled) values under
- * their generation-qualified keys: a `clear()` moves to new keys and old near entries are never
- * read again.
- */
+/** Builds the stack once per store from the normalised options. */
 export function buildStack(
   options: NormalizedOptions,
   onError: (error: unknown) => void,
 ): StoreStack {
-  let store: CacheStore = withChunking(options.store, {
-    maxItemBytes: options.maxItemBytes,
-    onError,
-  });
-  store = withSingleFlight(store);
-  let near: NearCache<Uint8Array> | undefined;
-  if (options.nearCache) {
-    const nearStore = withNearCache(store, options.nearCache);
-    near = nearStore.near;
-    store = nearStore;
-  }
-  const spaces = new Map<string, NamespacedStore>();
+  const store = withSingleFlight(
+    withChunking(options.store, { maxItemBytes: options.maxItemBytes, onError }),
+  );
+  const near = options.nearCache ? new NearRecords(options.nearCache) : undefined;
+  // With a near cache, a generation is trusted as long as a near entry may be: a clear made
+  // elsewhere is then seen within the near cache's TTL, like any other write made elsewhere.
+  const cacheMs = Math.max(options.generationCacheMs, options.nearCache?.ttlMs ?? 0);
+  const spaces = new Map<string, Generations>();
   return {
+    store,
     near,
-    namespaced(namespace) {
+    generations(namespace) {
       let space = spaces.get(namespace);
       if (!space) {
         if (spaces.size >= MAX_NAMESPACES) spaces.clear();
-        space = withNamespace(store, namespace, {
-          // The generation must outlive every entry written under it.
-          generationTtlSeconds: options.ttl.maxTtlSeconds,
-          generationCacheMs: options.generationCacheMs,
-        });
+        // The generation must outlive every entry written under it.
+        space = new Generations(store, namespace, options.ttl.maxTtlSeconds, cacheMs);
         spaces.set(namespace, space);
       }
       return space;

@@ -217,43 +217,6 @@ describe('namespaces', () => {
   });
 });
 
-describe('request economy', () => {
-  it('shares one request among concurrent gets of one key', async () => {
-    const { keyv, seen } = recorded();
-    await keyv.set('hot', 'v');
-    seen.gets.length = 0;
-    const values = await Promise.all(Array.from({ length: 20 }, () => keyv.get('hot')));
-    expect(values.every((v) => v === 'v')).toBe(true);
-    expect(seen.gets.filter((key) => key.endsWith('|hot'))).toHaveLength(1);
-  });
-
-  it('bounds the requests in flight for batch calls', async () => {
-    const { keyv, seen } = recorded({ concurrency: 4 });
-    const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
-    await keyv.setMany(keys.map((key) => ({ key, value: key })));
-    expect(seen.maxInFlight).toBeLessThanOrEqual(4);
-    seen.maxInFlight = 0;
-    expect(await keyv.getMany(keys)).toEqual(keys);
-    expect(seen.maxInFlight).toBeLessThanOrEqual(4);
-    expect(seen.maxInFlight).toBeGreaterThan(1);
-  });
-
-  it('serves repeated reads from the near cache, and sees other writers after its TTL', async () => {
-    const namespace = uniqueNamespace();
-    const { keyv, seen } = recorded({ namespace, nearCache: { ttlMs: 100 } });
-    const other = ctx.store({ namespace });
-    await keyv.set('k', 'v1');
-    seen.gets.length = 0;
-    for (let i = 0; i < 5; i++) expect(await keyv.get('k')).toBe('v1');
-    expect(seen.gets.filter((key) => key.endsWith('|k'))).toHaveLength(0);
-    await other.set('k', 'v2');
-    await vi.waitFor(async () => expect(await keyv.get('k')).toBe('v2'), {
-      timeout: 2000,
-      interval: 20,
-    });
-  });
-});
-
 describe('options', () => {
   it('rejects contradictory or invalid options with the reason', () => {
     const store = ctx.client.cache('default-cache');

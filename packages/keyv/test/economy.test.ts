@@ -1,0 +1,186 @@
+// How many requests each operation makes, and that the shortcuts taken to save them stay correct.
+import { type CacheStore, withNamespace } from '@momento-http/core';
+import { describe, expect, it, vi } from 'vitest';
+import { KeyvMomento } from '../src/index';
+import { recording, uniqueNamespace, useServer } from './helpers';
+
+const ctx = useServer();
+
+/** A store on the server, its calls recorded, in a namespace of its own. */
+function recorded(options: ConstructorParameters<typeof KeyvMomento>[0] = {}) {
+  const { store, seen } = recording(ctx.client.cache('default-cache'));
+  const keyv = new KeyvMomento({ store, namespace: uniqueNamespace(), ...options });
+  const reset = () => {
+    seen.gets.length = 0;
+    seen.sets.length = 0;
+    seen.deletes.length = 0;
+    seen.maxInFlight = 0;
+  };
+  return { keyv, seen, reset };
+}
+const isGeneration = (key: string) => key.endsWith('|__gen__');
+
+describe('without the near cache', () => {
+  it('a get is one value read, made in parallel with the generation check', async () => {
+    const { keyv, seen, reset } = recorded();
+    await keyv.set('k', 'v');
+    reset();
+    expect(await keyv.get('k')).toBe('v');
+    expect(seen.gets.filter(isGeneration)).toHaveLength(1);
+    expect(seen.gets.filter((key) => !isGeneration(key))).toHaveLength(1);
+    expect(seen.maxInFlight).toBe(2); // one round trip, not two
+  });
+
+  it('a set is one PUT, made in parallel with the generation check', async () => {
+    const { keyv, seen, reset } = recorded();
+    await keyv.set('k', 'v1');
+    reset();
+    expect(await keyv.set('k', 'v2')).toBe(true);
+    expect(seen.sets).toHaveLength(1);
+    expect(seen.gets.filter(isGeneration)).toHaveLength(1);
+    expect(seen.maxInFlight).toBe(2);
+  });
+
+  it('after a clear elsewhere, reads and writes move to the new generation', async () => {
+    const namespace = uniqueNamespace();
+    const here = ctx.store({ namespace });
+    const elsewhere = ctx.store({ namespace });
+    await here.set('k', 'old');
+    expect(await here.get('k')).toBe('old'); // `here` now knows the old generation
+    await elsewhere.clear();
+    expect(await here.get('k')).toBeUndefined();
+    await here.set('k', 'new');
+    expect(await elsewhere.get('k')).toBe('new');
+  });
+
+  it('shares one request among concurrent gets of one key', async () => {
+    const { keyv, seen, reset } = recorded();
+    await keyv.set('hot', 'v');
+    reset();
+    const values = await Promise.all(Array.from({ length: 20 }, () => keyv.get('hot')));
+    expect(values.every((v) => v === 'v')).toBe(true);
+    expect(seen.gets.filter((key) => key.endsWith('|hot'))).toHaveLength(1);
+  });
+
+  it('bounds the key requests in flight for batch calls (plus the one shared generation read)', async () => {
+    const { keyv, seen, reset } = recorded({ concurrency: 4 });
+    const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
+    await keyv.setMany(keys.map((key) => ({ key, value: key })));
+    expect(seen.maxInFlight).toBeLessThanOrEqual(4 + 1);
+    reset();
+    expect(await keyv.getMany(keys)).toEqual(keys);
+    expect(seen.maxInFlight).toBeLessThanOrEqual(4 + 1);
+    expect(seen.maxInFlight).toBeGreaterThan(2);
+    expect(seen.gets.filter(isGeneration).length).toBeLessThan(keys.length / 4);
+  });
+
+  it('uses the core withNamespace() format: each sees the other’s clear', async () => {
+    const namespace = `${uniqueNamespace()}|with%bars`;
+    const keyv = ctx.store({ namespace });
+    const core = withNamespace(ctx.client.cache('default-cache'), namespace);
+    await keyv.set('k', 'v');
+    expect(await core.get('k')).toBeDefined(); // the same key, under the same generation
+    await core.clear();
+    expect(await keyv.get('k')).toBeUndefined();
+    await core.set('raw', 'K\nfrom core');
+    expect(await keyv.get('raw')).toBe('from core');
+    await keyv.clear();
+    expect(await core.get('raw')).toBeUndefined();
+  });
+});
+
+describe('with the near cache', () => {
+  it('a hit makes no request; a set is one PUT that the next get is served from', async () => {
+    const { keyv, seen, reset } = recorded({ nearCache: true });
+    await keyv.set('k', 'v1');
+    await keyv.get('k');
+    reset();
+    for (let i = 0; i < 5; i++) expect(await keyv.get('k')).toBe('v1');
+    expect(await keyv.has('k')).toBe(true);
+    expect(seen.gets).toHaveLength(0);
+    expect(await keyv.set('k', 'v2')).toBe(true);
+    expect(seen.sets).toHaveLength(1);
+    expect(seen.gets).toHaveLength(0);
+    expect(await keyv.get('k')).toBe('v2');
+    expect(seen.gets).toHaveLength(0);
+  });
+
+  it('getMany reads only the keys the near cache does not hold', async () => {
+    const { keyv, seen, reset } = recorded({ nearCache: true });
+    await keyv.setMany([
+      { key: 'a', value: 'A' },
+      { key: 'b', value: 'B' },
+    ]);
+    reset();
+    expect(await keyv.getMany(['a', 'x', 'b'])).toEqual(['A', undefined, 'B']);
+    expect(seen.gets.map((key) => key.split('|').at(-1))).toEqual(['x']);
+  });
+
+  it('never serves a value past its Keyv TTL, though the near entry is younger', async () => {
+    const { keyv } = recorded({ nearCache: { ttlMs: 60_000 } });
+    await keyv.set('k', 'v', 50);
+    await vi.waitFor(async () => expect(await keyv.get('k')).toBeUndefined(), {
+      timeout: 2000,
+      interval: 10,
+    });
+    expect(await keyv.has('k')).toBe(false);
+  });
+
+  it('serves repeated reads from the near cache, and sees other writers after its TTL', async () => {
+    const namespace = uniqueNamespace();
+    const { keyv, seen } = recorded({ namespace, nearCache: { ttlMs: 100 } });
+    const other = ctx.store({ namespace });
+    await keyv.set('k', 'v1');
+    seen.gets.length = 0;
+    for (let i = 0; i < 5; i++) expect(await keyv.get('k')).toBe('v1');
+    expect(seen.gets.filter((key) => key.endsWith('|k'))).toHaveLength(0);
+    await other.set('k', 'v2');
+    await vi.waitFor(async () => expect(await keyv.get('k')).toBe('v2'), {
+      timeout: 2000,
+      interval: 20,
+    });
+  });
+
+  it('a read that was in flight during a write does not put the older value back', async () => {
+    // The server cannot answer a read with the value from before a write that finished first,
+    // so this store holds the real server's answer back until the test releases it.
+    const real = ctx.client.cache('default-cache');
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let answered = () => {};
+    const readAnswered = new Promise<void>((resolve) => {
+      answered = resolve;
+    });
+    let holdNext = false;
+    const store: CacheStore = {
+      cacheName: real.cacheName,
+      async get(key, options) {
+        const hold = holdNext && typeof key === 'string' && key.endsWith('|k');
+        const value = await real.get(key, options);
+        if (hold) {
+          answered();
+          await held;
+        }
+        return value;
+      },
+      set: (key, value, options) => real.set(key, value, options),
+      delete: (key, options) => real.delete(key, options),
+    };
+    const keyv = new KeyvMomento({
+      store,
+      namespace: uniqueNamespace(),
+      nearCache: { ttlMs: 60_000 },
+    });
+    await keyv.set('k', 'old');
+    await keyv.disconnect(); // empties the near cache, so the next get goes to the server
+    holdNext = true;
+    const reading = keyv.get('k');
+    await readAnswered; // the server has answered 'old'; the store has not seen it yet
+    await keyv.set('k', 'new');
+    release();
+    expect(await reading).toBe('old');
+    expect(await keyv.get('k')).toBe('new');
+  });
+});
