@@ -117,6 +117,45 @@ async function prefill(keyv: AnyKeyv): Promise<void> {
   }
 }
 
+/**
+ * The store's own cost per request: KeyvMomento (no Keyv, no near cache) against the core client's
+ * raw get/set on the same server, so the ratio is the share of the client's request rate the store
+ * keeps after its namespace generation, deadline, single-flight, chunking check and record header.
+ */
+async function measureOverhead(client: ReturnType<typeof createClient>): Promise<void> {
+  const cache = client.cache('default-cache');
+  const store = new KeyvMomento({ client, namespace: 'bench-overhead' });
+  const raw = JSON.stringify(value(0));
+  for (let i = 0; i < KEYS; i++) {
+    await cache.set(key(i), raw, { ttlSeconds: 600 });
+    await store.set(key(i), raw, TTL_MS);
+  }
+  const ops = {
+    get: [(i: number) => cache.get(key(i)), (i: number) => store.get(key(i))],
+    set: [
+      (i: number) => cache.set(key(i), raw, { ttlSeconds: 600 }),
+      (i: number) => store.set(key(i), raw, TTL_MS),
+    ],
+  } as const;
+  for (const [name, [rawOp, storeOp]] of Object.entries(ops)) {
+    await compare({
+      title: `store overhead: ${name} (KeyvMomento without Keyv vs the core client)`,
+      contenders: [
+        {
+          name: 'core client (raw)',
+          measure: () => measureLoop(rawOp, { concurrency: CONCURRENCY, durationMs }),
+        },
+        {
+          name: 'KeyvMomento',
+          measure: () => measureLoop(storeOp, { concurrency: CONCURRENCY, durationMs }),
+        },
+      ],
+      rounds,
+      notes: `${CONCURRENCY} concurrent loops, ${KEYS} keys, the same ~300-byte string; the store also reads the namespace generation (shared by concurrent calls).`,
+    });
+  }
+}
+
 export default async function run(): Promise<void> {
   const [redis, momento] = await Promise.all([startRedis(), startMomentoServer()]);
   const client = createClient({ baseUrl: momento.url, apiKey: momento.apiKey });
@@ -160,6 +199,11 @@ export default async function run(): Promise<void> {
             i % 10 === 0 ? keyv.set(skewedKey(i), value(i), TTL_MS) : keyv.get(skewedKey(i)),
         },
         {
+          title: 'keyv 98% read mix, skewed (80% of calls on 100 of the 1000 keys)',
+          op: (keyv, i) =>
+            i % 50 === 0 ? keyv.set(skewedKey(i), value(i), TTL_MS) : keyv.get(skewedKey(i)),
+        },
+        {
           title: 'keyv write-heavy mix (90% set)',
           op: (keyv, i) => (i % 10 === 0 ? keyv.get(key(i)) : keyv.set(key(i), value(i), TTL_MS)),
         },
@@ -178,6 +222,7 @@ export default async function run(): Promise<void> {
         notes: `${CONCURRENCY} concurrent loops, ${KEYS} keys (uniform unless stated), ~300-byte JSON values, ${durationMs} ms per sample. Servers in child processes on loopback.`,
       });
     }
+    await measureOverhead(client);
   } finally {
     for (const { keyv } of stores) await keyv.disconnect().catch(() => {});
     redis?.child.kill();

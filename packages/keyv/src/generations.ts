@@ -31,18 +31,35 @@ export class Generations {
   /** Bumped by clear(): a read that started before a clear must not overwrite its result. */
   #epoch = 0;
 
-  constructor(store: CacheStore, namespace: string, ttlSeconds: number, cacheMs: number) {
+  readonly #timeoutMs: number;
+
+  constructor(
+    store: CacheStore,
+    namespace: string,
+    options: { ttlSeconds: number; cacheMs: number; timeoutMs: number },
+  ) {
     this.namespace = namespace;
     this.#store = store;
     this.#escaped = namespace.replace(/[%|]/g, (c) => (c === '%' ? '%25' : '%7C'));
     this.#key = `${this.#escaped}|__gen__`;
-    this.#ttlSeconds = ttlSeconds;
-    this.#cacheMs = cacheMs;
+    this.#ttlSeconds = options.ttlSeconds;
+    this.#cacheMs = options.cacheMs;
+    this.#timeoutMs = options.timeoutMs;
   }
 
-  /** The key prefix of the generation if it was confirmed within `cacheMs`, else `undefined`. */
+  /**
+   * The key prefix of the generation if it was confirmed within `cacheMs`, else `undefined`. In
+   * the last quarter of that time it also starts confirming the generation again in the
+   * background, so a busy store never stalls all its calls on the generation read at once. (A
+   * failure there is left for the next call in the foreground to meet and report.)
+   */
   freshPrefix(now: number): string | undefined {
-    return now - this.#confirmedAt < this.#cacheMs ? this.#prefix : undefined;
+    const age = now - this.#confirmedAt;
+    if (age >= this.#cacheMs) return undefined;
+    if (age >= this.#cacheMs * 0.75 && this.#reading === undefined) {
+      this.confirm({ timeoutMs: this.#timeoutMs }).catch(() => {});
+    }
+    return this.#prefix;
   }
 
   /** The key prefix of the last generation seen here, however old; `undefined` before the first read. */

@@ -236,8 +236,24 @@ export class KeyvMomento extends SafeEmitter {
     if (prefix === undefined) return undefined;
     const stored = storageKey(key);
     if (typeof stored !== 'string') return undefined; // a hashed long key: take the slow path
-    const record = this.#near.get(prefix + stored);
-    return record === undefined || isExpired(record, now) ? undefined : record;
+    const entry = this.#near.get(prefix + stored);
+    if (entry === undefined || isExpired(entry, now)) return undefined;
+    if (now >= entry.refreshAt) {
+      entry.refreshAt = Number.POSITIVE_INFINITY; // one refresh per entry
+      this.#refresh(key);
+    }
+    return entry;
+  }
+
+  /**
+   * Re-reads a hot near-cache entry before it expires (refresh-ahead): the read fills the near
+   * cache as any read does. Nobody awaits it, so a failure is only emitted.
+   */
+  #refresh(key: string): void {
+    const space = this.#space;
+    this.#deadline((o) => this.#read(space, key, o)).catch((error: unknown) => {
+      this.emit('error', error);
+    });
   }
 
   async #get<Value>(key: string): Promise<Value | undefined> {

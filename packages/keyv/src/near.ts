@@ -1,10 +1,18 @@
 import { NearCache } from '@momento-http/core';
 import type { StoredRecord } from './record';
 
+/** A near entry: the record, and when a hit should start refreshing it in the background. */
+export interface NearEntry extends StoredRecord {
+  refreshAt: number;
+}
+
+/** Share of the TTL after which a hit refreshes the entry in the background (refresh-ahead). */
+const REFRESH_AFTER = 0.75;
+
 /** Past this many tracked keys, forget them all and refuse fills from reads started earlier. */
 const MAX_TRACKED_WRITES = 10_000;
 /** Counted per entry on top of the value's UTF-16 size, as the core's near cache does. */
-const sizeOf = (record: StoredRecord) => record.value.length * 2 + 16;
+const sizeOf = (record: NearEntry) => record.value.length * 2 + 16;
 
 /**
  * The near cache of decoded records, keyed by the full stored key (`<ns>|<gen>|<key>`), so a
@@ -13,22 +21,26 @@ const sizeOf = (record: StoredRecord) => record.value.length * 2 + 16;
  *
  * Reads fill it only if no write to the same key started after the read did, so a read in flight
  * during a write can never put the older value back. An entry is served at most `ttlMs` after
- * the read or write that produced it started.
+ * the read or write that produced it started. A hit in the last quarter of that time asks for a
+ * background refresh (see {@link NearEntry}), so keys that stay hot never make a reader wait.
  */
 export class NearRecords {
-  readonly #cache: NearCache<StoredRecord>;
+  readonly #cache: NearCache<NearEntry>;
   readonly #ttlMs: number;
   #seq = 0;
   #floor = 0;
   readonly #lastWrite = new Map<string, number>();
 
   constructor(options: { maxBytes: number; ttlMs: number }) {
-    this.#cache = new NearCache<StoredRecord>({ ...options, sizeOf });
+    this.#cache = new NearCache<NearEntry>({ ...options, sizeOf });
     this.#ttlMs = options.ttlMs;
   }
 
-  /** The record held for `id`, if fresh. */
-  get(id: string): StoredRecord | undefined {
+  /**
+   * The entry held for `id`, if fresh. Once `refreshAt` has passed, the caller should refresh it in
+   * the background (and set `refreshAt` to `Infinity` so only one refresh starts).
+   */
+  get(id: string): NearEntry | undefined {
     return this.#cache.get(id);
   }
 
@@ -44,6 +56,11 @@ export class NearRecords {
   fill(id: string, record: StoredRecord, token: number, startedAt: number): void {
     if (token < this.#floor || (this.#lastWrite.get(id) ?? 0) > token) return;
     this.#put(id, record, startedAt);
+  }
+
+  /** Drops `id` after a read found nothing there, unless a write to it started since `token`. */
+  forget(id: string, token: number): void {
+    if (token >= this.#floor && (this.#lastWrite.get(id) ?? 0) <= token) this.#cache.delete(id);
   }
 
   /** Call before a write or delete of `id`: drops the entry and fences off reads in flight. */
@@ -70,7 +87,9 @@ export class NearRecords {
 
   #put(id: string, record: StoredRecord, startedAt: number): void {
     const ttlMs = startedAt + this.#ttlMs - Date.now();
-    if (ttlMs > 0) this.#cache.set(id, record, ttlMs);
+    const refreshAt = startedAt + this.#ttlMs * REFRESH_AFTER;
+    if (ttlMs > 0)
+      this.#cache.set(id, { value: record.value, deadline: record.deadline, refreshAt }, ttlMs);
   }
 
   #mark(id: string): number {

@@ -72,10 +72,12 @@ export class Operations {
     const token = near?.beginRead() ?? 0;
     const startedAt = Date.now();
     const bytes = await this.#store.get(id, options);
-    if (bytes === undefined) return undefined;
-    const record = decodeRecord(bytes);
-    if (!record) throw new CorruptRecordError(key);
-    if (isExpired(record)) return undefined;
+    const record = bytes === undefined ? undefined : decodeRecord(bytes);
+    if (bytes !== undefined && !record) throw new CorruptRecordError(key);
+    if (record === undefined || isExpired(record)) {
+      near?.forget(id, token); // a background refresh found the key gone elsewhere
+      return undefined;
+    }
     near?.fill(id, record, token, startedAt);
     return record;
   }

@@ -37,7 +37,11 @@ export function buildStack(
       if (!space) {
         if (spaces.size >= MAX_NAMESPACES) spaces.clear();
         // The generation must outlive every entry written under it.
-        space = new Generations(store, namespace, options.ttl.maxTtlSeconds, cacheMs);
+        space = new Generations(store, namespace, {
+          ttlSeconds: options.ttl.maxTtlSeconds,
+          cacheMs,
+          timeoutMs: options.timeoutMs,
+        });
         spaces.set(namespace, space);
       }
       return space;

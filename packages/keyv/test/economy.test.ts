@@ -1,6 +1,6 @@
 // How many requests each operation makes, and that the shortcuts taken to save them stay correct.
 import { type CacheStore, withNamespace } from '@momento-http/core';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KeyvMomento } from '../src/index';
 import { recording, uniqueNamespace, useServer } from './helpers';
 
@@ -18,6 +18,9 @@ function recorded(options: ConstructorParameters<typeof KeyvMomento>[0] = {}) {
   };
   return { keyv, seen, reset };
 }
+afterEach(() => {
+  vi.useRealTimers();
+});
 const isGeneration = (key: string) => key.endsWith('|__gen__');
 
 describe('without the near cache', () => {
@@ -139,6 +142,30 @@ describe('with the near cache', () => {
       timeout: 2000,
       interval: 20,
     });
+  });
+
+  it('refreshes a hot entry in the background before it expires, without making the reader wait', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // only the clock: requests and deadlines run for real
+    const start = Date.now();
+    const namespace = uniqueNamespace();
+    const { keyv, seen, reset } = recorded({ namespace, nearCache: { ttlMs: 1000 } });
+    const other = ctx.store({ namespace });
+    await keyv.set('k', 'v1');
+    await keyv.set('gone', 'v1');
+    await other.set('k', 'v2');
+    await other.delete('gone');
+    reset();
+    const readsOf = (key: string) => seen.gets.filter((stored) => stored.endsWith(`|${key}`));
+    vi.setSystemTime(start + 500);
+    expect(await keyv.get('k')).toBe('v1');
+    expect(readsOf('k')).toHaveLength(0);
+    vi.setSystemTime(start + 800); // past three quarters of the near TTL
+    expect(await keyv.get('k')).toBe('v1'); // answered from memory at once…
+    expect(await keyv.get('gone')).toBe('v1');
+    await vi.waitFor(() => expect(readsOf('k')).toHaveLength(1)); // …while one refresh runs
+    await vi.waitFor(async () => expect(await keyv.get('k')).toBe('v2'));
+    await vi.waitFor(async () => expect(await keyv.get('gone')).toBeUndefined());
+    expect(readsOf('k')).toHaveLength(1);
   });
 
   it('a read that was in flight during a write does not put the older value back', async () => {
