@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as CoreNode from '../../packages/core/src/node';
 import { type Contender, compare, measureLoop } from './harness';
@@ -67,12 +67,19 @@ function urlFor(base: string, op: Op, i: number): string {
 }
 
 /**
- * The built package (what users run) when `pnpm build` has been run; otherwise the source, which
- * tsx compiles with helpers (`__name`) that cost a little on every call.
+ * The built package (what users run) when `pnpm build` is up to date; otherwise the source, which
+ * tsx compiles with helpers (`__name`) that cost a little on every call. A build older than any
+ * source file is not measured: it would not be the code under review.
  */
 async function loadCore(): Promise<{ core: typeof CoreNode; built: boolean }> {
   const dist = new URL('../../packages/core/dist/node.js', import.meta.url);
-  if (existsSync(dist)) return { core: (await import(dist.href)) as typeof CoreNode, built: true };
+  const src = new URL('../../packages/core/src/', import.meta.url);
+  const fresh =
+    existsSync(dist) &&
+    readdirSync(src, { recursive: true }).every(
+      (file) => statSync(new URL(String(file), src)).mtimeMs <= statSync(dist).mtimeMs,
+    );
+  if (fresh) return { core: (await import(dist.href)) as typeof CoreNode, built: true };
   return { core: await import('../../packages/core/src/node'), built: false };
 }
 
@@ -125,7 +132,7 @@ export default async function run(): Promise<void> {
       };
 
     const durationMs = Number(process.env.BENCH_DURATION_MS ?? 1000);
-    const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+    const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
     for (const op of ['get-hit', 'get-miss', 'set'] as const) {
       for (const concurrency of [1, 64]) {
         const loop = (fn: (i: number) => Promise<unknown>) => () =>
