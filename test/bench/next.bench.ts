@@ -1,21 +1,32 @@
 /**
  * `pnpm bench next`: requests/s and p99 of a cached ISR page (`/isr/a` of examples/next-app,
- * Next 16.4) under autocannon, three `next start` processes of one build:
+ * Next 16.4) under autocannon, one `next start` process per contender, all of one build:
  *   - Next's default cache (in-memory LRU + file system; NEXT_CACHE_HANDLER=next),
  *   - @momento-http/next over the local server (every hit reads the entry and its tags over HTTP),
- *   - the same with the near cache (entries and tag states held in-process for 1 s).
- * The local server runs in its own process; ratios are against Next's default cache.
+ *   - the same with the near cache (decoded entries and tag states held in-process for 1 s),
+ *   - the smallest custom `cacheHandler` there is, a Map in the process (NEXT_CACHE_HANDLER=map):
+ *     what Next itself spends per request on any custom handler, the ceiling for ours,
+ *   - Next's default cache in a process that has rendered nothing (see below).
+ *
+ * Every process first serves one dynamic request (`/api/uc`), as any server does that renders:
+ * Next's first render turns on the AsyncLocalStorage promise hooks, which then cost every promise
+ * of every request. A default-cache process that has only served prerendered pages never pays
+ * that, while a custom handler's process always has (its first request of the page renders it);
+ * the last row shows that state, not comparable with the others.
+ * The local server runs in its own process; ratios are against the first row.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { type Contender, compare, measureHttp } from './harness';
+import { benchRounds, type Contender, compare, measureHttp } from './harness';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const app = `${root}examples/next-app`;
 const nextBin = `${app}/node_modules/next/dist/bin/next`;
 const PAGE = '/isr/a';
+const DYNAMIC = '/api/uc';
 
 const freePort = () =>
   new Promise<number>((resolve, reject) => {
@@ -61,7 +72,17 @@ async function startMomentoServer(): Promise<{ url: string; apiKey: string; chil
   return { ...(JSON.parse(await line) as { url: string; apiKey: string }), child };
 }
 
-async function startNext(env: NodeJS.ProcessEnv): Promise<{ url: string; child: ChildProcess }> {
+async function get(url: string): Promise<Response> {
+  const res = await fetch(url);
+  await res.arrayBuffer();
+  if (!res.ok) throw new Error(`GET ${url}: ${res.status}`);
+  return res;
+}
+
+async function startNext(
+  env: NodeJS.ProcessEnv,
+  renderFirst: boolean,
+): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
   const { child, line } = startChild(
     process.execPath,
@@ -70,15 +91,25 @@ async function startNext(env: NodeJS.ProcessEnv): Promise<{ url: string; child: 
     (l) => /Ready|started server/i.test(l),
   );
   await line;
-  const url = `http://127.0.0.1:${port}${PAGE}`;
+  const origin = `http://127.0.0.1:${port}`;
+  if (renderFirst) await get(`${origin}${DYNAMIC}`);
   // Warm until the page is served from the cache.
   for (let i = 0; i < 100; i++) {
-    const res = await fetch(url);
-    await res.arrayBuffer();
-    if (res.headers.get('x-nextjs-cache') === 'HIT') break;
+    if ((await get(`${origin}${PAGE}`)).headers.get('x-nextjs-cache') === 'HIT') break;
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url, child };
+  return { url: `${origin}${PAGE}`, child };
+}
+
+/** Whether a package's dist is newer than every file of its src. */
+function isBuilt(dir: string): boolean {
+  const built = `${dir}/dist/index.js`;
+  if (!existsSync(built)) return false;
+  const newest = (path: string): number =>
+    statSync(path).isDirectory()
+      ? Math.max(0, ...readdirSync(path).map((entry) => newest(`${path}/${entry}`)))
+      : statSync(path).mtimeMs;
+  return newest(`${dir}/src`) < statSync(built).mtimeMs;
 }
 
 export default async function run(): Promise<void> {
@@ -90,9 +121,9 @@ export default async function run(): Promise<void> {
     });
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed`);
   };
-  // Next loads the handler from dist: build the two packages when they have not been built.
+  // Next loads the handler from dist: build the two packages when their sources are newer.
   for (const pkg of ['core', 'next']) {
-    if (!existsSync(`${root}packages/${pkg}/dist/index.js`)) {
+    if (!isBuilt(`${root}packages/${pkg}`)) {
       build('pnpm', ['--filter', `@momento-http/${pkg}`, 'build'], root);
     }
   }
@@ -101,15 +132,30 @@ export default async function run(): Promise<void> {
   const momento = await startMomentoServer();
   const viaMomento = { MOMENTO_ENDPOINT: momento.url, MOMENTO_API_KEY: momento.apiKey };
   const servers = [
-    { name: "Next's default cache", env: { NEXT_CACHE_HANDLER: 'next' } },
-    { name: '@momento-http/next', env: viaMomento },
-    { name: '@momento-http/next + near cache', env: { ...viaMomento, MOMENTO_NEAR_CACHE: '1' } },
+    { name: "Next's default cache", env: { NEXT_CACHE_HANDLER: 'next' }, renderFirst: true },
+    { name: '@momento-http/next', env: viaMomento, renderFirst: true },
+    {
+      name: '@momento-http/next + near cache',
+      env: { ...viaMomento, MOMENTO_NEAR_CACHE: '1' },
+      renderFirst: true,
+    },
+    {
+      name: 'a Map as custom cacheHandler (ceiling)',
+      env: { ...viaMomento, NEXT_CACHE_HANDLER: 'map' },
+      renderFirst: true,
+    },
+    {
+      name: "Next's default cache, nothing rendered yet",
+      env: { NEXT_CACHE_HANDLER: 'next' },
+      renderFirst: false,
+    },
   ];
   const started: ChildProcess[] = [momento.child];
+  const loadBefore = loadavg()[0]!;
   try {
     const contenders: Contender[] = [];
     for (const s of servers) {
-      const next = await startNext(s.env);
+      const next = await startNext(s.env, s.renderFirst);
       started.push(next.child);
       contenders.push({
         name: s.name,
@@ -119,8 +165,8 @@ export default async function run(): Promise<void> {
     await compare({
       title: 'next ISR page hit',
       contenders,
-      rounds: Number(process.env.BENCH_ROUNDS ?? 3),
-      notes: `GET ${PAGE} (about 6 KB of HTML), 32 connections, each contender a \`next start\` process of one build; Node ${process.version}.`,
+      rounds: benchRounds(),
+      notes: `GET ${PAGE} (about 6 KB of HTML), 32 connections, each contender a \`next start\` process of one build that first served GET ${DYNAMIC} (except the last); Node ${process.version}; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after.`,
     });
   } finally {
     for (const child of started) child.kill('SIGTERM');

@@ -1,5 +1,6 @@
 import { decodeEnvelope, encodeEnvelope } from '@momento-http/core';
 import { readBuildId } from './build-id';
+import { copySharingBytes } from './near-entries';
 import { type NextCacheOptions, resolveOptions } from './options';
 import { Runtime, tagVerdict } from './runtime';
 import { entryTtlSeconds } from './ttl';
@@ -89,8 +90,9 @@ function entryTags(data: IsrValue | null, ctx: IsrContext | undefined): string[]
  */
 export function createIsrHandler(options: NextCacheOptions = {}): IsrHandlerClass {
   const resolved = resolveOptions(options);
-  const runtime = new Runtime(resolved);
+  const runtime = new Runtime<StoredEntry>(resolved);
   let pagePrefix = resolved.keyPrefix;
+  const decode = async (bytes: Uint8Array) => (await decodeEnvelope(bytes)) as StoredEntry;
 
   const storeKey = (key: string, ctx: IsrContext | undefined, data?: IsrValue | null) =>
     runtime.key(isFetch(ctx, data) ? FETCH_SCOPE : `page|${pagePrefix ?? 'dev'}`, key);
@@ -101,49 +103,55 @@ export function createIsrHandler(options: NextCacheOptions = {}): IsrHandlerClas
     }
 
     async get(key: string, ctx?: IsrContext): Promise<IsrCacheEntry | null> {
-      const k = await storeKey(key, ctx);
-      const known = new Set([
-        ...runtime.tagsFor(k),
-        ...(ctx?.tags ?? []),
-        ...(ctx?.softTags ?? []),
-      ]);
-      const hit = await runtime.read(k, [...known]);
-      if (!hit?.bytes) return null;
-      let entry: StoredEntry;
-      try {
-        entry = (await decodeEnvelope(hit.bytes)) as StoredEntry;
-      } catch (error) {
-        resolved.onError(error, 'decode');
-        return null;
+      const k = storeKey(key, ctx);
+      const remembered = runtime.tagsFor(k);
+      // Pages carry no tags in the context: their memo is already a list of distinct tags.
+      const known =
+        ctx?.tags?.length || ctx?.softTags?.length
+          ? [...new Set([...remembered, ...(ctx.tags ?? []), ...(ctx.softTags ?? [])])]
+          : remembered;
+      for (let attempt = 0; ; attempt++) {
+        const hit = await runtime.lookup(k, known, decode);
+        if (!hit) return null;
+        const { entry } = hit;
+        let states = hit.states;
+        const missing = entry.tags.filter((t) => !known.includes(t));
+        if (missing.length) {
+          const more = await runtime.readTags(missing);
+          if (!more) return null;
+          states = new Map([...states, ...more]);
+          runtime.rememberTags(k, entry.tags);
+        }
+        const verdict = tagVerdict(states, entry.lastModified);
+        if (verdict === 'expired') {
+          // A near copy may predate the write that followed the revalidation: ask the store once.
+          if (hit.near && attempt === 0) {
+            runtime.forgetNear(k);
+            continue;
+          }
+          return null;
+        }
+        let lastModified = entry.lastModified;
+        if (verdict === 'stale') {
+          // Stale-while-revalidate across instances: backdate the entry past its revalidate time,
+          // so Next serves it once and regenerates in the background, as its own handler does.
+          const revalidate = isFetch(ctx, entry.value)
+            ? (ctx?.revalidate as number | undefined) ||
+              (entry.value as { revalidate?: number }).revalidate
+            : entry.cacheControl?.revalidate;
+          if (typeof revalidate !== 'number' || revalidate <= 0) return null;
+          lastModified = Math.min(lastModified, Date.now() - revalidate * 1000 - 1);
+        }
+        // A near-cached entry serves every request: Next gets its own objects around shared bytes.
+        const value = hit.shared ? copySharingBytes(entry.value) : entry.value;
+        const result: IsrCacheEntry = { lastModified, value };
+        if (entry.cacheControl) result.cacheControl = { ...entry.cacheControl };
+        return result;
       }
-      const missing = entry.tags.filter((t) => !known.has(t));
-      let states = hit.tags;
-      if (missing.length) {
-        const more = await runtime.readTags(missing);
-        if (!more) return null;
-        states = new Map([...states, ...more]);
-        runtime.rememberTags(k, entry.tags);
-      }
-      const verdict = tagVerdict(states, [...known, ...entry.tags], entry.lastModified);
-      if (verdict === 'expired') return null;
-      let lastModified = entry.lastModified;
-      if (verdict === 'stale') {
-        // Stale-while-revalidate across instances: backdate the entry past its revalidate time,
-        // so Next serves it once and regenerates in the background, as its own handler does.
-        const revalidate = isFetch(ctx, entry.value)
-          ? (ctx?.revalidate as number | undefined) ||
-            (entry.value as { revalidate?: number }).revalidate
-          : entry.cacheControl?.revalidate;
-        if (typeof revalidate !== 'number' || revalidate <= 0) return null;
-        lastModified = Math.min(lastModified, Date.now() - revalidate * 1000 - 1);
-      }
-      const result: IsrCacheEntry = { lastModified, value: entry.value };
-      if (entry.cacheControl) result.cacheControl = { ...entry.cacheControl };
-      return result;
     }
 
     async set(key: string, data: IsrValue | null, ctx?: IsrContext): Promise<void> {
-      const k = await storeKey(key, ctx, data);
+      const k = storeKey(key, ctx, data);
       const tags = entryTags(data, ctx);
       runtime.rememberTags(k, tags);
       const cacheControl =

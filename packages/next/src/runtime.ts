@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import {
   type CacheStore,
   createClient,
@@ -5,8 +6,8 @@ import {
   type TagState,
   TagStore,
   withChunking,
-  withNearCache,
 } from '@momento-http/core';
+import { NearEntries } from './near-entries';
 import { type ResolvedOptions } from './options';
 
 /** Thrown (and reported to onError) when a read or write misses its deadline. */
@@ -19,21 +20,28 @@ export class CacheDeadlineError extends Error {
 
 const KNOWN_TAGS_LIMIT = 10_000;
 const TAG_STATE_BYTES = 64;
+const monotonicNow = () => performance.now();
 /** The near cache's marker for "this tag was never revalidated". */
 const NEVER: TagState = Object.freeze({ stale: 0, expired: 0 });
 const MAX_PLAIN_KEY_LENGTH = 200;
-const encoder = new TextEncoder();
 
-const hex = (bytes: ArrayBuffer): string =>
-  Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, '0')).join('');
+/** A decoded entry and the state of the tags asked for. */
+export interface Lookup<T> {
+  entry: T;
+  states: Map<string, TagState>;
+  /** The entry came from the near cache (it may be older than the store's by the near TTL). */
+  near: boolean;
+  /** The entry object is held by the near cache: hand Next a copy, never this object. */
+  shared: boolean;
+}
 
 /**
  * The state both handler kinds share in one process: the store stack, the tag store, pending
- * writes and a small memo of each key's tags. Next constructs the `cacheHandler` class once per
+ * writes, the near caches and a small memo of each key's tags. Next constructs the `cacheHandler` class once per
  * request, so this lives at module scope (one Runtime per factory call) and is built lazily: a
  * handler module imported during `next build` without credentials costs nothing and never throws.
  */
-export class Runtime {
+export class Runtime<T = unknown> {
   readonly options: ResolvedOptions;
   /** Writes in flight, by store key: a `get` of the same key waits for them. */
   readonly pending = new Map<string, Promise<void>>();
@@ -45,18 +53,25 @@ export class Runtime {
    * store-level near cache keeps hits only, so without this every hit would still read them all.
    */
   private readonly tagNear?: NearCache<TagState>;
+  /** Near cache of decoded entries: a hit decodes and copies nothing. */
+  private readonly entryNear?: NearEntries<T>;
+  /** Bumped around every revalidation, so a tag read that overlapped one never fills the near cache. */
+  private tagEpoch = 0;
   private downUntil = 0;
 
   constructor(options: ResolvedOptions) {
     this.options = options;
     if (options.nearCache) {
-      const { maxBytes, ttlMs, now } = options.nearCache;
+      // Near-cache TTLs only need a monotonic clock, and `performance.now()` is not instrumented
+      // by Next (its `Date.now()` is, under cacheComponents) and cannot jump back.
+      const { maxBytes, ttlMs, now = monotonicNow } = options.nearCache;
       this.tagNear = new NearCache<TagState>({
         maxBytes,
         ttlMs,
         now,
         sizeOf: () => TAG_STATE_BYTES,
       });
+      this.entryNear = new NearEntries<T>({ maxBytes, ttlMs, now });
     }
   }
 
@@ -65,7 +80,7 @@ export class Runtime {
       try {
         const o = this.options;
         const base = o.store ?? (o.client ?? createClient()).cache(o.cacheName);
-        let store: CacheStore = withChunking(base, {
+        const store: CacheStore = withChunking(base, {
           maxItemBytes: o.maxItemBytes,
           maxTtlSeconds: o.maxTtlSeconds,
           onError: (error) => o.onError(error, 'chunking'),
@@ -74,7 +89,6 @@ export class Runtime {
           prefix: `${o.namespace}tag|`,
           ttlSeconds: o.maxTtlSeconds,
         });
-        if (o.nearCache) store = withNearCache(store, o.nearCache);
         this.stack = { store, tags };
       } catch (error) {
         this.stack = { error };
@@ -87,7 +101,11 @@ export class Runtime {
 
   /** True while a recent connection failure says the cache is unreachable. */
   private get down(): boolean {
-    return Date.now() < this.downUntil;
+    // No clock read on the common path: under cacheComponents, Next instruments `Date.now()`.
+    if (this.downUntil === 0) return false;
+    if (Date.now() < this.downUntil) return true;
+    this.downUntil = 0;
+    return false;
   }
 
   private fail(error: unknown, operation: string): void {
@@ -97,11 +115,10 @@ export class Runtime {
   }
 
   /** The store key for a namespaced key: long keys are replaced by their SHA-256. */
-  async key(scope: string, raw: string): Promise<string> {
+  key(scope: string, raw: string): string {
     const prefix = `${this.options.namespace}${scope}|`;
     if (raw.length <= MAX_PLAIN_KEY_LENGTH) return prefix + raw;
-    const digest = await crypto.subtle.digest('SHA-256', encoder.encode(raw));
-    return `${prefix}#${hex(digest)}`;
+    return `${prefix}#${createHash('sha256').update(raw).digest('hex')}`;
   }
 
   tagsFor(key: string): readonly string[] {
@@ -114,17 +131,28 @@ export class Runtime {
   }
 
   /**
-   * Reads an entry and the state of `tags` concurrently, within the read deadline. Any failure
-   * (unconfigured, unreachable, timeout) is reported and becomes `undefined`: a miss.
+   * Reads the entry at `key` and the state of `tags`: from the near cache when on and fresh (no
+   * network, no decode, no timer), else concurrently from the store within the read deadline.
+   * Any failure (unconfigured, unreachable, timeout, undecodable) is reported and becomes
+   * `undefined`: a miss.
    */
-  async read(
+  async lookup(
     key: string,
     tags: readonly string[],
-  ): Promise<{ bytes: Uint8Array | undefined; tags: Map<string, TagState> } | undefined> {
+    decode: (bytes: Uint8Array) => Promise<T>,
+  ): Promise<Lookup<T> | undefined> {
     const inFlight = this.pending.get(key);
     if (inFlight) await inFlight;
     if (this.down) return undefined;
+    const near = this.entryNear?.get(key);
+    if (near !== undefined) {
+      const states = this.nearTagStates(tags) ?? (await this.readTags(tags));
+      return states && { entry: near, states, near: true, shared: true };
+    }
     const ms = this.options.getTimeoutMs;
+    let bytes: Uint8Array | undefined;
+    let states: Map<string, TagState>;
+    const ticket = this.entryNear?.ticket() ?? 0;
     try {
       const { store, tags: tagStore } = this.layers();
       // The client enforces `timeoutMs` on each call; `deadline` bounds the whole read.
@@ -132,12 +160,38 @@ export class Runtime {
         store.get(key, { timeoutMs: ms }),
         this.tagStates(tagStore, tags, { timeoutMs: ms }),
       ]);
-      const [bytes, states] = await deadline(work, ms, 'get');
-      return { bytes, tags: states };
+      [bytes, states] = await deadline(work, ms, 'get');
     } catch (error) {
       this.fail(error, 'get');
       return undefined;
     }
+    if (!bytes) return undefined;
+    let entry: T;
+    try {
+      entry = await decode(bytes);
+    } catch (error) {
+      this.options.onError(error, 'decode');
+      return undefined;
+    }
+    this.entryNear?.fill(key, entry, bytes.byteLength, ticket);
+    return { entry, states, near: false, shared: this.entryNear !== undefined };
+  }
+
+  /** Forgets the near copy of `key` (it was found expired: the store may hold a newer one). */
+  forgetNear(key: string): void {
+    this.entryNear?.delete(key);
+  }
+
+  /** Every state of `tags` from the near cache, or `undefined` when one is not held there. */
+  private nearTagStates(tags: readonly string[]): Map<string, TagState> | undefined {
+    const out = new Map<string, TagState>();
+    if (!this.tagNear) return tags.length ? undefined : out;
+    for (const tag of tags) {
+      const known = this.tagNear.get(tag);
+      if (!known) return undefined;
+      if (known !== NEVER) out.set(tag, known);
+    }
+    return out;
   }
 
   /** Tag states from the near cache when on, the rest from the tag store (one key per tag). */
@@ -156,10 +210,12 @@ export class Runtime {
       else if (known !== NEVER) out.set(tag, known);
     }
     if (!missing.length) return out;
+    const epoch = this.tagEpoch;
     const fetched = await store.read(missing, call);
+    const keep = epoch === this.tagEpoch;
     for (const tag of missing) {
       const state = fetched.get(tag);
-      this.tagNear.set(tag, state ?? NEVER);
+      if (keep) this.tagNear.set(tag, state ?? NEVER);
       if (state) out.set(tag, state);
     }
     return out;
@@ -191,15 +247,21 @@ export class Runtime {
         if (!item || this.down) return;
         const ms = this.options.setTimeoutMs;
         const { store } = this.layers();
-        await deadline(
-          store.set(key, item.bytes, {
-            ttlSeconds: item.ttlSeconds,
-            timeoutMs: ms,
-            signal: AbortSignal.timeout(ms),
-          }),
-          ms,
-          'set',
-        );
+        // Fence the near copy on both sides: no read that overlapped the write may keep its value.
+        this.entryNear?.touch(key);
+        try {
+          await deadline(
+            store.set(key, item.bytes, {
+              ttlSeconds: item.ttlSeconds,
+              timeoutMs: ms,
+              signal: AbortSignal.timeout(ms),
+            }),
+            ms,
+            'set',
+          );
+        } finally {
+          this.entryNear?.touch(key);
+        }
       } catch (error) {
         this.fail(error, 'set');
       }
@@ -221,6 +283,7 @@ export class Runtime {
     const unique = [...new Set(tags)].filter((t) => typeof t === 'string' && t.length > 0);
     if (!unique.length) return;
     const ms = this.options.setTimeoutMs;
+    this.tagEpoch++;
     try {
       await deadline(
         this.layers().tags.invalidate(unique, { expireInSeconds: expireSeconds ?? 0 }),
@@ -232,6 +295,7 @@ export class Runtime {
       throw error;
     } finally {
       // This instance sees its own revalidation at once, recorded or not.
+      this.tagEpoch++;
       for (const tag of unique) this.tagNear?.delete(tag);
     }
   }
@@ -249,18 +313,22 @@ function deadline<T>(work: Promise<T>, ms: number, operation: string): Promise<T
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** Newest revalidation of any tag, split by kind. */
+/**
+ * What the tag states read for an entry created at `since` say of it: expired when a tag's expiry
+ * is after `since` and has passed, stale when a tag turned stale after `since`.
+ */
 export function tagVerdict(
   states: Map<string, TagState>,
-  tags: Iterable<string>,
   since: number,
-  now = Date.now(),
+  now?: number,
 ): 'fresh' | 'stale' | 'expired' {
   let stale = false;
-  for (const tag of tags) {
-    const state = states.get(tag);
-    if (!state) continue;
-    if (state.expired > since && state.expired <= now) return 'expired';
+  for (const state of states.values()) {
+    // The clock is read only for a tag revalidated since the entry was written.
+    if (state.expired > since) {
+      now ??= Date.now();
+      if (state.expired <= now) return 'expired';
+    }
     if (state.stale > since) stale = true;
   }
   return stale ? 'stale' : 'fresh';

@@ -83,45 +83,54 @@ const streamOf = (bytes: Uint8Array): ReadableStream<Uint8Array> =>
  */
 export function createUseCacheHandler(options: NextCacheOptions = {}): UseCacheHandler {
   const resolved = resolveOptions(options);
-  const runtime = new Runtime(resolved);
+  const runtime = new Runtime<StoredEntry>(resolved);
   const keyOf = (cacheKey: string) => runtime.key('uc', cacheKey);
+  const decode = async (bytes: Uint8Array) => (await decodeEnvelope(bytes)) as StoredEntry;
 
   const handler: UseCacheHandler = {
     async get(cacheKey, softTags = []) {
-      const k = await keyOf(cacheKey);
-      const known = new Set([...runtime.tagsFor(k), ...softTags]);
-      const hit = await runtime.read(k, [...known]);
-      if (!hit?.bytes) return undefined;
-      let entry: StoredEntry;
-      try {
-        entry = (await decodeEnvelope(hit.bytes)) as StoredEntry;
-      } catch (error) {
-        resolved.onError(error, 'decode');
-        return undefined;
+      const k = keyOf(cacheKey);
+      const remembered = runtime.tagsFor(k);
+      const known = softTags.length ? [...new Set([...remembered, ...softTags])] : remembered;
+      for (let attempt = 0; ; attempt++) {
+        const hit = await runtime.lookup(k, known, decode);
+        if (!hit) return undefined;
+        const { entry } = hit;
+        // Next's own handler reads this clock for the same check (`Date.now()` is instrumented).
+        if (performance.timeOrigin + performance.now() > entry.timestamp + entry.expire * 1000) {
+          return undefined;
+        }
+        let states = hit.states;
+        const missing = entry.tags.filter((t) => !known.includes(t));
+        if (missing.length) {
+          const more = await runtime.readTags(missing);
+          if (!more) return undefined;
+          states = new Map([...states, ...more]);
+          runtime.rememberTags(k, entry.tags);
+        }
+        const verdict = tagVerdict(states, entry.timestamp);
+        if (verdict === 'expired') {
+          // A near copy may predate the write that followed the revalidation: ask the store once.
+          if (hit.near && attempt === 0) {
+            runtime.forgetNear(k);
+            continue;
+          }
+          return undefined;
+        }
+        // The stored bytes may be shared with the near cache: the stream gets its own copy.
+        return {
+          value: streamOf(entry.value),
+          tags: [...entry.tags],
+          stale: entry.stale,
+          timestamp: entry.timestamp,
+          expire: entry.expire,
+          revalidate: verdict === 'stale' ? -1 : entry.revalidate,
+        };
       }
-      if (Date.now() > entry.timestamp + entry.expire * 1000) return undefined;
-      const missing = entry.tags.filter((t) => !known.has(t));
-      let states = hit.tags;
-      if (missing.length) {
-        const more = await runtime.readTags(missing);
-        if (!more) return undefined;
-        states = new Map([...states, ...more]);
-        runtime.rememberTags(k, entry.tags);
-      }
-      const verdict = tagVerdict(states, [...known, ...entry.tags], entry.timestamp);
-      if (verdict === 'expired') return undefined;
-      return {
-        value: streamOf(entry.value),
-        tags: [...entry.tags],
-        stale: entry.stale,
-        timestamp: entry.timestamp,
-        expire: entry.expire,
-        revalidate: verdict === 'stale' ? -1 : entry.revalidate,
-      };
     },
 
     async set(cacheKey, pendingEntry) {
-      const k = await keyOf(cacheKey);
+      const k = keyOf(cacheKey);
       await runtime.write(k, async () => {
         const entry = await pendingEntry;
         // Next regenerates `expire: 0` entries on every read; storing them would be a wasted write.

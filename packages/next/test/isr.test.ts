@@ -186,23 +186,6 @@ describe('ISR cacheHandler over the local server', () => {
   });
 });
 
-describe('ISR cacheHandler with the near cache', () => {
-  it('serves repeated hits from memory yet sees its own revalidation at once', async () => {
-    const errors: unknown[] = [];
-    const { a, store } = twoInstances({ nearCache: true, onError: (e) => errors.push(e) });
-    await a.set('/n', appPage(), pageSetCtx());
-    expect((await a.get('/n', pageCtx))?.value).toEqual(appPage());
-    (store as RecordingStore).failing = 'reject';
-    // Entry and tag states come from the near cache: no network read fails.
-    expect((await a.get('/n', pageCtx))?.value).toEqual(appPage());
-    expect(errors).toEqual([]);
-    (store as RecordingStore).failing = 'no';
-    await tick();
-    await a.revalidateTag(['isr']);
-    expect(await a.get('/n', pageCtx)).toBeNull();
-  });
-});
-
 describe('ISR cacheHandler failures', () => {
   it('turns a hanging cache into a miss within the read deadline and never rejects a write', async () => {
     const errors: string[] = [];

@@ -4,6 +4,8 @@ import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '
 export class RecordingStore implements CacheStore {
   readonly sets: { key: string; bytes: number; ttlSeconds?: number }[] = [];
   failing: 'no' | 'reject' | 'hang' = 'no';
+  /** Delay of every get started from now on (a slow network for reads only). */
+  getDelayMs = 0;
   constructor(private readonly inner: CacheStore) {}
   get cacheName() {
     return this.inner.cacheName;
@@ -15,7 +17,10 @@ export class RecordingStore implements CacheStore {
   }
   async get(key: CacheKey, options?: CallOptions) {
     await this.gate();
-    return this.inner.get(key, options);
+    const delay = this.getDelayMs;
+    const value = await this.inner.get(key, options);
+    if (delay) await new Promise((r) => setTimeout(r, delay));
+    return value;
   }
   async set(key: CacheKey, value: CacheValue, options?: SetOptions) {
     await this.gate();

@@ -34,11 +34,14 @@ function isBuilt(dir: string): boolean {
  * NEXT_E2E_REUSE_BUILD=1 skips app builds that already exist (local iteration only).
  */
 export default async function setup(project: TestProject): Promise<void> {
-  await run(
-    'pnpm',
-    ['--filter', '@momento-http/core', '--filter', '@momento-http/next', 'build'],
-    root,
-  );
+  // Rebuilding in place would break anything else running from these dist folders meanwhile.
+  if (!isBuilt(`${root}packages/core`) || !isBuilt(`${root}packages/next`)) {
+    await run(
+      'pnpm',
+      ['--filter', '@momento-http/core', '--filter', '@momento-http/next', 'build'],
+      root,
+    );
+  }
   const server = await startServer({ port: 0 });
   const unreachable = {
     MOMENTO_ENDPOINT: server.url,
