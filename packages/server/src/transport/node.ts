@@ -51,40 +51,66 @@ export class NodeRequest implements ProtocolRequest {
     const req = this.#req;
     if (req.complete && req.readableEnded) return Promise.resolve(Buffer.alloc(0));
     return new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const cleanup = () => {
-        req.off('data', onData);
-        req.off('end', onEnd);
-        req.off('error', onAbort);
-        req.off('close', onAbort);
-      };
-      const onData = (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limit) {
-          // Stop here: what arrived so far is dropped and nothing more is read into memory.
-          cleanup();
-          chunks.length = 0;
-          req.pause();
-          resolve(undefined);
-          return;
-        }
-        chunks.push(chunk);
-      };
-      const onEnd = () => {
-        cleanup();
-        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-      };
-      const onAbort = () => {
-        cleanup();
-        reject(new ClientAbortedError('client closed the request'));
-      };
+      (req as ReadingMessage)[READER] = { chunks: [], size: 0, limit, resolve, reject };
       req.on('data', onData);
       req.on('end', onEnd);
       req.on('error', onAbort);
       req.on('close', onAbort);
     });
   }
+}
+
+/**
+ * One body read in progress, kept on the request itself so the listeners below are shared
+ * module-level functions (`this` is the request) rather than closures made for every PUT.
+ */
+interface BodyRead {
+  chunks: Buffer[];
+  size: number;
+  limit: number;
+  resolve: (body: Buffer | undefined) => void;
+  reject: (error: Error) => void;
+}
+
+const READER = Symbol('momento-http body read');
+type ReadingMessage = IncomingMessage & { [READER]?: BodyRead | undefined };
+
+/** Detaches the listeners and returns the read, or `undefined` if it already finished. */
+function finishRead(req: ReadingMessage): BodyRead | undefined {
+  const read = req[READER];
+  if (read === undefined) return undefined;
+  req[READER] = undefined;
+  req.off('data', onData);
+  req.off('end', onEnd);
+  req.off('error', onAbort);
+  req.off('close', onAbort);
+  return read;
+}
+
+function onData(this: ReadingMessage, chunk: Buffer): void {
+  const read = this[READER];
+  if (read === undefined) return;
+  read.size += chunk.length;
+  if (read.size > read.limit) {
+    // Stop here: what arrived so far is dropped and nothing more is read into memory.
+    finishRead(this);
+    read.chunks.length = 0;
+    this.pause();
+    read.resolve(undefined);
+    return;
+  }
+  read.chunks.push(chunk);
+}
+
+function onEnd(this: ReadingMessage): void {
+  const read = finishRead(this);
+  if (read === undefined) return;
+  const { chunks, size } = read;
+  read.resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+}
+
+function onAbort(this: ReadingMessage): void {
+  finishRead(this)?.reject(new ClientAbortedError('client closed the request'));
 }
 
 /** Writes a protocol response; a `reset` fault destroys the socket instead. */
