@@ -2,51 +2,64 @@
 /**
  * `npm start`: the one-command demo. Installs and builds, then starts the local Momento server on
  * 4545 with a development key and the Express (3000), NestJS (3001) and Next.js (3002) examples
- * wired to it, prints a short guide, and stops everything on Ctrl-C.
+ * wired to it, prints a short guide, and stops everything on Ctrl-C (or SIGTERM / SIGHUP).
+ *
+ * DEMO_SKIP_INSTALL=1 (or --no-install) skips the install and build steps, for when they have just
+ * run (the test suite does this); everything else is what a newcomer gets.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { installAndBuild, pnpm, runPnpm } from './pnpm.mjs';
 
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
-const SERVER_PORT = 4545;
+const SERVER = { name: 'server', label: 'the local Momento server', port: 4545 };
 const APPS = [
-  { name: 'express-app', port: 3000, path: '/' },
-  { name: 'nest-app', port: 3001, path: '/' },
-  { name: 'next-app', port: 3002, path: '/' },
+  { name: 'express-app', label: 'the Express example', port: 3000 },
+  { name: 'nest-app', label: 'the NestJS example', port: 3001 },
+  { name: 'next-app', label: 'the Next.js example', port: 3002 },
 ];
+/** How long an app may take to answer after it was started (the first start may compile). */
+const READY_TIMEOUT_MS = 180_000;
+/** How long the processes get to exit after SIGTERM before they are killed. */
+const STOP_TIMEOUT_MS = 5_000;
 
-function portFree(port) {
+/** Resolves true when something listens on `port`, on IPv4 loopback or any IPv6 address. */
+function portInUse(port, host) {
   return new Promise((resolve) => {
     const probe = createServer()
-      .once('error', () => resolve(false))
-      .once('listening', () => probe.close(() => resolve(true)))
-      .listen(port, HOST);
+      .once('error', (error) => resolve(error.code === 'EADDRINUSE'))
+      .once('listening', () => probe.close(() => resolve(false)))
+      .listen(port, host);
   });
 }
 
 const busy = [];
-for (const port of [SERVER_PORT, ...APPS.map((a) => a.port)]) {
-  if (!(await portFree(port))) busy.push(port);
+for (const target of [SERVER, ...APPS]) {
+  if ((await portInUse(target.port, HOST)) || (await portInUse(target.port, '::')))
+    busy.push(`${target.port} (${target.label})`);
 }
-if (busy.length) {
+if (busy.length > 0) {
   console.error(
-    `✖ Port${busy.length > 1 ? 's' : ''} ${busy.join(', ')} already in use on ${HOST}. ` +
-      'Stop whatever is listening there (perhaps an earlier demo) and run `npm start` again.',
+    `✖ ${busy.length > 1 ? `Ports ${busy.join(', ')} are` : `Port ${busy[0]} is`} already in use. ` +
+      'Stop whatever listens there (an earlier demo?) and run `npm start` again.',
   );
   process.exit(1);
 }
 
-if (!process.argv.includes('--no-install')) {
+if (!(process.env.DEMO_SKIP_INSTALL === '1' || process.argv.includes('--no-install'))) {
   installAndBuild();
   runPnpm(['--filter', 'next-app', 'build'], {
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
   });
+  runPnpm(['--filter', 'nest-app', 'build']);
 }
 
 const devKey = `dev-${randomBytes(16).toString('hex')}`;
-const endpoint = `http://${HOST}:${SERVER_PORT}`;
+const endpoint = `http://${HOST}:${SERVER.port}`;
 const env = {
   ...process.env,
   MOMENTO_API_KEY: devKey,
@@ -54,109 +67,175 @@ const env = {
   MOMENTO_CACHE_NAME: 'default-cache',
   NEXT_TELEMETRY_DISABLED: '1',
 };
+/** @type {{ name: string, child: import('node:child_process').ChildProcess }[]} */
 const children = [];
+let stopping = false;
+// What pnpm prints when the script it runs is stopped by our signal: not an error for the user.
+const STOP_NOISE = /ELIFECYCLE|ERR_PNPM_|"pnpm recursive run" failed|SIGTERM, shutting down/;
+
+function relay(stream, out, prefix) {
+  let pending = '';
+  stream.setEncoding('utf8');
+  const write = (line) => {
+    if (line.trim() && !(stopping && STOP_NOISE.test(line))) out.write(`${prefix}${line}\n`);
+  };
+  stream.on('data', (chunk) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop();
+    lines.forEach(write);
+  });
+  stream.on('end', () => write(pending));
+}
 
 function start(name, command, args, extraEnv = {}) {
-  // Each child leads its own process group so that Ctrl-C can stop it with everything it spawned.
+  // Each child leads its own process group, so stopping it reaches everything it spawned (pnpm,
+  // the shell, the app, Next's server process) and a terminal's Ctrl-C reaches only this script.
   const child = spawn(command, args, {
+    cwd: ROOT,
     env: { ...env, ...extraEnv },
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
+    detached: process.platform !== 'win32',
   });
-  const prefix = `[${name}] `;
-  const relay = (stream, out) =>
-    stream.on('data', (chunk) => {
-      for (const line of chunk.toString().split('\n'))
-        if (line.trim()) out.write(`${prefix}${line}\n`);
-    });
-  relay(child.stdout, process.stdout);
-  relay(child.stderr, process.stderr);
+  relay(child.stdout, process.stdout, `[${name}] `);
+  relay(child.stderr, process.stderr, `[${name}] `);
+  child.on('error', (error) => {
+    console.error(`✖ could not start ${name}: ${error.message}`);
+    stop(1);
+  });
   child.on('exit', (code, signal) => {
-    if (!stopping) {
-      console.error(`✖ ${name} exited (${code ?? signal}); stopping the demo.`);
-      stop(1);
-    }
+    if (stopping) return;
+    console.error(`✖ ${name} exited (${code ?? signal}); stopping the demo.`);
+    stop(1);
   });
-  children.push(child);
-  return child;
+  children.push({ name, child });
 }
 
-let stopping = false;
-function stop(code = 0) {
+/** The children whose process group still has a live (not zombie) member. */
+function liveGroups() {
+  const started = children.filter(({ child }) => child.pid !== undefined);
+  if (process.platform === 'win32')
+    return started.filter(({ child }) => child.exitCode === null && child.signalCode === null);
+  if (process.platform === 'linux') {
+    const live = new Set();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        // After the ")" that ends the command name: state, ppid, pgrp, ...
+        const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+        const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        if (state !== 'Z') live.add(Number(pgrp));
+      } catch {} // the process ended while we looked
+    }
+    return started.filter(({ child }) => live.has(child.pid));
+  }
+  return started.filter(({ child }) => {
+    try {
+      process.kill(-child.pid, 0);
+      return true;
+    } catch (error) {
+      return error.code === 'EPERM';
+    }
+  });
+}
+
+function signalGroup({ child }, signal) {
+  try {
+    if (process.platform === 'win32') spawn('taskkill', ['/pid', String(child.pid), '/t', '/f']);
+    else process.kill(-child.pid, signal);
+  } catch {} // already gone
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function stop(code) {
   if (stopping) return;
   stopping = true;
-  for (const child of children) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {}
+  console.log('\nStopping the server and the apps…');
+  for (const child of liveGroups()) signalGroup(child, 'SIGTERM');
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (liveGroups().length > 0 && Date.now() < deadline) await sleep(100);
+  const stuck = liveGroups();
+  if (stuck.length > 0) {
+    const names = stuck.map(({ name }) => name).join(', ');
+    console.error(`✖ ${names} did not stop within ${STOP_TIMEOUT_MS / 1000} s; killing them.`);
+    for (const child of stuck) signalGroup(child, 'SIGKILL');
+    const killDeadline = Date.now() + 2_000;
+    while (liveGroups().length > 0 && Date.now() < killDeadline) await sleep(100);
   }
-  const deadline = setTimeout(() => {
-    for (const child of children) {
-      try {
-        process.kill(-child.pid, 'SIGKILL');
-      } catch {}
-    }
-    process.exit(code);
-  }, 5000);
-  Promise.all(
-    children.map((c) =>
-      c.exitCode !== null || c.signalCode ? null : new Promise((r) => c.once('exit', r)),
-    ),
-  ).then(() => {
-    clearTimeout(deadline);
-    process.exit(code);
-  });
+  console.log('Stopped.');
+  process.exit(code);
 }
-process.on('SIGINT', () => stop(0));
-process.on('SIGTERM', () => stop(0));
 
-async function waitFor(url, name, timeoutMs = 60_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && !stopping) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(0));
+// Whatever ends this script (a bug included), leave no process group behind.
+process.on('exit', () => {
+  for (const child of liveGroups()) signalGroup(child, 'SIGKILL');
+});
+
+/** Polls `url` until it answers (any status) or the deadline passes. */
+async function waitFor(url, name) {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  while (!stopping) {
     try {
-      const res = await fetch(url);
+      const res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
       await res.arrayBuffer();
       return;
     } catch {}
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  if (!stopping) {
-    console.error(`✖ ${name} did not answer at ${url} within ${timeoutMs / 1000}s.`);
-    stop(1);
+    if (Date.now() > deadline) {
+      console.error(`✖ ${name} did not answer at ${url} within ${READY_TIMEOUT_MS / 1000} s.`);
+      return stop(1);
+    }
+    await sleep(250);
   }
 }
 
-start('server', process.execPath, [
-  'packages/server/dist/cli.js',
+start(SERVER.name, process.execPath, [
+  fileURLToPath(new URL('../packages/server/dist/cli.js', import.meta.url)),
   '--port',
-  String(SERVER_PORT),
+  String(SERVER.port),
   '--host',
   HOST,
   '--dev-key',
   devKey,
 ]);
-await waitFor(`${endpoint}/healthz`, 'the local server');
+await waitFor(`${endpoint}/healthz`, SERVER.label);
 const [command, ...lead] = pnpm;
-for (const app of APPS)
-  start(app.name, command, [...lead, '--filter', app.name, 'start'], { PORT: String(app.port) });
-await Promise.all(APPS.map((app) => waitFor(`http://${HOST}:${app.port}${app.path}`, app.name)));
+for (const app of APPS) {
+  if (stopping) break;
+  start(app.name, command, [...lead, '--reporter=silent', '--filter', app.name, 'start'], {
+    PORT: String(app.port),
+  });
+}
+await Promise.all(APPS.map((app) => waitFor(`http://${HOST}:${app.port}/`, app.label)));
 
-if (!stopping) {
-  console.log(`
-────────────────────────────────────────────────────────────────────────
- momento-http demo is running — local Momento server at ${endpoint}
+if (!stopping) console.log(guide());
 
+function guide() {
+  const line = '─'.repeat(78);
+  return `
+${line}
+ momento-http demo: the local Momento server on ${SERVER.port}, three apps caching in it
+
+ Express (3000): a product page cached in Momento, purged by tag
+   curl -si localhost:3000/products/1 | grep -iE '^x-cache|price'  # MISS, again: HIT
+   curl -s localhost:3000/products/1/price -d price=13              # purges tag product:1
+   curl -si localhost:3000/products/1 | grep -iE '^x-cache|price'  # MISS, new price
+ NestJS (3001): the same three lines on port 3001 (@CacheTags, @CacheEvict)
+
+ Next.js (3002): an ISR page kept in Momento, regenerated by revalidateTag
+   curl -si localhost:3002/isr/a | grep -ioE '^x-nextjs-cache: \\w+|render">[^<]+'
+                                       # MISS, again: HIT with the same render id
+   curl -s -X POST 'localhost:3002/api/revalidate?tag=isr'      # revalidateTag('isr')
+                                       # then the page again: MISS, a new render id
+
+ Keyv and cache-manager: a script that runs and exits
+   MOMENTO_ENDPOINT=${endpoint} MOMENTO_API_KEY=${devKey} \\
+     node examples/keyv-script/index.mjs
+
+ Point your own code at the same server:
    export MOMENTO_ENDPOINT=${endpoint}
    export MOMENTO_API_KEY=${devKey}
 
- Express  (3000)  curl -si localhost:3000/products/1 | grep -i x-cache   # MISS, then HIT
-                  curl -si -X POST localhost:3000/products/1             # invalidates tag product:1
- NestJS   (3001)  curl -si localhost:3001/products/1 | grep -i x-cache   # MISS, then HIT
-                  curl -si -X POST localhost:3001/products/1             # @CacheEvict by tag
- Next.js  (3002)  curl -si localhost:3002/isr | grep -i x-nextjs-cache   # ISR page from Momento
-                  curl -s -X POST 'localhost:3002/api/revalidate?tag=time'  # revalidateTag
- Keyv             pnpm --filter keyv-script start
-
  Ctrl-C stops everything.
-────────────────────────────────────────────────────────────────────────`);
+${line}`;
 }

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { createClient } from '@momento-http/core';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module.js';
@@ -9,6 +10,13 @@ import { AppModule } from './app.module.js';
  * point them at the local server (`momento-http-server`) or at Momento.
  */
 async function bootstrap(): Promise<void> {
+  try {
+    // The module builds its own client from the same env vars; building one here first turns a
+    // missing or malformed key into one clear line instead of Nest's injector stack trace.
+    createClient();
+  } catch (error) {
+    fail(`${(error as Error).message} (see examples/nest-app/README.md)`);
+  }
   const app =
     process.env.NEST_PLATFORM === 'fastify'
       ? await NestFactory.create(AppModule, new FastifyAdapter())
@@ -16,8 +24,18 @@ async function bootstrap(): Promise<void> {
   // onModuleDestroy hooks (the cache store's disconnect) run on SIGTERM / Ctrl-C.
   app.enableShutdownHooks();
   const port = Number(process.env.PORT ?? 3001);
-  await app.listen(port, process.env.HOST ?? '127.0.0.1');
+  try {
+    await app.listen(port, process.env.HOST ?? '127.0.0.1');
+  } catch (error) {
+    const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+    fail(inUse ? `port ${port} is already in use (set PORT to use another)` : String(error));
+  }
   console.log(`nest-app listening on ${await app.getUrl()}`);
+}
+
+function fail(message: string): never {
+  console.error(`nest-app: ${message}`);
+  process.exit(1);
 }
 
 await bootstrap();
