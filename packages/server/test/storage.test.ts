@@ -53,6 +53,17 @@ describe('memory bound', () => {
     expect(store.set('c', Buffer.from('k'), Buffer.alloc(20_000), 60)).toBe(false);
     await store.close();
   });
+
+  it('a value that is a view into a larger buffer is copied, not kept as a view', async () => {
+    const store = new MemoryItemStore();
+    const socketRead = Buffer.from('PUT /cache/c?key=k HTTP/1.1\r\n\r\nvalue');
+    const view = socketRead.subarray(socketRead.length - 5);
+    store.set('c', Buffer.from('k'), view, 60);
+    socketRead.fill(0);
+    const stored = store.get('c', Buffer.from('k'));
+    expect(stored?.toString()).toBe('value');
+    await store.close();
+  });
 });
 
 describe('--data-dir', () => {

@@ -51,9 +51,8 @@ export class MemoryItemStore implements ItemStore {
     const id = itemId(cache, key);
     const previous = this.#items.get(id);
     if (previous !== undefined) this.#remove(id, previous);
-    // Copy: the transport may reuse the buffer it handed us (and it keeps the slab small).
     this.#items.set(id, {
-      value: Buffer.from(value),
+      value: ownsMemory(value) ? value : Buffer.from(value),
       expiresAt: Date.now() + ttlSeconds * 1000,
       size,
     });
@@ -100,6 +99,14 @@ export class MemoryItemStore implements ItemStore {
     this.#bytes -= entry.size;
   }
 }
+
+/**
+ * Whether a buffer is its whole memory (a concatenated body). A view into something larger (a
+ * socket read with the headers in it, a pool slab) is copied, so an item never keeps the rest
+ * alive; a multi-megabyte body that is already its own is not copied a second time.
+ */
+const ownsMemory = (value: Buffer): boolean =>
+  value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
 
 /** Cache names are `[A-Za-z0-9_.-]`, so NUL cannot occur in them; latin1 maps bytes 1:1 to chars. */
 const itemId = (cache: string, key: Buffer): string => `${cache}\0${key.toString('latin1')}`;
