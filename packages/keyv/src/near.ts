@@ -63,9 +63,12 @@ export class NearRecords {
     if (token >= this.#floor && (this.#lastWrite.get(id) ?? 0) <= token) this.#cache.delete(id);
   }
 
-  /** Call before a write or delete of `id`: drops the entry and fences off reads in flight. */
+  /**
+   * Call before a write or delete of `id`: fences off reads in flight. The entry stays and is
+   * served until the write completes (a read concurrent with a write may see either value), so
+   * a hot key being written keeps answering from memory.
+   */
   beginWrite(id: string): number {
-    this.#cache.delete(id);
     return this.#mark(id);
   }
 

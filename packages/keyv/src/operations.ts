@@ -8,12 +8,19 @@ import {
   isExpired,
   type StoredRecord,
 } from './record';
+import { WriteQueue } from './write-queue';
 
 /** What a write stores: the encoded bytes, the decoded record for the near cache, the server TTL. */
 export interface PreparedWrite {
   bytes: Uint8Array;
   record: StoredRecord;
   ttlSeconds: number;
+}
+
+/** One write or (without `write`) delete of a key, as queued. */
+interface WriteJob {
+  write: PreparedWrite | undefined;
+  timeoutMs: number | undefined;
 }
 
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
@@ -30,6 +37,7 @@ const settle = <T>(promise: Promise<T>): Promise<Settled<T>> =>
 export class Operations {
   readonly #store: CacheStore;
   readonly #near: NearRecords | undefined;
+  readonly #writes = new WriteQueue<WriteJob>((id, job) => this.#exec(id, job));
 
   constructor(store: CacheStore, near: NearRecords | undefined) {
     this.#store = store;
@@ -82,32 +90,33 @@ export class Operations {
     return record;
   }
 
-  /** Stores a prepared record (one PUT; more only for chunked values) and keeps it near. */
-  async write(id: string, write: PreparedWrite, options: CallOptions): Promise<void> {
-    const near = this.#near;
-    const setOptions = { timeoutMs: options.timeoutMs, ttlSeconds: write.ttlSeconds };
-    if (!near) return this.#store.set(id, write.bytes, setOptions);
-    const startedAt = Date.now();
-    const token = near.beginWrite(id);
-    try {
-      await this.#store.set(id, write.bytes, setOptions);
-    } catch (error) {
-      near.endWrite(id, token, undefined, startedAt);
-      throw error;
-    }
-    near.endWrite(id, token, write.record, startedAt);
+  /**
+   * Stores a prepared record (one PUT; more only for chunked values) and keeps it near. Writes of
+   * one key run in call order (see {@link WriteQueue}).
+   */
+  write(id: string, write: PreparedWrite, options: CallOptions): Promise<void> {
+    return this.#writes.run(id, { write, timeoutMs: options.timeoutMs });
   }
 
-  /** Deletes `id` (one DELETE) and drops it from the near cache. */
-  async delete(id: string, options: CallOptions): Promise<void> {
+  /** Deletes `id` (one DELETE, in order with the key's writes) and drops it from the near cache. */
+  delete(id: string, options: CallOptions): Promise<void> {
+    return this.#writes.run(id, { write: undefined, timeoutMs: options.timeoutMs });
+  }
+
+  async #exec(id: string, job: WriteJob): Promise<void> {
+    const { write, timeoutMs } = job;
     const near = this.#near;
-    if (!near) return this.#store.delete(id, options);
-    const token = near.beginWrite(id);
+    const startedAt = Date.now();
+    const token = near?.beginWrite(id) ?? 0;
     try {
-      await this.#store.delete(id, options);
-    } finally {
-      near.endWrite(id, token, undefined, 0);
+      if (write)
+        await this.#store.set(id, write.bytes, { timeoutMs, ttlSeconds: write.ttlSeconds });
+      else await this.#store.delete(id, { timeoutMs });
+    } catch (error) {
+      near?.endWrite(id, token, undefined, startedAt); // the server may hold either value now
+      throw error;
     }
+    near?.endWrite(id, token, write?.record, startedAt);
   }
 
   /**

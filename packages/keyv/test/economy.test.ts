@@ -77,6 +77,27 @@ describe('without the near cache', () => {
     expect(seen.gets.filter(isGeneration).length).toBeLessThan(keys.length / 4);
   });
 
+  it('writes of one key reach the server in call order; waiting writes are coalesced', async () => {
+    const namespace = uniqueNamespace();
+    const { keyv, seen, reset } = recorded({ namespace });
+    await keyv.set('k', 'v0');
+    reset();
+    const results = await Promise.all([
+      keyv.set('k', 'v1'),
+      keyv.set('k', 'v2'),
+      keyv.set('k', 'v3'),
+      keyv.set('other', 'x'),
+    ]);
+    expect(results).toEqual([true, true, true, true]);
+    const sent = seen.sets
+      .filter((write) => write.key.endsWith('|k'))
+      .map((write) => new TextDecoder().decode(write.value).split('\n')[1]);
+    expect(sent).toEqual(['v1', 'v3']); // v2 waited behind v1 and was replaced by v3 before it was sent
+    expect(await ctx.store({ namespace }).get('k')).toBe('v3');
+    expect(await keyv.delete('k')).toBe(true);
+    expect(await keyv.get('k')).toBeUndefined();
+  });
+
   it('uses the core withNamespace() format: each sees the other’s clear', async () => {
     const namespace = `${uniqueNamespace()}|with%bars`;
     const keyv = ctx.store({ namespace });
