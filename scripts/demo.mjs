@@ -67,7 +67,7 @@ const env = {
   MOMENTO_CACHE_NAME: 'default-cache',
   NEXT_TELEMETRY_DISABLED: '1',
 };
-/** @type {{ name: string, child: import('node:child_process').ChildProcess }[]} */
+/** @type {{ name: string, child: import('node:child_process').ChildProcess, closed: Promise<unknown> }[]} */
 const children = [];
 let stopping = false;
 // What pnpm prints when the script it runs is stopped by our signal: not an error for the user.
@@ -96,18 +96,22 @@ function start(name, command, args, extraEnv = {}) {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: process.platform !== 'win32',
   });
+  // 'close' comes after the output streams end, so nothing it printed is lost when we exit.
+  const entry = { name, child, closed: new Promise((resolve) => child.once('close', resolve)) };
+  children.push(entry);
   relay(child.stdout, process.stdout, `[${name}] `);
   relay(child.stderr, process.stderr, `[${name}] `);
   child.on('error', (error) => {
     console.error(`✖ could not start ${name}: ${error.message}`);
     stop(1);
   });
-  child.on('exit', (code, signal) => {
+  child.on('exit', async (code, signal) => {
+    if (stopping) return;
+    await drained(entry, 1_000); // print what it said before it died first
     if (stopping) return;
     console.error(`✖ ${name} exited (${code ?? signal}); stopping the demo.`);
     stop(1);
   });
-  children.push({ name, child });
 }
 
 /** The children whose process group still has a live (not zombie) member. */
@@ -147,6 +151,9 @@ function signalGroup({ child }, signal) {
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until everything `entry`'s process printed has been relayed, at most `ms`. */
+const drained = (entry, ms) => Promise.race([entry.closed, sleep(ms)]);
+
 async function stop(code) {
   if (stopping) return;
   stopping = true;
@@ -162,6 +169,7 @@ async function stop(code) {
     const killDeadline = Date.now() + 2_000;
     while (liveGroups().length > 0 && Date.now() < killDeadline) await sleep(100);
   }
+  await Promise.all(children.map((entry) => drained(entry, 1_000)));
   console.log('Stopped.');
   process.exit(code);
 }
