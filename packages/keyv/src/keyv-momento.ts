@@ -58,6 +58,8 @@ export class KeyvMomento extends SafeEmitter {
   readonly #ops: Operations;
   readonly #near: NearRecords | undefined;
   #namespace: string | undefined;
+  /** Background refreshes of near-cache entries in flight. */
+  #refreshing = 0;
   /** The current namespace's generations (looked up once per namespace change, not per call). */
   #space: Generations;
 
@@ -238,7 +240,9 @@ export class KeyvMomento extends SafeEmitter {
     if (typeof stored !== 'string') return undefined; // a hashed long key: take the slow path
     const entry = this.#near.get(prefix + stored);
     if (entry === undefined || isExpired(entry, now)) return undefined;
-    if (now >= entry.refreshAt) {
+    // Background refreshes are capped at `concurrency`, so they never crowd out the calls the
+    // application waits for; a hot entry that finds the cap reached tries again on a later hit.
+    if (now >= entry.refreshAt && this.#refreshing < this.#options.concurrency) {
       entry.refreshAt = Number.POSITIVE_INFINITY; // one refresh per entry
       this.#refresh(key);
     }
@@ -251,9 +255,14 @@ export class KeyvMomento extends SafeEmitter {
    */
   #refresh(key: string): void {
     const space = this.#space;
-    this.#deadline((o) => this.#read(space, key, o)).catch((error: unknown) => {
-      this.emit('error', error);
-    });
+    this.#refreshing++;
+    this.#deadline((o) => this.#read(space, key, o))
+      .catch((error: unknown) => {
+        this.emit('error', error);
+      })
+      .finally(() => {
+        this.#refreshing--;
+      });
   }
 
   async #get<Value>(key: string): Promise<Value | undefined> {
