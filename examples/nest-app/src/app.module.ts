@@ -16,7 +16,6 @@ import { ProductsModule } from './products/products.module.js';
         namespace: 'nest-app',
         ttl: Number(config.get('CACHE_TTL_MS', 30_000)), // milliseconds, as in cache-manager 7
         nearCache: config.get('NEAR_CACHE') === '1',
-        timeoutMs: 500,
       }),
     }),
     ProductsModule,
