@@ -16,11 +16,18 @@
  * The local server runs in its own process; ratios are against the first row.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { benchRounds, type Contender, compare, measureHttp } from './harness';
+import {
+  benchDurationMs,
+  benchRounds,
+  type Contender,
+  compare,
+  measureHttp,
+  type Sample,
+} from './harness';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const app = `${root}examples/next-app`;
@@ -101,6 +108,22 @@ async function startNext(
   return { url: `${origin}${PAGE}`, child };
 }
 
+/**
+ * CPU time a process has used, in ms (Linux `/proc`; `undefined` elsewhere). Requests/s on a
+ * shared machine follow its load; CPU per request is what a cache handler adds to each hit.
+ */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
 /** Whether a package's dist is newer than every file of its src. */
 function isBuilt(dir: string): boolean {
   const built = `${dir}/dist/index.js`;
@@ -154,20 +177,51 @@ export default async function run(): Promise<void> {
   const loadBefore = loadavg()[0]!;
   try {
     const contenders: Contender[] = [];
+    const cpu = new Map<string, { next: number[]; store: number[] }>();
     for (const s of servers) {
       const next = await startNext(s.env, s.renderFirst);
       started.push(next.child);
+      const used = { next: [] as number[], store: [] as number[] };
+      cpu.set(s.name, used);
       contenders.push({
         name: s.name,
-        measure: () => measureHttp({ url: next.url, connections: 32 }),
+        measure: async (): Promise<Sample> => {
+          await measureHttp({ url: next.url, connections: 32, durationMs: 1000, warmupMs: 0 });
+          const before = [cpuMs(next.child.pid), cpuMs(momento.child.pid)];
+          const sample = await measureHttp({ url: next.url, connections: 32, warmupMs: 0 });
+          const after = [cpuMs(next.child.pid), cpuMs(momento.child.pid)];
+          const requests = (sample.opsPerSec * benchDurationMs()) / 1000;
+          if (before[0] !== undefined && after[0] !== undefined && requests > 0) {
+            used.next.push((after[0] - before[0]) / requests);
+            used.store.push((after[1]! - before[1]!) / requests);
+          }
+          return sample;
+        },
       });
     }
-    await compare({
+    const rows = await compare({
       title: 'next ISR page hit',
       contenders,
       rounds: benchRounds(),
       notes: `GET ${PAGE} (about 6 KB of HTML), 32 connections, each contender a \`next start\` process of one build that first served GET ${DYNAMIC} (except the last); Node ${process.version}; load average ${loadBefore.toFixed(1)} before, ${loadavg()[0]!.toFixed(1)} after.`,
     });
+    const base = cpu.get(rows[0]!.name)?.next ?? [];
+    if (base.length) {
+      const lines = [
+        '| contender | Next CPU ms per request | vs first row | local server CPU ms per request |',
+        '| --- | ---: | ---: | ---: |',
+      ];
+      for (const row of rows) {
+        const used = cpu.get(row.name)!;
+        const ms = median(used.next);
+        lines.push(
+          `| ${row.name} | ${ms.toFixed(2)} | ${(median(base) / ms).toFixed(2)}× | ${median(used.store).toFixed(2)} |`,
+        );
+      }
+      console.log(
+        `CPU time per request, medians of the rounds (higher ratio = cheaper):\n\n${lines.join('\n')}\n`,
+      );
+    }
   } finally {
     for (const child of started) child.kill('SIGTERM');
   }
