@@ -356,9 +356,10 @@ export class KeyvMomento extends SafeEmitter {
       const known = fresh ?? space.knownPrefix();
       const confirming = fresh === undefined ? this.#deadline((o) => space.confirm(o)) : undefined;
       confirming?.catch(() => {}); // awaited below; this only keeps it from going unhandled meanwhile
-      results = await run(known ?? (await confirming!));
+      const prefix = known ?? (await confirming!);
+      results = await run(prefix);
       const confirmed = await confirming;
-      if (confirmed !== undefined && confirmed !== known) results = await run(confirmed);
+      if (confirmed !== undefined && confirmed !== prefix) results = await run(confirmed);
     } catch (error) {
       // The generation could not be read: no item can be served.
       results = items.map(() => fallback);

@@ -50,10 +50,15 @@ describe('without the near cache', () => {
     const elsewhere = ctx.store({ namespace });
     await here.set('k', 'old');
     expect(await here.get('k')).toBe('old'); // `here` now knows the old generation
+    await here.set('b', 'old');
     await elsewhere.clear();
+    expect(await here.getMany(['b'])).toEqual([undefined]); // a batch checks the generation too
     expect(await here.get('k')).toBeUndefined();
     await here.set('k', 'new');
     expect(await elsewhere.get('k')).toBe('new');
+    await elsewhere.clear();
+    expect(await here.setMany([{ key: 'b', value: 'newer' }])).toEqual([true]);
+    expect(await elsewhere.get('b')).toBe('newer');
   });
 
   it('shares one request among concurrent gets of one key', async () => {
@@ -68,8 +73,9 @@ describe('without the near cache', () => {
   it('bounds the key requests in flight for batch calls (plus the one shared generation read)', async () => {
     const { keyv, seen, reset } = recorded({ concurrency: 4 });
     const keys = Array.from({ length: 40 }, (_, i) => `k${i}`);
-    await keyv.setMany(keys.map((key) => ({ key, value: key })));
+    await keyv.setMany(keys.map((key) => ({ key, value: key }))); // a new store: no generation known yet
     expect(seen.maxInFlight).toBeLessThanOrEqual(4 + 1);
+    expect(seen.sets.filter((write) => !isGeneration(write.key))).toHaveLength(keys.length);
     reset();
     expect(await keyv.getMany(keys)).toEqual(keys);
     expect(seen.maxInFlight).toBeLessThanOrEqual(4 + 1);
