@@ -9,8 +9,9 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installAndBuild, pnpm, runPnpm } from './pnpm.mjs';
 
@@ -50,11 +51,33 @@ if (busy.length > 0) {
   process.exit(1);
 }
 
+/** Newest modification time of `path` and everything under it (0 when it does not exist). */
+function newest(path) {
+  const stats = statSync(path, { throwIfNoEntry: false });
+  if (!stats) return 0;
+  if (!stats.isDirectory()) return stats.mtimeMs;
+  return Math.max(0, ...readdirSync(path).map((entry) => newest(join(path, entry))));
+}
+
+/** Whether the Next app's build is newer than its sources and those of the packages it loads. */
+function nextAppBuilt() {
+  const app = join(ROOT, 'examples/next-app');
+  const built = newest(join(app, '.next/BUILD_ID'));
+  const inputs = readdirSync(app)
+    .filter((entry) => !['.next', 'node_modules', 'README.md'].includes(entry))
+    .map((entry) => join(app, entry));
+  // Their sources, not their dist: `pnpm build` has just rewritten every dist with the same code.
+  for (const pkg of ['next', 'core']) inputs.push(join(ROOT, `packages/${pkg}/src`));
+  return built > Math.max(...inputs.map(newest));
+}
+
 if (!(process.env.DEMO_SKIP_INSTALL === '1' || process.argv.includes('--no-install'))) {
   installAndBuild();
-  runPnpm(['--filter', 'next-app', 'build'], {
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
-  });
+  // `next build` takes a minute: only when the app or the packages it loads changed since the last.
+  if (!nextAppBuilt())
+    runPnpm(['--filter', 'next-app', 'build'], {
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' },
+    });
   runPnpm(['--filter', 'nest-app', 'build']);
 }
 
