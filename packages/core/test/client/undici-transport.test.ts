@@ -4,6 +4,7 @@
  * queued for a connection, connection failures.
  */
 import { createServer } from 'node:net';
+import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import {
   CacheNotFoundError,
@@ -115,5 +116,25 @@ describe('undici transport', () => {
     } finally {
       await new Promise((resolve) => dead.close(resolve));
     }
+  });
+
+  it("works over a caller's own dispatcher (undici's MockAgent here, which users test with)", async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const pool = agent.get('http://cache.test');
+    pool.intercept({ path: '/cache/c?key=k', method: 'GET' }).reply(200, 'hello');
+    pool.intercept({ path: '/cache/c?key=m', method: 'GET' }).reply(404, 'Key Not Found');
+    pool.intercept({ path: '/cache/c?key=k&ttl_seconds=60', method: 'PUT' }).reply(204, '');
+    const c = new MomentoClient({
+      baseUrl: 'http://cache.test',
+      apiKey: t.apiKey,
+      env: {},
+      transport: undiciTransport({ dispatcher: agent }),
+    });
+    expect(text(await c.get('c', 'k'))).toBe('hello');
+    expect(await c.get('c', 'm')).toBeUndefined();
+    await c.set('c', 'k', 'v');
+    agent.assertNoPendingInterceptors();
+    await agent.close();
   });
 });
