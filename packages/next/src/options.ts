@@ -27,9 +27,10 @@ export interface NextCacheOptions {
   /** Entries larger than this are gzip-compressed when that shrinks them. @default 1_000_000 */
   compressAboveBytes?: number;
   /**
-   * In-process near cache of entries and tag states (`true` for the core defaults). Reads within
-   * its TTL skip the network, so a revalidation on another instance is seen at most `ttlMs` late;
-   * a revalidation on this instance is seen at once.
+   * In-process near cache of decoded entries and tag states (`true` for the defaults: `ttlMs`
+   * 1000, `maxBytes` 16 MiB; `sizeOf` is ignored). Reads within its TTL skip the network and the
+   * decode, so another instance's write or revalidation is seen at most `ttlMs` late; this
+   * instance's own are seen at once.
    * @default false
    */
   nearCache?: boolean | NearCacheOptions;

@@ -128,3 +128,21 @@ describe("'use cache' handler over the local server", () => {
     expect(await a.get('k', soft)).toBeUndefined();
   });
 });
+
+describe("'use cache' handler with the near cache", () => {
+  it('serves hits from memory as new streams over their own bytes, and sees its own updateTags at once', async () => {
+    const { a, store } = twoInstances({ nearCache: true });
+    await a.set('k', Promise.resolve(entry()));
+    await a.get('k', soft);
+    (store as RecordingStore).failing = 'reject';
+    const first = await a.get('k', soft);
+    const chunk = (await first!.value.getReader().read()).value!;
+    chunk.fill(0); // what a consumer does to its chunk never reaches the next reader
+    const second = await a.get('k', soft);
+    expect(await read(second!.value)).toEqual(bytes);
+    (store as RecordingStore).failing = 'no';
+    await tick();
+    await a.updateTags(['uc']);
+    expect(await a.get('k', soft)).toBeUndefined();
+  });
+});
