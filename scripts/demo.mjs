@@ -198,6 +198,8 @@ async function stop(code) {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(0));
+// A closed terminal or pipe must not turn the shutdown into a crash (EPIPE, EIO).
+for (const stream of [process.stdout, process.stderr]) stream.on('error', () => {});
 // Whatever ends this script (a bug included), leave no process group behind.
 process.on('exit', () => {
   for (const child of liveGroups()) signalGroup(child, 'SIGKILL');
