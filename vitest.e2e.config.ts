@@ -5,6 +5,5 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     projects: ['packages/next/vitest.e2e.config.ts', 'test/vitest.e2e.config.ts'],
-    passWithNoTests: true,
   },
 });
