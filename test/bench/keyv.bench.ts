@@ -11,7 +11,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { createClient } from '@momento-http/core/node';
 import { KeyvMomento } from '@momento-http/keyv';
-import { type Contender, compare, measureLoop } from './harness';
+import { type ComparisonRow, type Contender, compare, measureLoop } from './harness';
 
 /** The part of Keyv the workloads use (typed here: keyv resolves from packages/keyv, not from here). */
 interface BenchKeyv {
@@ -117,6 +117,25 @@ async function prefill(keyv: AnyKeyv): Promise<void> {
   }
 }
 
+/** The README's table: one row per workload, `ratio (ops/s)` per contender. */
+function printSummary(summary: Array<{ title: string; rows: ComparisonRow[] }>, names: string[]) {
+  const header = ['workload', ...names.map((n) => n.replace('@momento-http/keyv + ', '+ '))];
+  const lines = [
+    `| ${header.join(' | ')} |`,
+    `| --- | ${names.map(() => '---:').join(' | ')} |`,
+    ...summary.map(({ title, rows }) => {
+      const cells = names.map((name) => {
+        const row = rows.find((r) => r.name === name);
+        return row
+          ? `${row.ratio.toFixed(2)}× (${Math.round(row.opsPerSec).toLocaleString('en-US')})`
+          : '—';
+      });
+      return `| ${title} | ${cells.join(' | ')} |`;
+    }),
+  ];
+  console.log(`### Summary (ratio to the baseline, ops/s in brackets)\n\n${lines.join('\n')}\n`);
+}
+
 /**
  * The store's own cost per request: KeyvMomento (no Keyv, no near cache) against the core client's
  * raw get/set on the same server, so the ratio is the share of the client's request rate the store
@@ -208,20 +227,26 @@ export default async function run(): Promise<void> {
           op: (keyv, i) => (i % 10 === 0 ? keyv.get(key(i)) : keyv.set(key(i), value(i), TTL_MS)),
         },
       ];
+    const summary: Array<{ title: string; rows: ComparisonRow[] }> = [];
     for (const workload of workloads) {
       const contenders: Contender[] = stores.map(({ name, keyv }) => ({
         name,
         measure: () =>
           measureLoop((i) => workload.op(keyv, i), { concurrency: CONCURRENCY, durationMs }),
       }));
-      await compare({
+      const rows = await compare({
         title: workload.title,
         contenders,
         baseline: redis ? '@keyv/redis' : stores[0]!.name,
         rounds,
         notes: `${CONCURRENCY} concurrent loops, ${KEYS} keys (uniform unless stated), ~300-byte JSON values, ${durationMs} ms per sample. Servers in child processes on loopback.`,
       });
+      summary.push({ title: workload.title.replace(/^keyv /, ''), rows });
     }
+    printSummary(
+      summary,
+      stores.map((s) => s.name),
+    );
     await measureOverhead(client);
   } finally {
     for (const { keyv } of stores) await keyv.disconnect().catch(() => {});
