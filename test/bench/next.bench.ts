@@ -208,7 +208,7 @@ export default async function run(): Promise<void> {
     const base = cpu.get(rows[0]!.name)?.next ?? [];
     if (base.length) {
       const lines = [
-        '| contender | Next CPU ms per request | vs first row | local server CPU ms per request |',
+        `| contender | Next CPU ms per request | vs ${rows[0]!.name} | local server CPU ms per request |`,
         '| --- | ---: | ---: | ---: |',
       ];
       for (const row of rows) {
