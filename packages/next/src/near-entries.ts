@@ -36,9 +36,9 @@ export class NearEntries<T> {
   }
 
   /** Keeps a decoded entry read with `ticket`, unless a write to `key` started since. */
-  fill(key: string, entry: T, size: number, ticket: number): void {
+  fill(key: string, entry: T, ticket: number): void {
     if (ticket >= this.#floor && (this.#lastWrite.get(key) ?? 0) <= ticket) {
-      this.#near.set(key, { entry, size });
+      this.#near.set(key, { entry, size: sizeOf(entry) });
     }
   }
 
@@ -55,6 +55,27 @@ export class NearEntries<T> {
   delete(key: string): void {
     this.#near.delete(key);
   }
+}
+
+/**
+ * Bytes a decoded value holds, roughly: strings at two bytes a character, byte arrays at their
+ * length, 16 per object, array, Map or Set member. Counted on the decoded value, not the stored
+ * bytes, which may be gzip-compressed.
+ */
+export function sizeOf(value: unknown): number {
+  if (typeof value === 'string') return value.length * 2;
+  if (value === null || typeof value !== 'object') return 8;
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  if (value instanceof ArrayBuffer) return value.byteLength;
+  let size = 16;
+  const members =
+    value instanceof Map
+      ? [...value.keys(), ...value.values()]
+      : value instanceof Set || Array.isArray(value)
+        ? [...value]
+        : Object.values(value);
+  for (const member of members) size += 16 + sizeOf(member);
+  return size;
 }
 
 /**

@@ -173,7 +173,7 @@ export class Runtime<T = unknown> {
       this.options.onError(error, 'decode');
       return undefined;
     }
-    this.entryNear?.fill(key, entry, bytes.byteLength, ticket);
+    this.entryNear?.fill(key, entry, ticket);
     return { entry, states, near: false, shared: this.entryNear !== undefined };
   }
 

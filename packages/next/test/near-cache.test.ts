@@ -9,7 +9,7 @@ beforeAll(async () => {
 afterAll(() => backend.close());
 
 /** Instance A with the near cache on a clock the test moves; instance B without one. */
-function instances() {
+function instances(near: { maxBytes?: number } = {}) {
   const store = backend.store();
   const clock = { now: 0 };
   const namespace = `n${Math.random().toString(36).slice(2)}|`;
@@ -20,7 +20,10 @@ function instances() {
     keyPrefix: 'build-1',
     onError: (e: unknown) => errors.push(e),
   };
-  const A = createIsrHandler({ ...shared, nearCache: { ttlMs: 1000, now: () => clock.now } });
+  const A = createIsrHandler({
+    ...shared,
+    nearCache: { ttlMs: 1000, now: () => clock.now, ...near },
+  });
   const B = createIsrHandler(shared);
   return { a: new A(), b: new B(), store: store as RecordingStore, clock, errors };
 }
@@ -95,5 +98,14 @@ describe('ISR cacheHandler with the near cache', () => {
     clock.now = 1100;
     // The held entry predates the revalidation; rather than a miss, the store's newer one is served.
     expect((await a.get('/n', pageCtx))?.value).toMatchObject({ html: '<html>v2</html>' });
+  });
+
+  it('counts an entry at its decoded size against maxBytes, not at its compressed size', async () => {
+    const { a, store } = instances({ maxBytes: 1_000_000 });
+    // 3 MB once decoded, a few KB stored (gzip): too big to hold.
+    await a.set('/big', appPage('a'.repeat(1_500_000)), pageSetCtx());
+    expect((await a.get('/big', pageCtx))?.value).toMatchObject({ kind: 'APP_PAGE' });
+    store.failing = 'reject';
+    expect(await a.get('/big', pageCtx)).toBeNull();
   });
 });
