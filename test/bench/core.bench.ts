@@ -131,12 +131,14 @@ export default async function run(): Promise<void> {
         return body;
       };
 
-    const durationMs = Number(process.env.BENCH_DURATION_MS ?? 1000);
-    const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
+    // Many short interleaved samples rather than a few long ones: on a shared machine load comes in
+    // bursts of seconds, and short turns spread them evenly over the contenders.
+    const durationMs = Number(process.env.BENCH_DURATION_MS ?? 500);
+    const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
     for (const op of ['get-hit', 'get-miss', 'set'] as const) {
       for (const concurrency of [1, 64]) {
         const loop = (fn: (i: number) => Promise<unknown>) => () =>
-          measureLoop(fn, { concurrency, durationMs, warmupMs: 200 });
+          measureLoop(fn, { concurrency, durationMs, warmupMs: 100 });
         const contenders: Contender[] = [
           { name: 'plain undici.request', measure: loop(undiciOp(op)) },
           { name: '@momento-http/core (node default)', measure: loop(coreOp(core, op)) },
@@ -155,7 +157,7 @@ export default async function run(): Promise<void> {
           title: `core ${op} c=${concurrency}`,
           rounds,
           contenders,
-          notes: `100-byte values, ${durationMs} ms per sample, server in a child process on loopback, core from ${built ? 'dist (built)' : 'source (not built)'}.`,
+          notes: `100-byte values, ${durationMs} ms per sample (after a 100 ms warm-up), server in a child process on loopback, core from ${built ? 'dist (built)' : 'source (not built)'}.`,
         });
       }
     }
