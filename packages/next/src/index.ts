@@ -1,3 +1,4 @@
+export { CacheDeadlineError } from './deadline';
 export type {
   CacheControl,
   IsrCacheEntry,
@@ -16,6 +17,5 @@ export {
   DEFAULT_SET_TIMEOUT_MS,
   type NextCacheOptions,
 } from './options';
-export { CacheDeadlineError } from './runtime';
 export type { UseCacheEntry, UseCacheHandler } from './use-cache';
 export { createUseCacheHandler } from './use-cache';

@@ -2,7 +2,8 @@ import { decodeEnvelope, encodeEnvelope } from '@momento-http/core';
 import { readBuildId } from './build-id';
 import { copySharingBytes } from './near-entries';
 import { type NextCacheOptions, resolveOptions } from './options';
-import { Runtime, tagVerdict } from './runtime';
+import { Runtime } from './runtime';
+import { tagVerdict } from './tag-verdict';
 import { entryTtlSeconds } from './ttl';
 
 /** `{ revalidate, expire }` in seconds, as Next passes it (15.3+) and accepts back from `get` (16.4+). */

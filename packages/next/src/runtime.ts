@@ -7,16 +7,9 @@ import {
   TagStore,
   withChunking,
 } from '@momento-http/core';
+import { deadline } from './deadline';
 import { NearEntries } from './near-entries';
 import { type ResolvedOptions } from './options';
-
-/** Thrown (and reported to onError) when a read or write misses its deadline. */
-export class CacheDeadlineError extends Error {
-  constructor(operation: string, ms: number) {
-    super(`@momento-http/next: ${operation} exceeded ${ms} ms`);
-    this.name = 'CacheDeadlineError';
-  }
-}
 
 const KNOWN_TAGS_LIMIT = 10_000;
 const TAG_STATE_BYTES = 64;
@@ -299,37 +292,4 @@ export class Runtime<T = unknown> {
       for (const tag of unique) this.tagNear?.delete(tag);
     }
   }
-}
-
-/** Resolves `work` or rejects with a CacheDeadlineError after `ms`; the timer never keeps the process alive. */
-function deadline<T>(work: Promise<T>, ms: number, operation: string): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new CacheDeadlineError(operation, ms)), ms);
-    (timer as { unref?: () => void }).unref?.();
-  });
-  // A late rejection of `work` after the deadline must not surface as an unhandled rejection.
-  work.catch(() => {});
-  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
-}
-
-/**
- * What the tag states read for an entry created at `since` say of it: expired when a tag's expiry
- * is after `since` and has passed, stale when a tag turned stale after `since`.
- */
-export function tagVerdict(
-  states: Map<string, TagState>,
-  since: number,
-  now?: number,
-): 'fresh' | 'stale' | 'expired' {
-  let stale = false;
-  for (const state of states.values()) {
-    // The clock is read only for a tag revalidated since the entry was written.
-    if (state.expired > since) {
-      now ??= Date.now();
-      if (state.expired <= now) return 'expired';
-    }
-    if (state.stale > since) stale = true;
-  }
-  return stale ? 'stale' : 'fresh';
 }

@@ -1,6 +1,7 @@
 import { decodeEnvelope, encodeEnvelope } from '@momento-http/core';
 import { type NextCacheOptions, resolveOptions } from './options';
-import { Runtime, tagVerdict } from './runtime';
+import { Runtime } from './runtime';
+import { tagVerdict } from './tag-verdict';
 import { entryTtlSeconds } from './ttl';
 
 /** A `'use cache'` entry as Next hands it over and expects it back. */
