@@ -1,4 +1,5 @@
-import { type CallOptions, mapConcurrent, toTtlSeconds } from '@momento-http/core';
+import { type CallOptions, toTtlSeconds } from '@momento-http/core';
+import { type BatchContext, runBatch } from './batch';
 import { Deadlines } from './deadline';
 import { SafeEmitter } from './emitter';
 import type { Generations } from './generations';
@@ -11,7 +12,7 @@ import {
   type NormalizedOptions,
   normalizeOptions,
 } from './options';
-import { isExpired, type StoredRecord } from './record';
+import { checkEntry, isExpired, type StoredRecord } from './record';
 import { buildStack, type StoreStack } from './stack';
 
 /** One entry of {@link KeyvMomento.setMany} (Keyv 5 shape: relative `ttl` in ms). */
@@ -56,6 +57,7 @@ export class KeyvMomento extends SafeEmitter {
   readonly #stack: StoreStack;
   readonly #deadlines: Deadlines;
   readonly #ops: Operations;
+  readonly #batchContext: BatchContext;
   readonly #near: NearRecords | undefined;
   #namespace: string | undefined;
   /** Background refreshes of near-cache entries in flight. */
@@ -72,6 +74,10 @@ export class KeyvMomento extends SafeEmitter {
     this.#near = this.#stack.near;
     this.#ops = new Operations(this.#stack.store, this.#near);
     this.#space = this.#stack.generations(this.#namespace ?? DEFAULT_NAMESPACE);
+    this.#batchContext = {
+      concurrency: this.#options.concurrency,
+      deadline: (fn) => this.#deadline(fn),
+    };
     const o = this.#options;
     this.opts = {
       dialect: 'momento',
@@ -292,16 +298,7 @@ export class KeyvMomento extends SafeEmitter {
     o: CallOptions,
     space: Generations | (() => string),
   ): Promise<void> {
-    if (typeof value !== 'string') {
-      throw new TypeError(
-        `KeyvMomento stores Keyv's serialized strings; got ${typeof value} for "${key}" (is Keyv's serialization turned off?)`,
-      );
-    }
-    if (ttl !== undefined && ttl !== null && (typeof ttl !== 'number' || Number.isNaN(ttl))) {
-      throw new TypeError(
-        `KeyvMomento: ttl must be a number of ms, got ${String(ttl)} for "${key}"`,
-      );
-    }
+    checkEntry(key, value, ttl);
     const stored = await storageKey(key);
     // Keyv 5 passes negative TTLs through; an already-expired entry must not be readable.
     const under = (fn: (prefix: string) => Promise<void>) =>
@@ -324,50 +321,16 @@ export class KeyvMomento extends SafeEmitter {
     return this.#ops.inGeneration(space, o, (prefix) => this.#ops.remove(prefix + stored, key, o));
   }
 
-  /**
-   * Runs `fn` for every item with at most `concurrency` in flight, each under its own deadline,
-   * all under one generation: confirmed once for the whole batch, in parallel with the first
-   * items (as {@link Operations.inGeneration} does for one key). A failed item yields `fallback`;
-   * the first error is emitted once for the batch.
-   */
+  /** {@link runBatch} with this store's deadline; the first error is emitted once for the batch. */
   async #batch<T, R, F>(
     space: Generations,
     items: readonly T[],
     fallback: F,
     fn: (item: T, prefix: string, options: CallOptions) => Promise<R>,
   ): Promise<Array<R | F>> {
-    let firstError: unknown;
-    let failed = false;
-    const run = (prefix: string) => {
-      failed = false;
-      return mapConcurrent(items, this.#options.concurrency, async (item) => {
-        try {
-          return await this.#deadline((o) => fn(item, prefix, o));
-        } catch (error) {
-          if (!failed) firstError = error;
-          failed = true;
-          return fallback;
-        }
-      });
-    };
-    let results: Array<R | F>;
-    try {
-      const fresh = space.freshPrefix(Date.now());
-      const known = fresh ?? space.knownPrefix();
-      const confirming = fresh === undefined ? this.#deadline((o) => space.confirm(o)) : undefined;
-      confirming?.catch(() => {}); // awaited below; this only keeps it from going unhandled meanwhile
-      const prefix = known ?? (await confirming!);
-      results = await run(prefix);
-      const confirmed = await confirming;
-      if (confirmed !== undefined && confirmed !== prefix) results = await run(confirmed);
-    } catch (error) {
-      // The generation could not be read: no item can be served.
-      results = items.map(() => fallback);
-      failed = true;
-      firstError = error;
-    }
-    if (failed) this.#fail(firstError, undefined);
-    return results;
+    const outcome = await runBatch(this.#batchContext, space, items, fallback, fn);
+    if (outcome.failed) this.#fail(outcome.firstError, undefined);
+    return outcome.results;
   }
 
   /** Emits the error; rethrows it with `throwOnErrors`, otherwise returns the neutral value. */

@@ -37,6 +37,21 @@ export function decodeRecord(bytes: Uint8Array): StoredRecord | undefined {
   return { value: text.slice(newline + 1), deadline };
 }
 
+/**
+ * Checks what Keyv hands to `set`: a string (Keyv's serialized form) and a TTL in ms, if any.
+ * @throws TypeError naming the key and what was wrong.
+ */
+export function checkEntry(key: string, value: unknown, ttl: unknown): void {
+  if (typeof value !== 'string') {
+    throw new TypeError(
+      `KeyvMomento stores Keyv's serialized strings; got ${typeof value} for "${key}" (is Keyv's serialization turned off?)`,
+    );
+  }
+  if (ttl !== undefined && ttl !== null && (typeof ttl !== 'number' || Number.isNaN(ttl))) {
+    throw new TypeError(`KeyvMomento: ttl must be a number of ms, got ${String(ttl)} for "${key}"`);
+  }
+}
+
 /** Whether a record has expired at `now` (Keyv's rule: expired once `now > deadline`). */
 export function isExpired(record: StoredRecord, now = Date.now()): boolean {
   return record.deadline !== undefined && now > record.deadline;
