@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
 import type * as CoreNode from '../../packages/core/src/node';
 import { type Contender, compare, measureLoop } from './harness';
 
@@ -83,6 +84,32 @@ async function loadCore(): Promise<{ core: typeof CoreNode; built: boolean }> {
   return { core: await import('../../packages/core/src/node'), built: false };
 }
 
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+/**
+ * Client-side CPU per call (this process only: the server runs in a child). Unlike ops/s it hardly
+ * moves with the load other jobs put on the machine, so it shows what each client itself costs.
+ */
+function cpuTable(title: string, cpu: Map<string, number[]>, rounds: number): string {
+  const base = median(cpu.get('plain undici.request') ?? [Number.NaN]);
+  const rows = [...cpu].map(([name, values]) => {
+    const us = median(values);
+    return `| ${name} | ${us.toFixed(1)} | ${(us / base).toFixed(2)}× |`;
+  });
+  return [
+    `#### ${title}: client CPU per call`,
+    '',
+    `| contender | CPU µs per call (median of ${rounds}) | vs plain undici.request |`,
+    '| --- | ---: | ---: |',
+    ...rows,
+    '',
+  ].join('\n');
+}
+
 export default async function run(): Promise<void> {
   const { core: lib, built } = await loadCore();
   const { createClient, fetchTransport } = lib;
@@ -137,28 +164,42 @@ export default async function run(): Promise<void> {
     const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
     for (const op of ['get-hit', 'get-miss', 'set'] as const) {
       for (const concurrency of [1, 64]) {
-        const loop = (fn: (i: number) => Promise<unknown>) => () =>
-          measureLoop(fn, { concurrency, durationMs, warmupMs: 100 });
+        const cpu = new Map<string, number[]>();
+        const contender = (name: string, fn: (i: number) => Promise<unknown>): Contender => ({
+          name,
+          measure: async () => {
+            await measureLoop(fn, { concurrency, durationMs: 100, warmupMs: 0 });
+            const cpu0 = process.cpuUsage();
+            const started = performance.now();
+            const sample = await measureLoop(fn, { concurrency, durationMs, warmupMs: 0 });
+            const used = process.cpuUsage(cpu0);
+            const calls = (sample.opsPerSec * (performance.now() - started)) / 1000;
+            cpu.set(name, [...(cpu.get(name) ?? []), (used.user + used.system) / calls]);
+            return sample;
+          },
+        });
         const contenders: Contender[] = [
-          { name: 'plain undici.request', measure: loop(undiciOp(op)) },
-          { name: '@momento-http/core (node default)', measure: loop(coreOp(core, op)) },
-          { name: '@momento-http/core (fetch transport)', measure: loop(coreOp(coreFetch, op)) },
-          { name: 'plain fetch', measure: loop(fetchOp(op, fetch)) },
+          contender('plain undici.request', undiciOp(op)),
+          contender('@momento-http/core (node default)', coreOp(core, op)),
+          contender('@momento-http/core (fetch transport)', coreOp(coreFetch, op)),
+          contender('plain fetch', fetchOp(op, fetch)),
         ];
         if (process.env.BENCH_CORE_UNDICI_FETCH) {
-          contenders.push({
-            name: 'undici.fetch + Agent',
-            measure: loop(
+          contenders.push(
+            contender(
+              'undici.fetch + Agent',
               fetchOp(op, undiciFetch as unknown as typeof fetch, { dispatcher: agent }),
             ),
-          });
+          );
         }
+        const title = `core ${op} c=${concurrency}`;
         await compare({
-          title: `core ${op} c=${concurrency}`,
+          title,
           rounds,
           contenders,
           notes: `100-byte values, ${durationMs} ms per sample (after a 100 ms warm-up), server in a child process on loopback, core from ${built ? 'dist (built)' : 'source (not built)'}.`,
         });
+        console.log(cpuTable(title, cpu, rounds));
       }
     }
     await agent.close();
