@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../src/index.js';
 import { MemoryItemStore } from '../src/storage/memory.js';
+import { ItemKey } from '../src/storage/types.js';
 import { call, start } from './helpers.js';
 
 const metric = (text: string, name: string) =>
@@ -44,13 +45,26 @@ describe('memory bound', () => {
 
   it('accounts bytes exactly on overwrite and delete', async () => {
     const store = new MemoryItemStore(10_000);
-    store.set('c', Buffer.from('k'), Buffer.alloc(100), 60);
+    store.set('c', ItemKey.ofBytes(Buffer.from('k')), Buffer.alloc(100), 60);
     const one = store.stats().bytes;
-    store.set('c', Buffer.from('k'), Buffer.alloc(100), 60);
+    store.set('c', ItemKey.ofBytes(Buffer.from('k')), Buffer.alloc(100), 60);
     expect(store.stats().bytes).toBe(one);
-    store.delete('c', Buffer.from('k'));
+    store.delete('c', ItemKey.ofBytes(Buffer.from('k')));
     expect(store.stats()).toMatchObject({ bytes: 0, items: 0 });
-    expect(store.set('c', Buffer.from('k'), Buffer.alloc(20_000), 60)).toBe(false);
+    expect(store.set('c', ItemKey.ofBytes(Buffer.from('k')), Buffer.alloc(20_000), 60)).toBe(false);
+    await store.close();
+  });
+
+  it('a key given as text or as its UTF-8 bytes is the same item', async () => {
+    const store = new MemoryItemStore();
+    for (const text of ['plain-key', 'ctl\u0001\u007f', 'ünïcode ☃', '']) {
+      const bytes = Buffer.from(text, 'utf8');
+      expect(ItemKey.ofText(text).id).toBe(ItemKey.ofBytes(bytes).id);
+      expect(ItemKey.ofText(text).bytes.equals(bytes)).toBe(true);
+      expect(ItemKey.ofText(text).length).toBe(bytes.length);
+      store.set('c', ItemKey.ofText(text), Buffer.from(`v-${text}`), 60);
+      expect(store.get('c', ItemKey.ofBytes(bytes))?.toString()).toBe(`v-${text}`);
+    }
     await store.close();
   });
 
@@ -58,9 +72,9 @@ describe('memory bound', () => {
     const store = new MemoryItemStore();
     const socketRead = Buffer.from('PUT /cache/c?key=k HTTP/1.1\r\n\r\nvalue');
     const view = socketRead.subarray(socketRead.length - 5);
-    store.set('c', Buffer.from('k'), view, 60);
+    store.set('c', ItemKey.ofBytes(Buffer.from('k')), view, 60);
     socketRead.fill(0);
-    const stored = store.get('c', Buffer.from('k'));
+    const stored = store.get('c', ItemKey.ofBytes(Buffer.from('k')));
     expect(stored?.toString()).toBe('value');
     await store.close();
   });

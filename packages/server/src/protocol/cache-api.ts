@@ -1,5 +1,6 @@
 import { allowsCache, allowsKey, type Grant } from '../auth/keys.js';
 import { isValidName, MAX_KEY_BYTES } from '../options.js';
+import { ItemKey } from '../storage/types.js';
 import { authenticate, type Context, forbidden } from './context.js';
 import { decodeBase64Key, parseQuery, parseTtl, type Query } from './query.js';
 import {
@@ -89,8 +90,9 @@ function withCache(
   const method = req.method;
   const errors = query.errors;
   const key = parseKey(query);
-  if (!Buffer.isBuffer(key)) return key;
-  if (!allowsKey(grant, key)) return forbidden('this key (outside the key prefix of the API key)');
+  if (!(key instanceof ItemKey)) return key;
+  if (grant.keyPrefix !== undefined && !allowsKey(grant, key.bytes))
+    return forbidden('this key (outside the key prefix of the API key)');
 
   if (method === 'GET') {
     const value = ctx.items.get(cache, key);
@@ -127,7 +129,7 @@ function put(
   ctx: Context,
   req: ProtocolRequest,
   cache: string,
-  key: Buffer,
+  key: ItemKey,
   ttl: number,
   limit: number,
 ): Promise<ProtocolResponse> {
@@ -147,8 +149,8 @@ function afterSet(ctx: Context, stored: boolean, bytes: number): ProtocolRespons
   return NO_CONTENT;
 }
 
-/** The key as bytes, or the 400 that explains why there is none. */
-function parseKey(query: Query): Buffer | ProtocolResponse {
+/** The key, or the 400 that explains why there is none. */
+function parseKey(query: Query): ItemKey | ProtocolResponse {
   const { key, key_base64: b64, errors } = query;
   const error = errors?.key ?? errors?.key_base64;
   if (error) return text(400, error);
@@ -156,16 +158,16 @@ function parseKey(query: Query): Buffer | ProtocolResponse {
     return text(400, 'Give either key or key_base64, not both');
   if (key === undefined && b64 === undefined)
     return text(400, 'A key is required: key or key_base64');
-  let bytes: Buffer;
+  let item: ItemKey;
   if (key !== undefined) {
-    bytes = Buffer.from(key, 'utf8');
+    item = ItemKey.ofText(key);
   } else {
     const decoded = decodeBase64Key(b64!);
     if (decoded === undefined) return text(400, 'key_base64 is not valid base64url');
-    bytes = decoded;
+    item = ItemKey.ofBytes(decoded);
   }
-  if (bytes.length === 0) return text(400, 'The key must not be empty');
-  if (bytes.length > MAX_KEY_BYTES)
+  if (item.length === 0) return text(400, 'The key must not be empty');
+  if (item.length > MAX_KEY_BYTES)
     return text(400, `The key must be at most ${MAX_KEY_BYTES} bytes`);
-  return bytes;
+  return item;
 }

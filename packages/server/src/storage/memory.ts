@@ -1,4 +1,4 @@
-import type { ItemStore } from './types.js';
+import type { ItemKey, ItemStore } from './types.js';
 
 /** Bytes charged per item on top of key and value: a rough cost of the Map entry and record. */
 export const ENTRY_OVERHEAD_BYTES = 96;
@@ -30,7 +30,7 @@ export class MemoryItemStore implements ItemStore {
     this.#sweeper.unref();
   }
 
-  get(cache: string, key: Buffer): Buffer | undefined {
+  get(cache: string, key: ItemKey): Buffer | undefined {
     const id = itemId(cache, key);
     const entry = this.#items.get(id);
     if (entry === undefined) return undefined;
@@ -45,7 +45,7 @@ export class MemoryItemStore implements ItemStore {
     return entry.value;
   }
 
-  set(cache: string, key: Buffer, value: Buffer, ttlSeconds: number): boolean {
+  set(cache: string, key: ItemKey, value: Buffer, ttlSeconds: number): boolean {
     const size = key.length + value.length + cache.length + ENTRY_OVERHEAD_BYTES;
     if (size > this.#maxBytes) return false;
     const id = itemId(cache, key);
@@ -61,7 +61,7 @@ export class MemoryItemStore implements ItemStore {
     return true;
   }
 
-  delete(cache: string, key: Buffer): void {
+  delete(cache: string, key: ItemKey): void {
     const id = itemId(cache, key);
     const entry = this.#items.get(id);
     if (entry !== undefined) this.#remove(id, entry);
@@ -109,4 +109,4 @@ const ownsMemory = (value: Buffer): boolean =>
   value.byteOffset === 0 && value.byteLength === value.buffer.byteLength;
 
 /** Cache names are `[A-Za-z0-9_.-]`, so NUL cannot occur in them; latin1 maps bytes 1:1 to chars. */
-const itemId = (cache: string, key: Buffer): string => `${cache}\0${key.toString('latin1')}`;
+const itemId = (cache: string, key: ItemKey): string => `${cache}\0${key.id}`;

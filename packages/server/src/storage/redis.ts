@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { ItemStore } from './types.js';
+import type { ItemKey, ItemStore } from './types.js';
 
 /** All keys this server writes start with this, so a shared Redis can hold other data too. */
 export const REDIS_PREFIX = 'momento-http:cache:';
@@ -29,7 +29,8 @@ export class RedisItemStore implements ItemStore {
     this.#redis = redis;
   }
 
-  #key(cache: string, key: Buffer): Buffer {
+  #key(cache: string, item: ItemKey): Buffer {
+    const key = item.bytes;
     let prefix = this.#prefixes.get(cache);
     if (prefix === undefined) {
       prefix = Buffer.from(`${REDIS_PREFIX}${cache}:`);
@@ -38,17 +39,17 @@ export class RedisItemStore implements ItemStore {
     return Buffer.concat([prefix, key], prefix.length + key.length);
   }
 
-  async get(cache: string, key: Buffer): Promise<Buffer | undefined> {
+  async get(cache: string, key: ItemKey): Promise<Buffer | undefined> {
     const value = await this.#redis.getBuffer(this.#key(cache, key)).catch(unavailable);
     return value ?? undefined;
   }
 
-  async set(cache: string, key: Buffer, value: Buffer, ttlSeconds: number): Promise<boolean> {
+  async set(cache: string, key: ItemKey, value: Buffer, ttlSeconds: number): Promise<boolean> {
     await this.#redis.set(this.#key(cache, key), value, 'EX', ttlSeconds).catch(unavailable);
     return true;
   }
 
-  async delete(cache: string, key: Buffer): Promise<void> {
+  async delete(cache: string, key: ItemKey): Promise<void> {
     await this.#redis.del(this.#key(cache, key)).catch(unavailable);
   }
 
