@@ -6,8 +6,8 @@ export interface NearEntry extends StoredRecord {
   refreshAt: number;
 }
 
-/** Share of the TTL after which a hit refreshes the entry in the background (refresh-ahead). */
-const REFRESH_AFTER = 0.75;
+/** Share of the TTL after which a hit refreshes the entry in the background (refresh-ahead), at the latest. */
+const REFRESH_AFTER = 0.8;
 
 /** Past this many tracked keys, forget them all and refuse fills from reads started earlier. */
 const MAX_TRACKED_WRITES = 10_000;
@@ -21,8 +21,9 @@ const sizeOf = (record: NearEntry) => record.value.length * 2 + 16;
  *
  * Reads fill it only if no write to the same key started after the read did, so a read in flight
  * during a write can never put the older value back. An entry is served at most `ttlMs` after
- * the read or write that produced it started. A hit in the last quarter of that time asks for a
- * background refresh (see {@link NearEntry}), so keys that stay hot never make a reader wait.
+ * the read or write that produced it started. A hit after 60–80 % of that time (spread at
+ * random) asks for a background refresh (see {@link NearEntry}), so keys that stay hot never
+ * make a reader wait.
  */
 export class NearRecords {
   readonly #cache: NearCache<NearEntry>;
@@ -90,7 +91,8 @@ export class NearRecords {
 
   #put(id: string, record: StoredRecord, startedAt: number): void {
     const ttlMs = startedAt + this.#ttlMs - Date.now();
-    const refreshAt = startedAt + this.#ttlMs * REFRESH_AFTER;
+    // Spread over a fifth of the TTL, so entries filled together do not all come due together.
+    const refreshAt = startedAt + this.#ttlMs * (REFRESH_AFTER - 0.2 * Math.random());
     if (ttlMs > 0)
       this.#cache.set(id, { value: record.value, deadline: record.deadline, refreshAt }, ttlMs);
   }

@@ -186,7 +186,7 @@ describe('with the near cache', () => {
     vi.setSystemTime(start + 500);
     expect(await keyv.get('k')).toBe('v1');
     expect(readsOf('k')).toHaveLength(0);
-    vi.setSystemTime(start + 800); // past three quarters of the near TTL
+    vi.setSystemTime(start + 800); // past 80 % of the near TTL: a refresh is due
     expect(await keyv.get('k')).toBe('v1'); // answered from memory at once…
     expect(await keyv.get('gone')).toBe('v1');
     await vi.waitFor(() => expect(readsOf('k')).toHaveLength(1)); // …while one refresh runs
