@@ -42,14 +42,23 @@ export interface KeyvMomentoOptions {
   maxTtlSeconds?: number;
   /** Deadline of each operation (one key, retries included), in ms; a hung server costs at most this. @default 2000 */
   timeoutMs?: number;
-  /** Most requests in flight for one getMany/setMany/hasMany/deleteMany. @default 16 */
+  /**
+   * Most key requests in flight for one getMany/setMany/hasMany/deleteMany (plus the one
+   * generation read the batch shares); also the most background near-cache refreshes at once.
+   * @default 16
+   */
   concurrency?: number;
-  /** Keep hot values in process memory for a short time. `true` uses the defaults. @default false */
+  /**
+   * Keep hot values in process memory for a short time (`true` uses the defaults). Hits make no
+   * request; entries read again after 60–80 % of `ttlMs` are refreshed in the background; writes
+   * through this store go through it. Other processes' writes and clears are seen within `ttlMs`.
+   * @default false
+   */
   nearCache?: boolean | KeyvNearCacheOptions;
   /**
-   * How long a namespace's generation (see Caveats) may be reused from memory, in ms. `0` reads it
-   * on every operation, so a `clear()` in another process is seen at once. (With the near cache on,
-   * the generation is read through it like any key, so clears are seen within its `ttlMs`.)
+   * How long a namespace's generation (see Caveats) may be trusted from memory, in ms. `0` checks
+   * it on every operation (in parallel with the operation's own request), so a `clear()` in
+   * another process is seen at once. With the near cache on, at least its `ttlMs` is used.
    * @default 0
    */
   generationCacheMs?: number;
