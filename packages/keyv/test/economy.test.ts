@@ -195,6 +195,24 @@ describe('with the near cache', () => {
     expect(readsOf('k')).toHaveLength(1);
   });
 
+  it('sees writes and clears made elsewhere no later than ttlMs after it last read', async () => {
+    vi.useFakeTimers({ toFake: ['Date'] }); // only the clock: requests run for real
+    const start = Date.now();
+    const namespace = uniqueNamespace();
+    const near = ctx.store({ namespace, nearCache: { ttlMs: 1000 } });
+    const other = ctx.store({ namespace });
+    await other.set('a', 'v1');
+    await other.set('b', 'v1');
+    expect(await near.getMany(['a', 'b'])).toEqual(['v1', 'v1']); // read (and generation) at `start`
+    await other.set('a', 'v2');
+    await other.clear();
+    vi.setSystemTime(start + 999);
+    expect(await near.get('a')).toBe('v1'); // within the bound, memory may still answer
+    vi.setSystemTime(start + 1000);
+    expect(await near.get('a')).toBeUndefined(); // cleared elsewhere: seen once the bound is reached
+    expect(await near.get('b')).toBeUndefined();
+  });
+
   it('a read that was in flight during a write does not put the older value back', async () => {
     // The server cannot answer a read with the value from before a write that finished first,
     // so this store holds the real server's answer back until the test releases it.
