@@ -115,7 +115,8 @@ export default async function run(): Promise<void> {
       if (res.status !== 204) throw new Error(`seeding ${child.url} failed: ${res.status}`);
     }
     // Short interleaved turns (see the core bench): load bursts on a shared machine hit all alike.
-    const durationMs = Number(process.env.BENCH_DURATION_MS ?? 1500);
+    // Whole seconds: autocannon rounds a run up to the next second anyway.
+    const durationMs = Number(process.env.BENCH_DURATION_MS ?? 2000);
     const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
     const scenario = (title: string, method: 'GET' | 'PUT', path: string, body?: string) =>
       compare({
@@ -132,11 +133,11 @@ export default async function run(): Promise<void> {
                 body,
                 connections: 32,
                 durationMs,
-                warmupMs: 500,
+                warmupMs: 1000,
               }),
           }),
         ),
-        notes: `${method} ${path} with a ${VALUE.length}-byte value, 32 connections, ${durationMs} ms per sample after a 500 ms warm-up, autocannon in the parent process, each server in its own child process (the momento server from ${built ? 'dist (built)' : 'source via tsx (not built)'}).`,
+        notes: `${method} ${path} with a ${VALUE.length}-byte value, 32 connections, ${durationMs} ms per sample after a 1 s warm-up, autocannon in the parent process, each server in its own child process (the momento server from ${built ? 'dist (built)' : 'source via tsx (not built)'}).`,
       });
     await scenario('server GET hit', 'GET', item);
     await scenario('server PUT', 'PUT', `${item}&ttl_seconds=3600`, VALUE);
