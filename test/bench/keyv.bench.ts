@@ -6,12 +6,11 @@
  * loops calling Keyv) runs here. Every contender goes through the same Keyv 5 class, with key
  * prefixing off. Ratios are against @keyv/redis.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { createClient } from '@momento-http/core/node';
 import { KeyvMomento } from '@momento-http/keyv';
 import { type ComparisonRow, type Contender, compare, measureLoop } from './harness';
+import { startMomentoServer, startRedis } from './processes';
 
 /** The part of Keyv the workloads use (typed here: keyv resolves from packages/keyv, not from here). */
 interface BenchKeyv {
@@ -52,58 +51,6 @@ const skewedKey = (i: number) => {
   const h = Math.imul(i, 2_654_435_761) >>> 0; // scramble, so the skew is independent of the read/write split
   return h % 5 === 0 ? key(h) : key(h % 100);
 };
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-
-/** Starts a child process and resolves with the first stdout line that `ready` accepts. */
-function startChild(command: string, args: string[], ready: (line: string) => boolean) {
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const line = new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      for (const candidate of buffer.split('\n')) if (ready(candidate)) resolve(candidate);
-    });
-    child.on('exit', (code) => reject(new Error(`${command} exited with ${code}`)));
-  });
-  return { child, line };
-}
-
-async function startRedis(): Promise<{ url: string; child: ChildProcess } | undefined> {
-  const port = await freePort();
-  try {
-    const { child, line } = startChild(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      (l) => l.includes('Ready to accept connections'),
-    );
-    child.on('error', () => {});
-    await line;
-    return { url: `redis://127.0.0.1:${port}`, child };
-  } catch (error) {
-    console.log(`@keyv/redis skipped: could not start redis-server (${String(error)})`);
-    return undefined;
-  }
-}
-
-async function startMomentoServer(): Promise<{ url: string; apiKey: string; child: ChildProcess }> {
-  const code = `import { startServer } from '@momento-http/server';
-    const s = await startServer({ port: 0 });
-    console.log(JSON.stringify({ url: s.url, apiKey: s.createApiKey() }));`;
-  const { child, line } = startChild(
-    process.execPath,
-    ['--import', 'tsx', '--input-type=module', '-e', code],
-    (l) => l.startsWith('{'),
-  );
-  return { ...(JSON.parse(await line) as { url: string; apiKey: string }), child };
-}
 
 async function prefill(keyv: AnyKeyv): Promise<void> {
   for (let i = 0; i < KEYS; i += 100) {

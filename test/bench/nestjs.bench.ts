@@ -7,10 +7,9 @@
  * Every app, the local server and redis-server run in their own processes; autocannon runs here.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { type Contender, compare, measureHttp } from './harness';
+import { startRedis } from './processes';
 
 const nestDir = fileURLToPath(new URL('../../packages/nestjs/', import.meta.url));
 const children: ChildProcess[] = [];
@@ -34,50 +33,13 @@ function spawnJson<T>(script: string, env: Record<string, string>): Promise<T> {
   });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-    probe.once('error', reject);
-  });
-}
-
-async function startRedis(): Promise<string | undefined> {
-  if (!existsSync('/usr/bin/redis-server')) return undefined;
-  const port = await freePort();
-  const child = spawn(
-    '/usr/bin/redis-server',
-    ['--port', String(port), '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  children.push(child);
-  const url = `redis://127.0.0.1:${port}`;
-  // Wait until it accepts connections.
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.end();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return url;
-    if (Date.now() > deadline) throw new Error('redis-server did not start');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 export default async function run(): Promise<void> {
   try {
     const server = await spawnJson<{ url: string; apiKey: string }>('bench/server.ts', {});
     const momentoEnv = { MOMENTO_ENDPOINT: server.url, MOMENTO_API_KEY: server.apiKey };
-    const redisUrl = await startRedis();
+    const redis = await startRedis();
+    if (redis) children.push(redis.child);
+    const redisUrl = redis?.url;
     const modes: [string, string, Record<string, string>][] = [
       ['CacheInterceptor, in-memory store', 'memory', {}],
       ...(redisUrl
@@ -109,9 +71,7 @@ export default async function run(): Promise<void> {
       notes: [
         'One cached GET route returning ~1 KB of JSON, a hit after warm-up; 32 connections, autocannon.',
         'Each app, the local Momento server and redis-server run in their own processes on one machine.',
-        redisUrl
-          ? ''
-          : 'redis-server not found at /usr/bin/redis-server: the @keyv/redis contender was skipped.',
+        redisUrl ? '' : 'redis-server could not start: the @keyv/redis contender was skipped.',
       ]
         .filter(Boolean)
         .join(' '),

@@ -15,11 +15,9 @@
  * the last row shows that state, not comparable with the others.
  * The local server runs in its own process; ratios are against the first row.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import {
   benchDurationMs,
   benchRounds,
@@ -28,56 +26,19 @@ import {
   measureHttp,
   type Sample,
 } from './harness';
+import {
+  cpuMs,
+  freePort,
+  isBuilt,
+  repoRoot as root,
+  startChild,
+  startMomentoServer,
+} from './processes';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
 const app = `${root}examples/next-app`;
 const nextBin = `${app}/node_modules/next/dist/bin/next`;
 const PAGE = '/isr/a';
 const DYNAMIC = '/api/uc';
-
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-
-function startChild(
-  command: string,
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  ready: (line: string) => boolean,
-) {
-  const child = spawn(command, args, {
-    cwd: app,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const line = new Promise<string>((resolve, reject) => {
-    let buffer = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      for (const candidate of buffer.split('\n')) if (ready(candidate)) resolve(candidate);
-    });
-    child.on('exit', (code) => reject(new Error(`${command} exited with ${code}`)));
-  });
-  return { child, line };
-}
-
-async function startMomentoServer(): Promise<{ url: string; apiKey: string; child: ChildProcess }> {
-  const code = `import { startServer } from ${JSON.stringify(`${root}packages/server/src/index.ts`)};
-    const s = await startServer({ port: 0 });
-    console.log(JSON.stringify({ url: s.url, apiKey: s.createApiKey() }));`;
-  const { child, line } = startChild(
-    process.execPath,
-    ['--import', 'tsx', '--input-type=module', '-e', code],
-    {},
-    (l) => l.startsWith('{'),
-  );
-  return { ...(JSON.parse(await line) as { url: string; apiKey: string }), child };
-}
 
 async function get(url: string): Promise<Response> {
   const res = await fetch(url);
@@ -94,8 +55,11 @@ async function startNext(
   const { child, line } = startChild(
     process.execPath,
     [nextBin, 'start', '-p', String(port), '-H', '127.0.0.1'],
-    { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env },
-    (l) => /Ready|started server/i.test(l),
+    {
+      cwd: app,
+      env: { NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env },
+      ready: (l) => /Ready|started server/i.test(l),
+    },
   );
   await line;
   const origin = `http://127.0.0.1:${port}`;
@@ -108,32 +72,7 @@ async function startNext(
   return { url: `${origin}${PAGE}`, child };
 }
 
-/**
- * CPU time a process has used, in ms (Linux `/proc`; `undefined` elsewhere). Requests/s on a
- * shared machine follow its load; CPU per request is what a cache handler adds to each hit.
- */
-function cpuMs(pid: number | undefined): number | undefined {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
-  } catch {
-    return undefined;
-  }
-}
-const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK']).stdout?.toString().trim()) || 100;
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
-
-/** Whether a package's dist is newer than every file of its src. */
-function isBuilt(dir: string): boolean {
-  const built = `${dir}/dist/index.js`;
-  if (!existsSync(built)) return false;
-  const newest = (path: string): number =>
-    statSync(path).isDirectory()
-      ? Math.max(0, ...readdirSync(path).map((entry) => newest(`${path}/${entry}`)))
-      : statSync(path).mtimeMs;
-  return newest(`${dir}/src`) < statSync(built).mtimeMs;
-}
 
 export default async function run(): Promise<void> {
   const build = (cmd: string, args: string[], cwd: string) => {
