@@ -15,6 +15,9 @@ import {
 import { checkEntry, isExpired, type StoredRecord } from './record';
 import { buildStack, type StoreStack } from './stack';
 
+/** Background near-cache refreshes allowed in flight, per unit of `concurrency`. */
+const REFRESH_SLOTS = 16;
+
 /** One entry of {@link KeyvMomento.setMany} (Keyv 5 shape: relative `ttl` in ms). */
 export interface KeyvMomentoEntry {
   key: string;
@@ -246,9 +249,11 @@ export class KeyvMomento extends SafeEmitter {
     if (typeof stored !== 'string') return undefined; // a hashed long key: take the slow path
     const entry = this.#near.get(prefix + stored);
     if (entry === undefined || isExpired(entry, now)) return undefined;
-    // Background refreshes are capped at `concurrency`, so they never crowd out the calls the
-    // application waits for; a hot entry that finds the cap reached tries again on a later hit.
-    if (now >= entry.refreshAt && this.#refreshing < this.#options.concurrency) {
+    // A refresh that is skipped is not saved: the entry expires and the next reader makes the
+    // same GET in the foreground. So the cap is only a safety bound against a stalled server,
+    // far above `concurrency`: at `concurrency` itself, entries that came due together (filled
+    // in one burst) mostly missed it and expired into foreground misses.
+    if (now >= entry.refreshAt && this.#refreshing < this.#options.concurrency * REFRESH_SLOTS) {
       entry.refreshAt = Number.POSITIVE_INFINITY; // one refresh per entry
       this.#refresh(key);
     }

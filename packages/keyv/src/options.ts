@@ -44,7 +44,8 @@ export interface KeyvMomentoOptions {
   timeoutMs?: number;
   /**
    * Most key requests in flight for one getMany/setMany/hasMany/deleteMany (plus the one
-   * generation read the batch shares); also the most background near-cache refreshes at once.
+   * generation read the batch shares). Background near-cache refreshes in flight are bounded
+   * at 16 times this.
    * @default 16
    */
   concurrency?: number;

@@ -195,6 +195,22 @@ describe('with the near cache', () => {
     expect(readsOf('k')).toHaveLength(1);
   });
 
+  it('refreshes every hot entry that comes due, not only `concurrency` of them', async () => {
+    // Entries filled together come due together; a refresh skipped there is not saved, it
+    // becomes a foreground miss when the entry expires, so all of them must start at once.
+    vi.useFakeTimers({ toFake: ['Date'] }); // only the clock: requests run for real
+    const start = Date.now();
+    const keys = ['a', 'b', 'c', 'd'];
+    const { keyv, seen, reset } = recorded({ nearCache: { ttlMs: 1000 }, concurrency: 1 });
+    for (const key of keys) await keyv.set(key, 'v1');
+    reset();
+    vi.setSystemTime(start + 800); // past 80 % of the near TTL: every entry is due
+    for (const key of keys) expect(await keyv.get(key)).toBe('v1'); // all from memory…
+    const read = (key: string) => seen.gets.some((stored) => stored.endsWith(`|${key}`));
+    await vi.waitFor(() => expect(keys.filter(read)).toEqual(keys)); // …each refreshed behind
+    expect(seen.maxInFlight).toBeGreaterThan(1);
+  });
+
   it('sees writes and clears made elsewhere no later than ttlMs after it last read', async () => {
     vi.useFakeTimers({ toFake: ['Date'] }); // only the clock: requests run for real
     const start = Date.now();
