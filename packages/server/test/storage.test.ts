@@ -55,6 +55,27 @@ describe('memory bound', () => {
     await store.close();
   });
 
+  it('an overwrite in place serves the new value, re-accounts its size and counts as recent', async () => {
+    for (const bound of [Number.POSITIVE_INFINITY, 10_000]) {
+      const store = new MemoryItemStore(bound);
+      const key = (k: string) => ItemKey.ofText(k);
+      store.set('c', key('a'), Buffer.alloc(10, 1), 60);
+      const small = store.stats().bytes;
+      store.set('c', key('b'), Buffer.alloc(10), 60);
+      store.set('c', key('a'), Buffer.alloc(30, 2), 60);
+      expect(store.get('c', key('a'))).toEqual(Buffer.alloc(30, 2));
+      expect(store.stats()).toMatchObject({ items: 2, bytes: 2 * small + 20 });
+      if (Number.isFinite(bound)) {
+        // Going just over the bound evicts one item, 'b': the overwrite made 'a' the most recent.
+        const free = bound - store.stats().bytes;
+        store.set('c', key('big'), Buffer.alloc(free), 60);
+        expect(store.get('c', key('b'))).toBeUndefined();
+        expect(store.get('c', key('a'))).toBeDefined();
+      }
+      await store.close();
+    }
+  });
+
   it('a key given as text or as its UTF-8 bytes is the same item', async () => {
     const store = new MemoryItemStore();
     for (const text of ['plain-key', 'ctl\u0001\u007f', 'ünïcode ☃', '']) {

@@ -49,13 +49,23 @@ export class MemoryItemStore implements ItemStore {
     const size = key.length + value.length + cache.length + ENTRY_OVERHEAD_BYTES;
     if (size > this.#maxBytes) return false;
     const id = itemId(cache, key);
+    const stored = ownsMemory(value) ? value : Buffer.from(value);
+    const expiresAt = Date.now() + ttlSeconds * 1000;
     const previous = this.#items.get(id);
-    if (previous !== undefined) this.#remove(id, previous);
-    this.#items.set(id, {
-      value: ownsMemory(value) ? value : Buffer.from(value),
-      expiresAt: Date.now() + ttlSeconds * 1000,
-      size,
-    });
+    if (previous === undefined) {
+      this.#items.set(id, { value: stored, expiresAt, size });
+    } else {
+      // Overwrite in place: one Map lookup instead of delete + insert (which also leaves a
+      // tombstone the Map must rehash away). Only the LRU order needs the entry moved to the end.
+      this.#bytes -= previous.size;
+      previous.value = stored;
+      previous.expiresAt = expiresAt;
+      previous.size = size;
+      if (this.#lru) {
+        this.#items.delete(id);
+        this.#items.set(id, previous);
+      }
+    }
     this.#bytes += size;
     if (this.#bytes > this.#maxBytes) this.#evict();
     return true;
