@@ -5,7 +5,7 @@ import { closeContext, createContext } from './context.js';
 import type { FaultControls } from './faults.js';
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options.js';
 import type { Context } from './protocol/context.js';
-import { handle } from './protocol/handler.js';
+import { respond } from './protocol/handler.js';
 import type { ProtocolResponse } from './protocol/types.js';
 import { NodeRequest, sendNode } from './transport/node.js';
 
@@ -61,17 +61,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     connectionsCheckingInterval: Math.min(1_000, resolved.headersTimeoutMs),
     keepAliveTimeout: 5_000,
   });
-  server.on('request', (req, res) => {
-    const result = handle(ctx, new NodeRequest(req));
-    if (result instanceof Promise) {
-      result.then(
-        (r) => send(res, r),
-        () => res.socket?.destroy(),
-      );
-    } else {
-      send(res, result);
-    }
-  });
+  server.on('request', (req, res) => respond(ctx, new NodeRequest(req), res, send));
   // Malformed HTTP never reaches the protocol: answer 4xx with a message, then close.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const current = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;

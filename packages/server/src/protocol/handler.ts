@@ -80,6 +80,56 @@ export function handle(ctx: Context, req: ProtocolRequest): MaybePromise<Protoco
   return finish(ctx, req, path, started, res);
 }
 
+/**
+ * `handle` for transports that write the answer themselves: calls `send(target, response)` once,
+ * synchronously when nothing had to wait. Saves the node transport a promise hop on every async
+ * request (a PUT waits for its body), and `target` spares a closure per request.
+ */
+export function respond<T>(
+  ctx: Context,
+  req: ProtocolRequest,
+  target: T,
+  send: (target: T, res: ProtocolResponse) => void,
+): void {
+  const started = performance.now();
+  const url = req.url;
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  let res: MaybePromise<ProtocolResponse>;
+  try {
+    res = route(ctx, req, path, q === -1 ? '' : url.slice(q + 1));
+  } catch (error) {
+    res = failure(error);
+  }
+  if (res instanceof Promise) {
+    res.then(
+      (r) => deliver(ctx, req, path, started, r, target, send),
+      (error) => deliver(ctx, req, path, started, failure(error), target, send),
+    );
+    return;
+  }
+  send(target, finish(ctx, req, path, started, res));
+}
+
+function deliver<T>(
+  ctx: Context,
+  req: ProtocolRequest,
+  path: string,
+  started: number,
+  res: ProtocolResponse,
+  target: T,
+  send: (target: T, res: ProtocolResponse) => void,
+): void {
+  let answer: ProtocolResponse;
+  try {
+    answer = finish(ctx, req, path, started, res);
+  } catch {
+    // Only a throwing `log` option gets here: drop the connection, never the process.
+    answer = RESET;
+  }
+  send(target, answer);
+}
+
 function finish(
   ctx: Context,
   req: ProtocolRequest,
