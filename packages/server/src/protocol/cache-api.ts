@@ -133,8 +133,9 @@ function put(
   ttl: number,
   limit: number,
 ): Promise<ProtocolResponse> {
-  // Plain promise chaining: no extra hop when the store answers synchronously (memory mode).
-  return req.readBody(limit).then((value) => {
+  // The continuation runs inside the body read's own promise: with a synchronous store (memory
+  // mode) the whole PUT settles in one promise.
+  return req.readBodyThen(limit, (value) => {
     if (value === undefined) return tooLarge(ctx.options.maxItemBytes);
     const stored = ctx.items.set(cache, key, value, ttl);
     return stored instanceof Promise

@@ -24,6 +24,10 @@ export class FetchRequest implements ProtocolRequest {
     return this.#req.headers.entries();
   }
 
+  readBodyThen<T>(limit: number, then: (body: Buffer | undefined) => T): Promise<Awaited<T>> {
+    return this.readBody(limit).then(then) as Promise<Awaited<T>>;
+  }
+
   async readBody(limit: number): Promise<Buffer | undefined> {
     const stream = this.#req.body;
     if (stream === null) return Buffer.alloc(0);

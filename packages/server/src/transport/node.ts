@@ -48,10 +48,23 @@ export class NodeRequest implements ProtocolRequest {
   }
 
   readBody(limit: number): Promise<Buffer | undefined> {
+    return this.readBodyThen(limit, identity);
+  }
+
+  readBodyThen<T>(limit: number, then: (body: Buffer | undefined) => T): Promise<Awaited<T>> {
     const req = this.#req;
-    if (req.complete && req.readableEnded) return Promise.resolve(Buffer.alloc(0));
+    if (req.complete && req.readableEnded) {
+      return new Promise((resolve) => resolve(then(Buffer.alloc(0)) as Awaited<T>));
+    }
     return new Promise((resolve, reject) => {
-      (req as ReadingMessage)[READER] = { chunks: [], size: 0, limit, resolve, reject };
+      (req as ReadingMessage)[READER] = {
+        chunks: [],
+        size: 0,
+        limit,
+        then: then as BodyRead['then'],
+        resolve: resolve as BodyRead['resolve'],
+        reject,
+      };
       req.on('data', onData);
       req.on('end', onEnd);
       // 'close' alone catches an abort: node emits a request's 'error' only when someone listens
@@ -69,7 +82,8 @@ interface BodyRead {
   chunks: Buffer[];
   size: number;
   limit: number;
-  resolve: (body: Buffer | undefined) => void;
+  then: (body: Buffer | undefined) => unknown;
+  resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
 
@@ -96,7 +110,7 @@ function onData(this: ReadingMessage, chunk: Buffer): void {
     finishRead(this);
     read.chunks.length = 0;
     this.pause();
-    read.resolve(undefined);
+    settle(read, undefined);
     return;
   }
   read.chunks.push(chunk);
@@ -106,8 +120,19 @@ function onEnd(this: ReadingMessage): void {
   const read = finishRead(this);
   if (read === undefined) return;
   const { chunks, size } = read;
-  read.resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+  settle(read, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
 }
+
+/** Runs the reader's continuation now, in the body's own event; a throw rejects the read. */
+function settle(read: BodyRead, body: Buffer | undefined): void {
+  try {
+    read.resolve(read.then(body));
+  } catch (error) {
+    read.reject(error as Error);
+  }
+}
+
+const identity = (body: Buffer | undefined): Buffer | undefined => body;
 
 function onAbort(this: ReadingMessage): void {
   finishRead(this)?.reject(new ClientAbortedError('client closed the request'));
