@@ -7,6 +7,7 @@
  * prefixing off. Ratios are against @keyv/redis.
  */
 import { createRequire } from 'node:module';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { createClient } from '@momento-http/core/node';
 import { KeyvMomento } from '@momento-http/keyv';
 import { type ComparisonRow, type Contender, compare, measureLoop } from './harness';
@@ -62,6 +63,48 @@ async function prefill(keyv: AnyKeyv): Promise<void> {
       })),
     );
   }
+}
+
+/**
+ * Optional diagnostics (`KEYV_BENCH_PROBE=1`, off by default): per sample, the rate and latency
+ * of sets and of slow gets (over 0.05 ms: a near-cache miss or a request) apart from the rest,
+ * and the event-loop delay, to see where a mix spends its time (the 300 ms warm-up included).
+ * Costs a timer read per call.
+ */
+const probing = process.env.KEYV_BENCH_PROBE === '1';
+function probed(name: string, op: (i: number) => Promise<unknown>, isSet: (i: number) => boolean) {
+  if (!probing) return { op, report: () => {} };
+  const sets: number[] = [];
+  const slowGets: number[] = [];
+  let gets = 0;
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  let since = performance.now();
+  const wrapped = async (i: number) => {
+    if (sets.length + slowGets.length + gets === 0) {
+      delay.reset();
+      delay.enable();
+      since = performance.now();
+    }
+    const started = performance.now();
+    await op(i);
+    const ms = performance.now() - started;
+    if (isSet(i)) sets.push(ms);
+    else if (ms > 0.05) slowGets.push(ms);
+    else gets++;
+  };
+  const report = () => {
+    delay.disable();
+    const s = (performance.now() - since) / 1000;
+    const pct = (xs: number[], p: number) =>
+      (xs.sort((a, b) => a - b)[Math.floor(p * (xs.length - 1))] ?? 0).toFixed(2);
+    console.log(
+      `probe ${name}: sets ${Math.round(sets.length / s)}/s (p50 ${pct(sets, 0.5)} p99 ${pct(sets, 0.99)} ms), slow gets ${Math.round(slowGets.length / s)}/s (p50 ${pct(slowGets, 0.5)} p99 ${pct(slowGets, 0.99)} ms), fast gets ${Math.round(gets / s)}/s, event-loop delay p50 ${(delay.percentile(50) / 1e6).toFixed(2)} p99 ${(delay.percentile(99) / 1e6).toFixed(2)} ms`,
+    );
+    sets.length = 0;
+    slowGets.length = 0;
+    gets = 0;
+  };
+  return { op: wrapped, report };
 }
 
 /** The README's table: one row per workload, `ratio (ops/s)` per contender. */
@@ -174,40 +217,55 @@ export default async function run(): Promise<void> {
       keyv.on('error', () => {}); // counted by the harness as failed ops instead
       await prefill(keyv);
     }
-    const workloads: Array<{ title: string; op: (keyv: AnyKeyv, i: number) => Promise<unknown> }> =
-      [
-        { title: 'keyv get', op: (keyv, i) => keyv.get(key(i)) },
-        { title: 'keyv set', op: (keyv, i) => keyv.set(key(i), value(i), TTL_MS) },
-        {
-          title: `keyv getMany (${BATCH} keys)`,
-          op: (keyv, i) =>
-            keyv.getMany(Array.from({ length: BATCH }, (_, j) => key(i * BATCH + j))),
-        },
-        {
-          title: 'keyv 90% read mix',
-          op: (keyv, i) => (i % 10 === 0 ? keyv.set(key(i), value(i), TTL_MS) : keyv.get(key(i))),
-        },
-        {
-          title: 'keyv 90% read mix, skewed (80% of calls on 100 of the 1000 keys)',
-          op: (keyv, i) =>
-            i % 10 === 0 ? keyv.set(skewedKey(i), value(i), TTL_MS) : keyv.get(skewedKey(i)),
-        },
-        {
-          title: 'keyv 98% read mix, skewed (80% of calls on 100 of the 1000 keys)',
-          op: (keyv, i) =>
-            i % 50 === 0 ? keyv.set(skewedKey(i), value(i), TTL_MS) : keyv.get(skewedKey(i)),
-        },
-        {
-          title: 'keyv write-heavy mix (90% set)',
-          op: (keyv, i) => (i % 10 === 0 ? keyv.get(key(i)) : keyv.set(key(i), value(i), TTL_MS)),
-        },
-      ];
+    const workloads: Array<{
+      title: string;
+      op: (keyv: AnyKeyv, i: number) => Promise<unknown>;
+      /** Which calls are sets (for KEYV_BENCH_PROBE). @default none */
+      isSet?: (i: number) => boolean;
+    }> = [
+      { title: 'keyv get', op: (keyv, i) => keyv.get(key(i)) },
+      { title: 'keyv set', isSet: () => true, op: (keyv, i) => keyv.set(key(i), value(i), TTL_MS) },
+      {
+        title: `keyv getMany (${BATCH} keys)`,
+        op: (keyv, i) => keyv.getMany(Array.from({ length: BATCH }, (_, j) => key(i * BATCH + j))),
+      },
+      {
+        title: 'keyv 90% read mix',
+        isSet: (i) => i % 10 === 0,
+        op: (keyv, i) => (i % 10 === 0 ? keyv.set(key(i), value(i), TTL_MS) : keyv.get(key(i))),
+      },
+      {
+        title: 'keyv 90% read mix, skewed (80% of calls on 100 of the 1000 keys)',
+        isSet: (i) => i % 10 === 0,
+        op: (keyv, i) =>
+          i % 10 === 0 ? keyv.set(skewedKey(i), value(i), TTL_MS) : keyv.get(skewedKey(i)),
+      },
+      {
+        title: 'keyv 98% read mix, skewed (80% of calls on 100 of the 1000 keys)',
+        isSet: (i) => i % 50 === 0,
+        op: (keyv, i) =>
+          i % 50 === 0 ? keyv.set(skewedKey(i), value(i), TTL_MS) : keyv.get(skewedKey(i)),
+      },
+      {
+        title: 'keyv write-heavy mix (90% set)',
+        isSet: (i) => i % 10 !== 0,
+        op: (keyv, i) => (i % 10 === 0 ? keyv.get(key(i)) : keyv.set(key(i), value(i), TTL_MS)),
+      },
+    ];
     const summary: Array<{ title: string; rows: ComparisonRow[] }> = [];
     for (const workload of workloads) {
       const contenders: Contender[] = stores.map(({ name, keyv }) => ({
         name,
-        measure: () =>
-          measureLoop((i) => workload.op(keyv, i), { concurrency: CONCURRENCY, durationMs }),
+        measure: async () => {
+          const { op, report } = probed(
+            name,
+            (i) => workload.op(keyv, i),
+            workload.isSet ?? (() => false),
+          );
+          const sample = await measureLoop(op, { concurrency: CONCURRENCY, durationMs });
+          report();
+          return sample;
+        },
       }));
       const rows = await compare({
         title: workload.title,
