@@ -67,7 +67,8 @@ async function prefill(keyv: AnyKeyv): Promise<void> {
 
 /**
  * Optional diagnostics (`KEYV_BENCH_PROBE=1`, off by default): per sample, the rate and latency
- * of sets and of slow gets (over 0.05 ms: a near-cache miss or a request) apart from the rest,
+ * of sets and of slow gets (over 0.05 ms: a request, or a near hit that queued behind other
+ * loops' work or a GC pause, so an upper bound on near misses) apart from the rest,
  * and the event-loop delay, to see where a mix spends its time (the 300 ms warm-up included).
  * Costs a timer read per call.
  */
