@@ -61,7 +61,7 @@ export class NodeRequest implements ProtocolRequest {
         chunks: [],
         size: 0,
         limit,
-        then: then as BodyRead['then'],
+        onBody: then as BodyRead['onBody'],
         resolve: resolve as BodyRead['resolve'],
         reject,
       };
@@ -82,7 +82,7 @@ interface BodyRead {
   chunks: Buffer[];
   size: number;
   limit: number;
-  then: (body: Buffer | undefined) => unknown;
+  onBody: (body: Buffer | undefined) => unknown;
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
 }
@@ -126,7 +126,7 @@ function onEnd(this: ReadingMessage): void {
 /** Runs the reader's continuation now, in the body's own event; a throw rejects the read. */
 function settle(read: BodyRead, body: Buffer | undefined): void {
   try {
-    read.resolve(read.then(body));
+    read.resolve(read.onBody(body));
   } catch (error) {
     read.reject(error as Error);
   }
