@@ -32,7 +32,7 @@ export function handleCache(
   req: ProtocolRequest,
   rawCache: string,
   qs: string,
-): ProtocolResponse | Promise<ProtocolResponse> {
+): ProtocolResponse | PromiseLike<ProtocolResponse> {
   const method = req.method;
   const write = method === 'PUT' || method === 'DELETE';
   if (!write && method !== 'GET') return methodNotAllowed(ALLOW);
@@ -86,7 +86,7 @@ function withCache(
   cache: string,
   query: Query,
   grant: Grant,
-): ProtocolResponse | Promise<ProtocolResponse> {
+): ProtocolResponse | PromiseLike<ProtocolResponse> {
   const method = req.method;
   const errors = query.errors;
   const key = parseKey(query);
@@ -132,7 +132,7 @@ function put(
   key: ItemKey,
   ttl: number,
   limit: number,
-): Promise<ProtocolResponse> {
+): PromiseLike<ProtocolResponse> {
   // The continuation runs inside the body read's own promise: with a synchronous store (memory
   // mode) the whole PUT settles in one promise.
   return req.readBodyThen(limit, (value) => {

@@ -4,6 +4,7 @@ import { type FaultAction, FaultRuleError, parseFaultRule } from '../faults.js';
 import { handleCache } from './cache-api.js';
 import { type Context, requireSuperUser } from './context.js';
 import { handleClusters, handleStoreControl } from './control-api.js';
+import { isThenable, Later } from './later.js';
 import { handleObject } from './object-api.js';
 import {
   json,
@@ -44,7 +45,7 @@ function opName(method: string, path: string): string {
 }
 
 /** A response now, or later: the memory-mode hot path stays synchronous (no promise per request). */
-export type MaybePromise<T> = T | Promise<T>;
+export type MaybePromise<T> = T | PromiseLike<T>;
 
 const failure = (error: unknown): ProtocolResponse => {
   const flags = error as { storageUnavailable?: boolean; clientAborted?: boolean };
@@ -60,7 +61,10 @@ const failure = (error: unknown): ProtocolResponse => {
  * and never rejects: an unexpected failure becomes a 500 (a storage outage a 503), so transports
  * stay trivial. Returns synchronously when nothing had to wait (memory-mode GET and DELETE).
  */
-export function handle(ctx: Context, req: ProtocolRequest): MaybePromise<ProtocolResponse> {
+export function handle(
+  ctx: Context,
+  req: ProtocolRequest,
+): ProtocolResponse | Promise<ProtocolResponse> {
   const started = performance.now();
   const url = req.url;
   const q = url.indexOf('?');
@@ -71,8 +75,8 @@ export function handle(ctx: Context, req: ProtocolRequest): MaybePromise<Protoco
   } catch (error) {
     res = failure(error);
   }
-  if (res instanceof Promise) {
-    return res.then(
+  if (isThenable<ProtocolResponse>(res)) {
+    return Promise.resolve(res).then(
       (r) => finish(ctx, req, path, started, r),
       (error) => finish(ctx, req, path, started, failure(error)),
     );
@@ -101,11 +105,13 @@ export function respond<T>(
   } catch (error) {
     res = failure(error);
   }
-  if (res instanceof Promise) {
-    res.then(
-      (r) => deliver(ctx, req, path, started, r, target, send),
-      (error) => deliver(ctx, req, path, started, failure(error), target, send),
-    );
+  if (isThenable<ProtocolResponse>(res)) {
+    // A Later (memory-mode PUT) answers in the body's own event; a promise one microtask later.
+    const onValue = (r: ProtocolResponse) => deliver(ctx, req, path, started, r, target, send);
+    const onError = (error: unknown) =>
+      deliver(ctx, req, path, started, failure(error), target, send);
+    if (res instanceof Later) res.listen(onValue, onError);
+    else res.then(onValue, onError);
     return;
   }
   send(target, finish(ctx, req, path, started, res));

@@ -22,7 +22,7 @@ export interface ProtocolRequest {
    * `readBody(limit).then(then)`, with `then` run as soon as the body is complete, inside the one
    * promise: a transport that reads from events saves a promise and a microtask per request.
    */
-  readBodyThen<T>(limit: number, then: (body: Buffer | undefined) => T): Promise<Awaited<T>>;
+  readBodyThen<T>(limit: number, then: (body: Buffer | undefined) => T): PromiseLike<Awaited<T>>;
 }
 
 /** What the protocol answers. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Later } from '../protocol/later.js';
 import { OCTET, type ProtocolRequest, type ProtocolResponse, TEXT } from '../protocol/types.js';
 
 /** Marks a body read that ended because the client went away. */
@@ -48,29 +49,32 @@ export class NodeRequest implements ProtocolRequest {
   }
 
   readBody(limit: number): Promise<Buffer | undefined> {
-    return this.readBodyThen(limit, identity);
+    return new Promise((resolve, reject) =>
+      this.readBodyThen(limit, identity).listen(resolve, reject),
+    );
   }
 
-  readBodyThen<T>(limit: number, then: (body: Buffer | undefined) => T): Promise<Awaited<T>> {
+  readBodyThen<T>(limit: number, then: (body: Buffer | undefined) => T): Later<Awaited<T>> {
     const req = this.#req;
+    const later = new Later<Awaited<T>>();
+    const read: BodyRead = {
+      chunks: [],
+      size: 0,
+      limit,
+      onBody: then,
+      later: later as Later<unknown>,
+    };
     if (req.complete && req.readableEnded) {
-      return new Promise((resolve) => resolve(then(Buffer.alloc(0)) as Awaited<T>));
+      settle(read, Buffer.alloc(0));
+      return later;
     }
-    return new Promise((resolve, reject) => {
-      (req as ReadingMessage)[READER] = {
-        chunks: [],
-        size: 0,
-        limit,
-        onBody: then as BodyRead['onBody'],
-        resolve: resolve as BodyRead['resolve'],
-        reject,
-      };
-      req.on('data', onData);
-      req.on('end', onEnd);
-      // 'close' alone catches an abort: node emits a request's 'error' only when someone listens
-      // for it, and always emits 'close' afterwards. One listener fewer to add and remove per PUT.
-      req.on('close', onAbort);
-    });
+    (req as ReadingMessage)[READER] = read;
+    req.on('data', onData);
+    req.on('end', onEnd);
+    // 'close' alone catches an abort: node emits a request's 'error' only when someone listens
+    // for it, and always emits 'close' afterwards. One listener fewer to add and remove per PUT.
+    req.on('close', onAbort);
+    return later;
   }
 }
 
@@ -83,8 +87,7 @@ interface BodyRead {
   size: number;
   limit: number;
   onBody: (body: Buffer | undefined) => unknown;
-  resolve: (value: unknown) => void;
-  reject: (error: Error) => void;
+  later: Later<unknown>;
 }
 
 const READER = Symbol('momento-http body read');
@@ -126,16 +129,16 @@ function onEnd(this: ReadingMessage): void {
 /** Runs the reader's continuation now, in the body's own event; a throw rejects the read. */
 function settle(read: BodyRead, body: Buffer | undefined): void {
   try {
-    read.resolve(read.onBody(body));
+    read.later.resolve(read.onBody(body));
   } catch (error) {
-    read.reject(error as Error);
+    read.later.reject(error);
   }
 }
 
 const identity = (body: Buffer | undefined): Buffer | undefined => body;
 
 function onAbort(this: ReadingMessage): void {
-  finishRead(this)?.reject(new ClientAbortedError('client closed the request'));
+  finishRead(this)?.later.reject(new ClientAbortedError('client closed the request'));
 }
 
 /** Writes a protocol response; a `reset` fault destroys the socket instead. */
