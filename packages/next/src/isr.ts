@@ -3,8 +3,8 @@ import { readBuildId } from './build-id';
 import { copySharingBytes } from './near-entries';
 import { type NextCacheOptions, resolveOptions } from './options';
 import { Runtime } from './runtime';
-import { tagVerdict } from './tag-verdict';
 import { entryTtlSeconds } from './ttl';
+import { readVerified } from './verified-read';
 
 /** `{ revalidate, expire }` in seconds, as Next passes it (15.3+) and accepts back from `get` (16.4+). */
 export interface CacheControl {
@@ -105,50 +105,27 @@ export function createIsrHandler(options: NextCacheOptions = {}): IsrHandlerClas
 
     async get(key: string, ctx?: IsrContext): Promise<IsrCacheEntry | null> {
       const k = storeKey(key, ctx);
-      const remembered = runtime.tagsFor(k);
-      // Pages carry no tags in the context: their memo is already a list of distinct tags.
-      const known =
-        ctx?.tags?.length || ctx?.softTags?.length
-          ? [...new Set([...remembered, ...(ctx.tags ?? []), ...(ctx.softTags ?? [])])]
-          : remembered;
-      for (let attempt = 0; ; attempt++) {
-        const hit = await runtime.lookup(k, known, decode);
-        if (!hit) return null;
-        const { entry } = hit;
-        let states = hit.states;
-        const missing = entry.tags.filter((t) => !known.includes(t));
-        if (missing.length) {
-          const more = await runtime.readTags(missing);
-          if (!more) return null;
-          states = new Map([...states, ...more]);
-          runtime.rememberTags(k, entry.tags);
-        }
-        const verdict = tagVerdict(states, entry.lastModified);
-        if (verdict === 'expired') {
-          // A near copy may predate the write that followed the revalidation: ask the store once.
-          if (hit.near && attempt === 0) {
-            runtime.forgetNear(k);
-            continue;
-          }
-          return null;
-        }
-        let lastModified = entry.lastModified;
-        if (verdict === 'stale') {
-          // Stale-while-revalidate across instances: backdate the entry past its revalidate time,
-          // so Next serves it once and regenerates in the background, as its own handler does.
-          const revalidate = isFetch(ctx, entry.value)
-            ? (ctx?.revalidate as number | undefined) ||
-              (entry.value as { revalidate?: number }).revalidate
-            : entry.cacheControl?.revalidate;
-          if (typeof revalidate !== 'number' || revalidate <= 0) return null;
-          lastModified = Math.min(lastModified, Date.now() - revalidate * 1000 - 1);
-        }
-        // A near-cached entry serves every request: Next gets its own objects around shared bytes.
-        const value = hit.shared ? copySharingBytes(entry.value) : entry.value;
-        const result: IsrCacheEntry = { lastModified, value };
-        if (entry.cacheControl) result.cacheControl = { ...entry.cacheControl };
-        return result;
+      // Fetch entries name their tags in the context; pages carry none (their memo is used as is).
+      const extraTags = [...(ctx?.tags ?? []), ...(ctx?.softTags ?? [])];
+      const read = await readVerified(runtime, k, extraTags, decode, (e) => e.lastModified);
+      if (!read) return null;
+      const { entry } = read;
+      let lastModified = entry.lastModified;
+      if (read.verdict === 'stale') {
+        // Stale-while-revalidate across instances: backdate the entry past its revalidate time,
+        // so Next serves it once and regenerates in the background, as its own handler does.
+        const revalidate = isFetch(ctx, entry.value)
+          ? (ctx?.revalidate as number | undefined) ||
+            (entry.value as { revalidate?: number }).revalidate
+          : entry.cacheControl?.revalidate;
+        if (typeof revalidate !== 'number' || revalidate <= 0) return null;
+        lastModified = Math.min(lastModified, Date.now() - revalidate * 1000 - 1);
       }
+      // A near-cached entry serves every request: Next gets its own objects around shared bytes.
+      const value = read.shared ? copySharingBytes(entry.value) : entry.value;
+      const result: IsrCacheEntry = { lastModified, value };
+      if (entry.cacheControl) result.cacheControl = { ...entry.cacheControl };
+      return result;
     }
 
     async set(key: string, data: IsrValue | null, ctx?: IsrContext): Promise<void> {

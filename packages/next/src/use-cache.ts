@@ -1,8 +1,8 @@
 import { decodeEnvelope, encodeEnvelope } from '@momento-http/core';
 import { type NextCacheOptions, resolveOptions } from './options';
 import { Runtime } from './runtime';
-import { tagVerdict } from './tag-verdict';
 import { entryTtlSeconds } from './ttl';
+import { readVerified } from './verified-read';
 
 /** A `'use cache'` entry as Next hands it over and expects it back. */
 export interface UseCacheEntry {
@@ -87,47 +87,25 @@ export function createUseCacheHandler(options: NextCacheOptions = {}): UseCacheH
   const runtime = new Runtime<StoredEntry>(resolved);
   const keyOf = (cacheKey: string) => runtime.key('uc', cacheKey);
   const decode = async (bytes: Uint8Array) => (await decodeEnvelope(bytes)) as StoredEntry;
+  // Next's own handler reads this clock for the same check (`Date.now()` is instrumented).
+  const live = (entry: StoredEntry) =>
+    performance.timeOrigin + performance.now() <= entry.timestamp + entry.expire * 1000;
 
   const handler: UseCacheHandler = {
     async get(cacheKey, softTags = []) {
       const k = keyOf(cacheKey);
-      const remembered = runtime.tagsFor(k);
-      const known = softTags.length ? [...new Set([...remembered, ...softTags])] : remembered;
-      for (let attempt = 0; ; attempt++) {
-        const hit = await runtime.lookup(k, known, decode);
-        if (!hit) return undefined;
-        const { entry } = hit;
-        // Next's own handler reads this clock for the same check (`Date.now()` is instrumented).
-        if (performance.timeOrigin + performance.now() > entry.timestamp + entry.expire * 1000) {
-          return undefined;
-        }
-        let states = hit.states;
-        const missing = entry.tags.filter((t) => !known.includes(t));
-        if (missing.length) {
-          const more = await runtime.readTags(missing);
-          if (!more) return undefined;
-          states = new Map([...states, ...more]);
-          runtime.rememberTags(k, entry.tags);
-        }
-        const verdict = tagVerdict(states, entry.timestamp);
-        if (verdict === 'expired') {
-          // A near copy may predate the write that followed the revalidation: ask the store once.
-          if (hit.near && attempt === 0) {
-            runtime.forgetNear(k);
-            continue;
-          }
-          return undefined;
-        }
-        // The stored bytes may be shared with the near cache: the stream gets its own copy.
-        return {
-          value: streamOf(entry.value),
-          tags: [...entry.tags],
-          stale: entry.stale,
-          timestamp: entry.timestamp,
-          expire: entry.expire,
-          revalidate: verdict === 'stale' ? -1 : entry.revalidate,
-        };
-      }
+      const read = await readVerified(runtime, k, softTags, decode, (e) => e.timestamp, live);
+      if (!read) return undefined;
+      const { entry, verdict } = read;
+      // The stored bytes may be shared with the near cache: the stream gets its own copy.
+      return {
+        value: streamOf(entry.value),
+        tags: [...entry.tags],
+        stale: entry.stale,
+        timestamp: entry.timestamp,
+        expire: entry.expire,
+        revalidate: verdict === 'stale' ? -1 : entry.revalidate,
+      };
     },
 
     async set(cacheKey, pendingEntry) {
