@@ -5,11 +5,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import type * as CoreNode from '../../packages/core/src/node';
 import { type Contender, compare, measureLoop } from './harness';
+import { isBuilt, repoRoot } from './processes';
 
 /** The parts of undici used here (typed locally: the workspace root does not list undici). */
 interface UndiciApi {
@@ -74,13 +74,8 @@ function urlFor(base: string, op: Op, i: number): string {
  */
 async function loadCore(): Promise<{ core: typeof CoreNode; built: boolean }> {
   const dist = new URL('../../packages/core/dist/node.js', import.meta.url);
-  const src = new URL('../../packages/core/src/', import.meta.url);
-  const fresh =
-    existsSync(dist) &&
-    readdirSync(src, { recursive: true }).every(
-      (file) => statSync(new URL(String(file), src)).mtimeMs <= statSync(dist).mtimeMs,
-    );
-  if (fresh) return { core: (await import(dist.href)) as typeof CoreNode, built: true };
+  if (isBuilt(`${repoRoot}packages/core`, 'dist/node.js'))
+    return { core: (await import(dist.href)) as typeof CoreNode, built: true };
   return { core: await import('../../packages/core/src/node'), built: false };
 }
 

@@ -94,13 +94,13 @@ export function cpuMs(pid: number | undefined): number | undefined {
   }
 }
 
-/** Whether a package's `dist/index.js` is newer than every file of its `src`. */
-export function isBuilt(packageDir: string): boolean {
-  const built = `${packageDir}/dist/index.js`;
+/** Whether a package's built `entry` exists and is newer than every file of its `src`. */
+export function isBuilt(packageDir: string, entry = 'dist/index.js'): boolean {
+  const built = `${packageDir}/${entry}`;
   if (!existsSync(built)) return false;
   const newest = (path: string): number =>
     statSync(path).isDirectory()
-      ? Math.max(0, ...readdirSync(path).map((entry) => newest(`${path}/${entry}`)))
+      ? Math.max(0, ...readdirSync(path).map((name) => newest(`${path}/${name}`)))
       : statSync(path).mtimeMs;
   return newest(`${packageDir}/src`) < statSync(built).mtimeMs;
 }

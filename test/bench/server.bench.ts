@@ -4,11 +4,11 @@
  * redis-server is installed. Every server runs in its own child process; autocannon runs here.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findRedisServer, startRedis } from '../../packages/server/test/redis-server';
 import { type Contender, compare, measureHttp } from './harness';
+import { isBuilt } from './processes';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const serverDir = fileURLToPath(new URL('../../packages/server/', import.meta.url));
@@ -64,22 +64,12 @@ function startChild(args: string[]): Promise<Child> {
   });
 }
 
-/** Whether `dist/cli.js` exists and is newer than every source file (a stale build is not measured). */
-function builtIsFresh(): boolean {
-  if (!existsSync(builtCli)) return false;
-  const built = statSync(builtCli).mtimeMs;
-  const src = join(serverDir, 'src');
-  return readdirSync(src, { recursive: true }).every(
-    (file) => statSync(join(src, String(file))).mtimeMs <= built,
-  );
-}
-
 /**
  * The built CLI (what `momento-http-server` runs) when `pnpm build` is up to date, like the ceiling
  * a plain JS file; otherwise the source through tsx, whose loader and per-closure `__name` helpers
  * cost the server a few percent.
  */
-const built = builtIsFresh();
+const built = isBuilt(serverDir, 'dist/cli.js');
 const momento = (extra: string[]) =>
   startChild([
     ...(built ? [builtCli] : ['--import', 'tsx', srcCli]),
