@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { installAndBuild, pnpm, runPnpm } from './pnpm.mjs';
+import { relayLines } from './relay.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -93,22 +94,7 @@ const env = {
 /** @type {{ name: string, child: import('node:child_process').ChildProcess, closed: Promise<unknown> }[]} */
 const children = [];
 let stopping = false;
-// What pnpm prints when the script it runs is stopped by our signal: not an error for the user.
-const STOP_NOISE = /ELIFECYCLE|ERR_PNPM_|"pnpm recursive run" failed|SIGTERM, shutting down/;
-
-function relay(stream, out, prefix) {
-  let pending = '';
-  stream.setEncoding('utf8');
-  const write = (line) => {
-    if (line.trim() && !(stopping && STOP_NOISE.test(line))) out.write(`${prefix}${line}\n`);
-  };
-  stream.on('data', (chunk) => {
-    const lines = (pending + chunk).split('\n');
-    pending = lines.pop();
-    lines.forEach(write);
-  });
-  stream.on('end', () => write(pending));
-}
+const silenced = () => stopping;
 
 function start(name, command, args, extraEnv = {}) {
   // Each child leads its own process group, so stopping it reaches everything it spawned (pnpm,
@@ -122,8 +108,9 @@ function start(name, command, args, extraEnv = {}) {
   // 'close' comes after the output streams end, so nothing it printed is lost when we exit.
   const entry = { name, child, closed: new Promise((resolve) => child.once('close', resolve)) };
   children.push(entry);
-  relay(child.stdout, process.stdout, `[${name}] `);
-  relay(child.stderr, process.stderr, `[${name}] `);
+  // Quiet once the demo stops: see relay.mjs.
+  relayLines(child.stdout, process.stdout, `[${name}] `, silenced);
+  relayLines(child.stderr, process.stderr, `[${name}] `, silenced);
   child.on('error', (error) => {
     console.error(`✖ could not start ${name}: ${error.message}`);
     stop(1);
@@ -192,7 +179,6 @@ async function stop(code) {
     const killDeadline = Date.now() + 2_000;
     while (liveGroups().length > 0 && Date.now() < killDeadline) await sleep(100);
   }
-  await Promise.all(children.map((entry) => drained(entry, 1_000)));
   console.log('Stopped.');
   process.exit(code);
 }

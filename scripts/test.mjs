@@ -4,7 +4,7 @@
  * pnpm 12.4.2, builds the packages (the end-to-end suites load the built packages), then runs the
  * suites in three phases and prints one closing line "N passed, N failed, N skipped":
  *
- * 1. every package's tests and the cross-package tests (vitest projects, in parallel);
+ * 1. every package's tests and the tests of the repository's scripts (vitest projects, in parallel);
  * 2. the Next.js end-to-end suite: real `next build && next start` on Next 16.4 and 15.5;
  * 3. the demo driven like a newcomer (fixed ports, so alone and last).
  *

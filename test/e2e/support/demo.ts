@@ -10,7 +10,10 @@ const GUIDE_END = 'Ctrl-C stops everything.';
 /** `node scripts/demo.mjs` as a newcomer runs it, minus the install and build `npm test` just did. */
 export class Demo {
   readonly child: ChildProcess;
+  /** stdout and stderr as they arrived (two pipes: their relative order is approximate). */
   output = '';
+  /** stdout alone, where the demo's own progress lines go in the order it wrote them. */
+  stdout = '';
   exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /** Every process seen below the demo while it ran (see `snapshot`). */
   readonly seen = new Map<string, ProcessInfo>();
@@ -24,10 +27,14 @@ export class Demo {
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });
-    for (const stream of [this.child.stdout, this.child.stderr])
-      stream?.on('data', (chunk: Buffer) => {
-        this.output += chunk.toString();
+    for (const stream of [this.child.stdout, this.child.stderr]) {
+      // Decoded by the stream, so a chunk that ends inside "…" does not garble it.
+      stream?.setEncoding('utf8');
+      stream?.on('data', (chunk: string) => {
+        this.output += chunk;
+        if (stream === this.child.stdout) this.stdout += chunk;
       });
+    }
     this.exit = new Promise((resolve) =>
       this.child.once('exit', (code, signal) => resolve({ code, signal })),
     );
