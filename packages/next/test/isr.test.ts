@@ -197,7 +197,8 @@ describe('ISR cacheHandler failures', () => {
     (store as RecordingStore).failing = 'hang';
     const started = Date.now();
     expect(await a.get('/x', pageCtx)).toBeNull();
-    expect(Date.now() - started).toBeLessThan(1000);
+    // The store hangs forever: any bound tells "gave up" from "waited"; this one leaves room for load.
+    expect(Date.now() - started).toBeLessThan(5_000);
     (store as RecordingStore).failing = 'reject';
     await expect(a.set('/x', appPage(), pageSetCtx())).resolves.toBeUndefined();
     expect(errors).toContain('get');

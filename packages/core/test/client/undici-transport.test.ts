@@ -81,15 +81,18 @@ describe('undici transport', () => {
     const c = t.client({ transport: undiciTransport({ connections: 1 }), retries: 0 });
     t.server.faults.add({ path: '/cache/default-cache', delayMs: 1500, count: 1 });
     const slow = c.get('default-cache', 'slow');
+    let slowDone = false;
+    slow.finally(() => (slowDone = true)).catch(() => {});
     const controller = new AbortController();
     const reason = new Error('stop');
     const queued = c.get('default-cache', 'queued', { signal: controller.signal });
     const timed = c.get('default-cache', 'timed', { timeoutMs: 100 });
-    const started = Date.now();
     setTimeout(() => controller.abort(reason), 20);
     await expect(queued).rejects.toBe(reason);
     await expect(timed).rejects.toBeInstanceOf(TimeoutError);
-    expect(Date.now() - started).toBeLessThan(1000);
+    // "At once" means before the busy connection frees, whatever the machine's load: an order,
+    // not a clock.
+    expect(slowDone).toBe(false);
     expect(await slow).toBeUndefined();
     // The connection is still usable afterwards.
     expect(await c.get('default-cache', 'after')).toBeUndefined();
