@@ -91,20 +91,101 @@ export function parseApiKey(apiKey: string): ParsedKey {
   };
 }
 
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+/** A host name or IP literal (IPv6 in brackets) with an optional port, and no scheme. */
+const HOST_AND_PORT = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:\d+)?$/;
+
 /**
- * The HTTP base URL for an endpoint. With a scheme it is used as is (the local server);
- * otherwise it is a Momento cell host and becomes `https://api.cache.<cell>`.
+ * Whether `host` can only be a server of the user's own: `localhost` or an IP literal. A Momento
+ * cell is always a DNS name, so no such endpoint is ever meant as `https://api.cache.<host>`.
  */
-export function baseUrlFor(endpoint: string): string {
-  const value = endpoint.trim().replace(/\/+$/, '');
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return value;
-  if (!/^[A-Za-z0-9.-]+(:\d+)?$/.test(value)) {
-    throw new InvalidArgumentError(`Endpoint "${value}" is not a host name or a URL`);
+function isOwnServerHost(host: string): boolean {
+  const name = host.toLowerCase();
+  return (
+    name === 'localhost' ||
+    name.endsWith('.localhost') ||
+    /^\d{1,3}(\.\d{1,3}){3}$/.test(name) ||
+    name.startsWith('[')
+  );
+}
+
+/** Loopback hosts: where the local server (plain HTTP only, it has no TLS) listens. */
+function isLoopbackHost(host: string): boolean {
+  const name = host.toLowerCase();
+  return (
+    name === 'localhost' || name.endsWith('.localhost') || /^127\./.test(name) || name === '[::1]'
+  );
+}
+
+/**
+ * Rejects `https://` to a loopback host: the local server speaks plain HTTP, and the TLS
+ * handshake would fail on every request as a retried, puzzling "SSL record" network error.
+ */
+function checkUrl(url: string, what: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidArgumentError(`${what} "${url}" is not an absolute URL`);
+  }
+  if (parsed.protocol === 'https:' && isLoopbackHost(parsed.hostname)) {
+    throw new InvalidArgumentError(
+      `${what} "${url}" asks for TLS, but the local server speaks plain HTTP: ` +
+        `the local server is http://${parsed.host}`,
+    );
+  }
+  return url;
+}
+
+/**
+ * The base URL for a scheme-less endpoint: a Momento cell host becomes `https://api.cache.<cell>`.
+ * `localhost` or an IP address is the user's own server, which `https://api.cache.` would only
+ * turn into an unreachable URL: for an endpoint the user set, the error names the fix; for one
+ * inside a key (`key create --v1` writes `127.0.0.1:4545`), `http://` is the only reading.
+ */
+function cellBaseUrl(value: string, what: string, fromKey: boolean): string {
+  const match = HOST_AND_PORT.exec(value);
+  if (!match) throw new InvalidArgumentError(`${what} "${value}" is not a host name or a URL`);
+  if (isOwnServerHost(match[1] as string)) {
+    if (fromKey) return checkUrl(`http://${value}`, what);
+    throw new InvalidArgumentError(
+      `${what} "${value}" has no scheme, so it would be read as a Momento cell host ` +
+        `(https://api.cache.${value}). The local server is http://${value}: set that instead.`,
+    );
   }
   // A legacy `c` claim is already `cache.<cell>`; some users paste the full `api.cache.<cell>`.
   if (value.startsWith('api.cache.')) return `https://${value}`;
   if (value.startsWith('cache.')) return `https://api.${value}`;
   return `https://api.cache.${value}`;
+}
+
+function endpointBaseUrl(endpoint: string, what: string, fromKey: boolean): string {
+  const value = endpoint.trim().replace(/\/+$/, '');
+  return SCHEME.test(value) ? checkUrl(value, what) : cellBaseUrl(value, what, fromKey);
+}
+
+/**
+ * The HTTP base URL for an endpoint. With a scheme it is used as is (the local server, whose
+ * URL is `http://`); a Momento cell host becomes `https://api.cache.<cell>`. An endpoint that
+ * names the user's own server without `http://`, or with `https://` to a loopback address, is an
+ * `InvalidArgumentError` that says what to write instead.
+ */
+export function baseUrlFor(endpoint: string): string {
+  return endpointBaseUrl(endpoint, 'Endpoint', false);
+}
+
+/** The endpoint that applies (option, then environment, then key), named for error messages. */
+function chosenEndpoint(
+  input: CredentialInput,
+  env: Record<string, string | undefined>,
+  parsed: ParsedKey,
+): { value: string | undefined; what: string; fromKey: boolean } {
+  if (input.endpoint !== undefined)
+    return { value: input.endpoint, what: 'endpoint', fromKey: false };
+  if (env.MOMENTO_ENDPOINT !== undefined)
+    return { value: env.MOMENTO_ENDPOINT, what: 'MOMENTO_ENDPOINT', fromKey: false };
+  const what = `The endpoint in this ${parsed.format} API key`;
+  return { value: parsed.endpoint, what, fromKey: true };
 }
 
 /**
@@ -120,17 +201,12 @@ export function resolveCredentials(input: CredentialInput): ResolvedCredentials 
     );
   }
   const parsed = parseApiKey(apiKey);
-  const endpoint = input.endpoint ?? env.MOMENTO_ENDPOINT ?? parsed.endpoint;
+  const endpoint = chosenEndpoint(input, env, parsed);
   let baseUrl: string;
   if (input.baseUrl) {
-    baseUrl = input.baseUrl.trim().replace(/\/+$/, '');
-    try {
-      new URL(baseUrl);
-    } catch {
-      throw new InvalidArgumentError(`baseUrl "${baseUrl}" is not an absolute URL`);
-    }
-  } else if (endpoint) {
-    baseUrl = baseUrlFor(endpoint);
+    baseUrl = checkUrl(input.baseUrl.trim().replace(/\/+$/, ''), 'baseUrl');
+  } else if (endpoint.value) {
+    baseUrl = endpointBaseUrl(endpoint.value, endpoint.what, endpoint.fromKey);
   } else {
     throw new InvalidArgumentError(
       `No endpoint for this ${parsed.format} API key: pass \`endpoint\` or \`baseUrl\`, or set MOMENTO_ENDPOINT`,

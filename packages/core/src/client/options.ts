@@ -20,12 +20,16 @@ export interface ClientOptions {
   apiKey?: string;
   /**
    * The full base URL, used as is (e.g. `http://127.0.0.1:4545` for the local server).
+   * `https://` to a loopback address throws `InvalidArgumentError`: the local server has no TLS.
    * @default derived from `endpoint`
    */
   baseUrl?: string;
   /**
    * A Momento cell host (`cell-4-us-west-2-1.prod.a.momentohq.com` → `https://api.cache.<host>`),
-   * or a URL with a scheme, used as is.
+   * or a URL with a scheme, used as is. The local server needs its scheme
+   * (`http://127.0.0.1:4545`): `localhost` or an IP address without one throws
+   * `InvalidArgumentError`, as `https://` to a loopback address does. Inside a v1 key (as
+   * `momento-http-server key create --v1` writes it), `127.0.0.1:4545` means `http://127.0.0.1:4545`.
    * @default process.env.MOMENTO_ENDPOINT, else the endpoint inside a v1 or legacy key
    */
   endpoint?: string;

@@ -16,6 +16,14 @@ describe('credentials against the server', () => {
     expect(text(await client.get('default-cache', 'v1'))).toBe('ok');
   });
 
+  it('a v1 key as `key create --v1` writes it (host:port, no scheme) works on its own', async () => {
+    const v1 = toV1Key(t.apiKey, `127.0.0.1:${t.server.port}`);
+    const client = new MomentoClient({ env: { MOMENTO_API_KEY: v1 } });
+    expect(client.baseUrl).toBe(`http://127.0.0.1:${t.server.port}`);
+    await client.set('default-cache', 'v1-bare', 'ok');
+    expect(text(await client.get('default-cache', 'v1-bare'))).toBe('ok');
+  });
+
   it('a v2 key with MOMENTO_ENDPOINT (with a scheme) from the environment', async () => {
     const client = new MomentoClient({
       env: { MOMENTO_API_KEY: t.apiKey, MOMENTO_ENDPOINT: t.server.url },

@@ -74,6 +74,52 @@ describe('credential formats', () => {
     expect(() => baseUrlFor('not a host')).toThrow(InvalidArgumentError);
   });
 
+  it('a local server without http:// is refused at construction, naming the URL to use', () => {
+    const v2 = fakeJwt({ t: 'g' });
+    for (const endpoint of ['127.0.0.1:4545', 'localhost:4545', '[::1]:4545', '10.0.0.5:4545']) {
+      const url = `http://${endpoint}`;
+      expect(() => createClient({ apiKey: v2, env: { MOMENTO_ENDPOINT: endpoint } })).toThrow(
+        new InvalidArgumentError(
+          `MOMENTO_ENDPOINT "${endpoint}" has no scheme, so it would be read as a Momento cell ` +
+            `host (https://api.cache.${endpoint}). The local server is ${url}: set that instead.`,
+        ),
+      );
+      expect(() => createClient({ apiKey: v2, endpoint, env: {} })).toThrow(InvalidArgumentError);
+      expect(() => baseUrlFor(endpoint)).toThrow(`The local server is ${url}`);
+    }
+  });
+
+  it('https:// to a loopback address is refused: the local server speaks plain HTTP', () => {
+    const v2 = fakeJwt({ t: 'g' });
+    expect(() =>
+      createClient({ apiKey: v2, env: { MOMENTO_ENDPOINT: 'https://127.0.0.1:4545' } }),
+    ).toThrow(
+      /MOMENTO_ENDPOINT "https:\/\/127\.0\.0\.1:4545".*the local server is http:\/\/127\.0\.0\.1:4545$/,
+    );
+    for (const url of ['https://localhost:4545', 'https://[::1]:4545/'])
+      expect(() => createClient({ apiKey: v2, baseUrl: url, env: {} })).toThrow(
+        /^baseUrl .* asks for TLS, but the local server speaks plain HTTP: the local server is http:\/\//,
+      );
+    expect(createClient({ apiKey: v2, endpoint: 'http://127.0.0.1:4545', env: {} }).baseUrl).toBe(
+      'http://127.0.0.1:4545',
+    );
+  });
+
+  it('a v1 key with the local server as host:port (what `key create --v1` writes) is http://', () => {
+    const inner = fakeJwt({ t: 'g' });
+    for (const endpoint of ['127.0.0.1:4545', 'localhost:4545'])
+      expect(resolveCredentials({ apiKey: v1Key(inner, endpoint), env: {} }).baseUrl).toBe(
+        `http://${endpoint}`,
+      );
+    // Set by the user, the same endpoint is theirs to correct: refused, as above.
+    expect(() =>
+      resolveCredentials({ apiKey: v1Key(inner, '127.0.0.1:4545'), endpoint: '127.0.0.1:4545' }),
+    ).toThrow(InvalidArgumentError);
+    expect(() => resolveCredentials({ apiKey: v1Key(inner, 'https://127.0.0.1:4545') })).toThrow(
+      /The endpoint in this v1 API key .* the local server is http:\/\/127\.0\.0\.1:4545/,
+    );
+  });
+
   it('no API key at all is a clear configuration error', () => {
     expect(() => createClient({ env: {} })).toThrow(/No API key/);
   });
