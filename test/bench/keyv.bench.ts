@@ -108,7 +108,7 @@ function probed(name: string, op: (i: number) => Promise<unknown>, isSet: (i: nu
   return { op: wrapped, report };
 }
 
-/** The README's table: one row per workload, `ratio (ops/s)` per contender. */
+/** The table of the README and BENCHMARKS.md: one row per workload, `ratio (ops/s)` per contender. */
 function printSummary(
   summary: Array<{ title: string; rows: ComparisonRow[] }>,
   names: string[],
