@@ -15,6 +15,8 @@ export type StorageMode = 'memory' | 'redis';
 export interface LocalServerOptions extends Omit<ServerOptions, 'port' | 'redisUrl'> {
   /** `'redis'` starts a throwaway redis-server for this server (see `skipWithoutRedis`). @default 'memory' */
   storage?: StorageMode;
+  /** Defaults for every client `client()` and `store()` make (e.g. `{ retries: 0 }`). */
+  clientOptions?: ClientOptions;
 }
 
 export interface LocalServer {
@@ -28,6 +30,8 @@ export interface LocalServer {
   client(options?: ClientOptions): MomentoClient;
   /** The server's `default-cache` as a CacheStore over HTTP. */
   store(options?: ClientOptions): CacheStore;
+  /** Requests the server counted for one operation and status, from its /metrics. */
+  requestCount(op: string, status: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -36,7 +40,7 @@ export interface LocalServer {
  * `faults: false` is passed; tests own this server, so the switch costs nothing.
  */
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
-  const { storage = 'memory', ...serverOptions } = options;
+  const { storage = 'memory', clientOptions, ...serverOptions } = options;
   const redis: RunningRedis | undefined = storage === 'redis' ? await startRedis() : undefined;
   let server: RunningServer;
   try {
@@ -48,7 +52,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const apiKey = server.createApiKey();
   // `env: {}`: a developer's MOMENTO_* variables must not redirect tests to a real cache.
   const client = (extra: ClientOptions = {}) =>
-    createClient({ baseUrl: server.url, apiKey, env: {}, ...extra });
+    createClient({ baseUrl: server.url, apiKey, env: {}, ...clientOptions, ...extra });
   return {
     server,
     url: server.url,
@@ -56,6 +60,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     storage,
     client,
     store: (extra) => client(extra).cache('default-cache'),
+    requestCount: (op, status) => requestCount(server.url, op, status),
     async close() {
       await server.close();
       await redis?.stop();
@@ -93,6 +98,14 @@ export function useLocalServer(options: LocalServerOptions = {}): LocalServer {
     storage: options.storage ?? 'memory',
     client: (extra) => current().client(extra),
     store: (extra) => current().store(extra),
+    requestCount: (op, status) => current().requestCount(op, status),
     close: () => current().close(),
   };
+}
+
+async function requestCount(url: string, op: string, status: number): Promise<number> {
+  const metrics = await (await fetch(`${url}/metrics`)).text();
+  const prefix = `momento_http_requests_total{op="${op}",status="${status}"} `;
+  const line = metrics.split('\n').find((l) => l.startsWith(prefix));
+  return line ? Number(line.slice(prefix.length)) : 0;
 }

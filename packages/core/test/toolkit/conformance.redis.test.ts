@@ -6,6 +6,6 @@ import { describe } from 'vitest';
 import { conformanceOfEveryStack } from './conformance-stacks';
 
 describe.skipIf(skipWithoutRedis('core conformance'))('local server in Redis mode', () => {
-  const local = useLocalServer({ storage: 'redis' });
-  conformanceOfEveryStack('the local server (redis)', () => local.store({ timeoutMs: 30_000 }));
+  const local = useLocalServer({ storage: 'redis', clientOptions: { timeoutMs: 30_000 } });
+  conformanceOfEveryStack('the local server (redis)', () => local.store());
 });

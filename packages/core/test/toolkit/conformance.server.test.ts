@@ -3,6 +3,6 @@
 import { useLocalServer } from '@momento-http/test-kit';
 import { conformanceOfEveryStack } from './conformance-stacks';
 
-const local = useLocalServer();
+const local = useLocalServer({ clientOptions: { timeoutMs: 30_000 } });
 
-conformanceOfEveryStack('the local server (memory)', () => local.store({ timeoutMs: 30_000 }));
+conformanceOfEveryStack('the local server (memory)', () => local.store());
