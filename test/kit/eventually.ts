@@ -1,5 +1,5 @@
 export interface EventuallyOptions {
-  /** Give up after this long. @default 5000 */
+  /** Give up after this long (generous: a loaded machine must not fail a correct test). @default 10000 */
   timeoutMs?: number;
   /** Pause between checks. @default 10 */
   intervalMs?: number;
@@ -18,7 +18,7 @@ export async function eventually<T>(
   check: () => T | Promise<T>,
   options: EventuallyOptions = {},
 ): Promise<Truthy<T>> {
-  const { timeoutMs = 5000, intervalMs = 10, what = 'condition' } = options;
+  const { timeoutMs = 10_000, intervalMs = 10, what = 'condition' } = options;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
