@@ -28,7 +28,8 @@ const broken = (overrides: Partial<CacheStore>): CacheStore => ({
   ...overrides,
 });
 
-describe('the conformance suite catches', () => {
+// Concurrent: each run waits about a second for its TTL test.
+describe.concurrent('the conformance suite catches', () => {
   it('nothing on a correct store', async () => {
     expect(await failingTests(() => memory)).toEqual([]);
   });
