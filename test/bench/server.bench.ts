@@ -6,7 +6,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findRedisServer, startRedis } from '../../packages/server/test/redis-server';
+// The kit's redis module directly: the kit's index loads vitest, which a bench does not run under.
+import { findRedisServer, startRedis } from '../kit/redis';
 import { type Contender, compare, measureHttp } from './harness';
 import { isBuilt } from './processes';
 

@@ -2,19 +2,12 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { eventually } from '@momento-http/test-kit';
 import compression from 'compression';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { responseCache } from '../src/index';
-import {
-  cachedApp,
-  eventually,
-  fileBackend,
-  frameworks,
-  listen,
-  rawGet,
-  uniquePrefix,
-} from './support';
+import { cachedApp, fileBackend, frameworks, listen, rawGet, uniquePrefix } from './support';
 
 const { store } = await fileBackend();
 
@@ -141,10 +134,13 @@ describe.each(frameworks)('body capture ($name)', ({ express }) => {
     );
     await request(app).get('/huge');
     let hit: Awaited<ReturnType<typeof rawGet>> | undefined;
-    await eventually(async () => {
-      hit = await rawGet(app, '/huge');
-      return hit.headers['x-cache'] === 'HIT';
-    }, 10_000);
+    await eventually(
+      async () => {
+        hit = await rawGet(app, '/huge');
+        return hit.headers['x-cache'] === 'HIT';
+      },
+      { timeoutMs: 10_000 },
+    );
     expect(hit?.body.equals(big)).toBe(true);
   });
 });

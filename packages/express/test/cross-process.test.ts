@@ -3,8 +3,9 @@ import { once } from 'node:events';
 import { request as httpRequest } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { eventually } from '@momento-http/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { eventually, fileBackend, uniquePrefix } from './support';
+import { fileBackend, uniquePrefix } from './support';
 
 const { backend } = await fileBackend();
 const children: ChildProcess[] = [];

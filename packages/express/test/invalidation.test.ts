@@ -1,8 +1,9 @@
 import { InvalidArgumentError } from '@momento-http/core';
+import { eventually } from '@momento-http/test-kit';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { responseCache } from '../src/index';
-import { cachedApp, eventually, fileBackend, frameworks, listen, uniquePrefix } from './support';
+import { cachedApp, fileBackend, frameworks, listen, uniquePrefix } from './support';
 
 const { store } = await fileBackend();
 

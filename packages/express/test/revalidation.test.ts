@@ -1,7 +1,8 @@
+import { eventually } from '@momento-http/test-kit';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { responseCache } from '../src/index';
-import { cachedApp, eventually, fileBackend, frameworks, listen, uniquePrefix } from './support';
+import { cachedApp, fileBackend, frameworks, listen, uniquePrefix } from './support';
 
 const { store } = await fileBackend();
 
@@ -172,10 +173,13 @@ describe.each(frameworks)(
       );
       await request(app).get('/k');
       await store.idle();
-      await eventually(async () => {
-        const res = await request(app).get('/k');
-        return seen.length === 2 && res.text === 'kept';
-      }, 5000);
+      await eventually(
+        async () => {
+          const res = await request(app).get('/k');
+          return seen.length === 2 && res.text === 'kept';
+        },
+        { timeoutMs: 5000 },
+      );
       expect(seen[1]).toMatch(/^W\//);
     });
 

@@ -1,15 +1,8 @@
+import { eventually, RecordingStore } from '@momento-http/test-kit';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { type ResponseCacheOptions, responseCache } from '../src/index';
-import {
-  eventually,
-  fileBackend,
-  frameworks,
-  gate,
-  gatedReads,
-  listen,
-  uniquePrefix,
-} from './support';
+import { fileBackend, frameworks, gate, listen, uniquePrefix } from './support';
 
 const { store } = await fileBackend();
 
@@ -26,6 +19,9 @@ describe.each(frameworks)('concurrent misses ($name)', ({ express }) => {
   ) {
     const readGate = gate();
     const originGate = gate();
+    // Reads wait at the gate, so concurrent requests line up deterministically.
+    const gatedReads = new RecordingStore(store);
+    gatedReads.rule({ method: 'get', until: readGate.wait });
     let arrived = 0;
     let calls = 0;
     const app = express();
@@ -35,7 +31,7 @@ describe.each(frameworks)('concurrent misses ($name)', ({ express }) => {
     });
     app.use(
       responseCache({
-        store: gatedReads(store, readGate.wait),
+        store: gatedReads,
         keyPrefix: uniquePrefix(),
         ...options,
       }),

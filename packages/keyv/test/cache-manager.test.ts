@@ -1,12 +1,14 @@
 // cache-manager 7 on a createKeyv() store, against the local server.
+
+import { useLocalServer } from '@momento-http/test-kit';
 import { createCache } from 'cache-manager';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createKeyv } from '../src/index';
-import { uniqueNamespace, useServer } from './helpers';
+import { uniqueNamespace } from './helpers';
 
-const ctx = useServer();
+const local = useLocalServer();
 const cacheOn = (namespace = uniqueNamespace()) =>
-  createCache({ stores: [createKeyv({ client: ctx.client, namespace })] });
+  createCache({ stores: [createKeyv({ client: local.client(), namespace })] });
 
 afterEach(() => {
   vi.useRealTimers();

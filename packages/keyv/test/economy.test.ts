@@ -1,21 +1,17 @@
 // How many requests each operation makes, and that the shortcuts taken to save them stay correct.
 import { type CacheStore, withNamespace } from '@momento-http/core';
+import { RecordingStore, useLocalServer } from '@momento-http/test-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KeyvMomento } from '../src/index';
-import { recording, uniqueNamespace, useServer } from './helpers';
+import { uniqueNamespace } from './helpers';
 
-const ctx = useServer();
+const local = useLocalServer();
 
 /** A store on the server, its calls recorded, in a namespace of its own. */
 function recorded(options: ConstructorParameters<typeof KeyvMomento>[0] = {}) {
-  const { store, seen } = recording(ctx.client.cache('default-cache'));
-  const keyv = new KeyvMomento({ store, namespace: uniqueNamespace(), ...options });
-  const reset = () => {
-    seen.gets.length = 0;
-    seen.sets.length = 0;
-    seen.deletes.length = 0;
-    seen.maxInFlight = 0;
-  };
+  const seen = new RecordingStore(local.client().cache('default-cache'));
+  const keyv = new KeyvMomento({ store: seen, namespace: uniqueNamespace(), ...options });
+  const reset = () => seen.forget();
   return { keyv, seen, reset };
 }
 afterEach(() => {
@@ -46,8 +42,8 @@ describe('without the near cache', () => {
 
   it('after a clear elsewhere, reads and writes move to the new generation', async () => {
     const namespace = uniqueNamespace();
-    const here = ctx.store({ namespace });
-    const elsewhere = ctx.store({ namespace });
+    const here = new KeyvMomento({ client: local.client(), namespace });
+    const elsewhere = new KeyvMomento({ client: local.client(), namespace });
     await here.set('k', 'old');
     expect(await here.get('k')).toBe('old'); // `here` now knows the old generation
     await here.set('b', 'old');
@@ -99,15 +95,15 @@ describe('without the near cache', () => {
       .filter((write) => write.key.endsWith('|k'))
       .map((write) => new TextDecoder().decode(write.value).split('\n')[1]);
     expect(sent).toEqual(['v1', 'v3']); // v2 waited behind v1 and was replaced by v3 before it was sent
-    expect(await ctx.store({ namespace }).get('k')).toBe('v3');
+    expect(await new KeyvMomento({ client: local.client(), namespace }).get('k')).toBe('v3');
     expect(await keyv.delete('k')).toBe(true);
     expect(await keyv.get('k')).toBeUndefined();
   });
 
   it('uses the core withNamespace() format: each sees the other’s clear', async () => {
     const namespace = `${uniqueNamespace()}|with%bars`;
-    const keyv = ctx.store({ namespace });
-    const core = withNamespace(ctx.client.cache('default-cache'), namespace);
+    const keyv = new KeyvMomento({ client: local.client(), namespace });
+    const core = withNamespace(local.client().cache('default-cache'), namespace);
     await keyv.set('k', 'v');
     expect(await core.get('k')).toBeDefined(); // the same key, under the same generation
     await core.clear();
@@ -159,7 +155,7 @@ describe('with the near cache', () => {
   it('serves repeated reads from the near cache, and sees other writers after its TTL', async () => {
     const namespace = uniqueNamespace();
     const { keyv, seen } = recorded({ namespace, nearCache: { ttlMs: 100 } });
-    const other = ctx.store({ namespace });
+    const other = new KeyvMomento({ client: local.client(), namespace });
     await keyv.set('k', 'v1');
     seen.gets.length = 0;
     for (let i = 0; i < 5; i++) expect(await keyv.get('k')).toBe('v1');
@@ -176,7 +172,7 @@ describe('with the near cache', () => {
     const start = Date.now();
     const namespace = uniqueNamespace();
     const { keyv, seen, reset } = recorded({ namespace, nearCache: { ttlMs: 1000 } });
-    const other = ctx.store({ namespace });
+    const other = new KeyvMomento({ client: local.client(), namespace });
     await keyv.set('k', 'v1');
     await keyv.set('gone', 'v1');
     await other.set('k', 'v2');
@@ -215,8 +211,8 @@ describe('with the near cache', () => {
     vi.useFakeTimers({ toFake: ['Date'] }); // only the clock: requests run for real
     const start = Date.now();
     const namespace = uniqueNamespace();
-    const near = ctx.store({ namespace, nearCache: { ttlMs: 1000 } });
-    const other = ctx.store({ namespace });
+    const near = new KeyvMomento({ client: local.client(), namespace, nearCache: { ttlMs: 1000 } });
+    const other = new KeyvMomento({ client: local.client(), namespace });
     await other.set('a', 'v1');
     await other.set('b', 'v1');
     expect(await near.getMany(['a', 'b'])).toEqual(['v1', 'v1']); // read (and generation) at `start`
@@ -232,7 +228,7 @@ describe('with the near cache', () => {
   it('a read that was in flight during a write does not put the older value back', async () => {
     // The server cannot answer a read with the value from before a write that finished first,
     // so this store holds the real server's answer back until the test releases it.
-    const real = ctx.client.cache('default-cache');
+    const real = local.client().cache('default-cache');
     let release = () => {};
     const held = new Promise<void>((resolve) => {
       release = resolve;

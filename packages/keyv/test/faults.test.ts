@@ -2,18 +2,19 @@
 // Every method must resolve to its neutral value, emit 'error', and come back in bounded time.
 import { MomentoError, TimeoutError } from '@momento-http/core';
 import { startServer } from '@momento-http/server';
+import { useLocalServer } from '@momento-http/test-kit';
 import Keyv from 'keyv';
 import { Keyv as Keyv6 } from 'keyv6';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KeyvMomento } from '../src/index';
-import { uniqueNamespace, useServer } from './helpers';
+import { uniqueNamespace } from './helpers';
 
-const ctx = useServer();
+const local = useLocalServer();
 const TIMEOUT_MS = 300;
 
 /** A store whose client does not retry, so each fault costs one request. */
 function faultyStore() {
-  const client = ctx.clientWith({ retries: 0 });
+  const client = local.client({ retries: 0 });
   const store = new KeyvMomento({ client, namespace: uniqueNamespace(), timeoutMs: TIMEOUT_MS });
   const errors: unknown[] = [];
   store.on('error', (error) => errors.push(error));
@@ -48,13 +49,13 @@ const NEUTRAL = {
 };
 
 afterEach(() => {
-  ctx.server.faults.clear();
+  local.server.faults.clear();
 });
 
 describe('injected faults', () => {
   it('a 500 on every call: neutral results and one error event per call', async () => {
     const { store, errors } = faultyStore();
-    ctx.server.faults.add({ path: '/cache', status: 500 });
+    local.server.faults.add({ path: '/cache', status: 500 });
     expect(await everyMethod(store)).toEqual(NEUTRAL);
     expect(errors).toHaveLength(9);
     for (const error of errors) expect(error).toBeInstanceOf(MomentoError);
@@ -62,7 +63,7 @@ describe('injected faults', () => {
 
   it('a hung server: each call gives up at its deadline with a TimeoutError', async () => {
     const { store, errors } = faultyStore();
-    ctx.server.faults.add({ path: '/cache', delayMs: 10_000 });
+    local.server.faults.add({ path: '/cache', delayMs: 10_000 });
     const started = performance.now();
     expect(await store.get('k')).toBeUndefined();
     expect(await store.set('k', 'v')).toBe(false);
@@ -75,33 +76,33 @@ describe('injected faults', () => {
 
   it('connection resets: neutral results, errors emitted', async () => {
     const { store, errors } = faultyStore();
-    ctx.server.faults.add({ path: '/cache', reset: true });
+    local.server.faults.add({ path: '/cache', reset: true });
     expect(await everyMethod(store)).toEqual(NEUTRAL);
     expect(errors.length).toBe(9);
   });
 
   it('recovers as soon as the fault clears', async () => {
     const { store } = faultyStore();
-    ctx.server.faults.add({ path: '/cache', status: 503, count: 1 });
+    local.server.faults.add({ path: '/cache', status: 503, count: 1 });
     expect(await store.set('k', 'v')).toBe(false);
     expect(await store.set('k', 'v')).toBe(true);
     expect(await store.get('k')).toBe('v');
   });
 
   it('with throwOnErrors the error reaches the caller (and is still emitted)', async () => {
-    const client = ctx.clientWith({ retries: 0 });
+    const client = local.client({ retries: 0 });
     const store = new KeyvMomento({ client, namespace: uniqueNamespace(), throwOnErrors: true });
     const errors: unknown[] = [];
     store.on('error', (error) => errors.push(error));
-    ctx.server.faults.add({ path: '/cache', status: 500 });
+    local.server.faults.add({ path: '/cache', status: 500 });
     await expect(store.get('k')).rejects.toBeInstanceOf(MomentoError);
     await expect(store.getMany(['a'])).rejects.toBeInstanceOf(MomentoError);
     expect(errors).toHaveLength(2);
   });
 
   it('never throws without an error listener, under Keyv 5 and Keyv 6', async () => {
-    ctx.server.faults.add({ path: '/cache', status: 500 });
-    const client = ctx.clientWith({ retries: 0 });
+    local.server.faults.add({ path: '/cache', status: 500 });
+    const client = local.client({ retries: 0 });
     const keyv5 = new Keyv(new KeyvMomento({ client }), { useKeyPrefix: false });
     const keyv6 = new Keyv6({ store: new KeyvMomento({ client }) });
     for (const keyv of [keyv5, keyv6] as Array<
@@ -116,11 +117,11 @@ describe('injected faults', () => {
   });
 
   it('disconnect() aborts calls in flight', async () => {
-    const client = ctx.clientWith({ retries: 0 });
+    const client = local.client({ retries: 0 });
     const store = new KeyvMomento({ client, namespace: uniqueNamespace(), timeoutMs: 10_000 });
     const errors: unknown[] = [];
     store.on('error', (error) => errors.push(error));
-    ctx.server.faults.add({ path: '/cache', delayMs: 10_000 });
+    local.server.faults.add({ path: '/cache', delayMs: 10_000 });
     const pending = store.get('k');
     await new Promise((resolve) => setTimeout(resolve, 50)); // let the request leave
     const started = performance.now();
@@ -134,7 +135,7 @@ describe('injected faults', () => {
 describe('server stopped', () => {
   it('neutral results, errors emitted, bounded latency', async () => {
     const server = await startServer({ port: 0 });
-    const client = ctx.clientWith({
+    const client = local.client({
       baseUrl: server.url,
       apiKey: server.createApiKey(),
       retries: 1,

@@ -1,10 +1,13 @@
 // Keyv 6.1 specifics beyond the 2.1.2 suite: the bridge hands namespaces (and clear) to the store,
 // expiry is exact, batch results are arrays.
+
+import { useLocalServer } from '@momento-http/test-kit';
 import { Keyv } from 'keyv6';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { uniqueNamespace, useServer } from './helpers';
+import { KeyvMomento } from '../src/index';
+import { uniqueNamespace } from './helpers';
 
-const ctx = useServer();
+const local = useLocalServer();
 
 afterEach(() => {
   vi.useRealTimers();
@@ -13,9 +16,12 @@ afterEach(() => {
 describe('under Keyv 6.1', () => {
   it('the bridge leaves namespacing to the store (no `ns::` prefix) and clear() is scoped', async () => {
     const namespace = uniqueNamespace();
-    const store = ctx.store();
+    const store = new KeyvMomento({ client: local.client() });
     const a = new Keyv({ store, namespace });
-    const b = new Keyv({ store: ctx.store(), namespace: uniqueNamespace() });
+    const b = new Keyv({
+      store: new KeyvMomento({ client: local.client() }),
+      namespace: uniqueNamespace(),
+    });
     expect(store.namespace).toBe(namespace);
     await a.set('k', 'a');
     await b.set('k', 'b');
@@ -26,7 +32,9 @@ describe('under Keyv 6.1', () => {
   });
 
   it('expiry is exact for get, has and hasMany', async () => {
-    const keyv = new Keyv({ store: ctx.store({ namespace: uniqueNamespace() }) });
+    const keyv = new Keyv({
+      store: new KeyvMomento({ client: local.client(), namespace: uniqueNamespace() }),
+    });
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now());
     await keyv.set('short', 'v', 300);
@@ -39,7 +47,9 @@ describe('under Keyv 6.1', () => {
   });
 
   it('batch calls return per-key arrays', async () => {
-    const keyv = new Keyv<unknown>({ store: ctx.store({ namespace: uniqueNamespace() }) });
+    const keyv = new Keyv<unknown>({
+      store: new KeyvMomento({ client: local.client(), namespace: uniqueNamespace() }),
+    });
     const entries: Array<{ key: string; value: unknown }> = [
       { key: 'a', value: 1 },
       { key: 'b', value: { x: 2n } },

@@ -3,11 +3,12 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { eventually, useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createKeyv } from '../src/index';
-import { eventually, uniqueNamespace, useServer } from './helpers';
+import { uniqueNamespace } from './helpers';
 
-const ctx = useServer();
+const local = useLocalServer();
 const run = promisify(execFile);
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 
@@ -20,8 +21,8 @@ async function otherProcess(...args: string[]): Promise<{ result: unknown; error
       cwd: packageDir,
       env: {
         ...process.env,
-        MOMENTO_API_KEY: ctx.server.createApiKey(),
-        MOMENTO_ENDPOINT: ctx.server.url,
+        MOMENTO_API_KEY: local.server.createApiKey(),
+        MOMENTO_ENDPOINT: local.server.url,
         MOMENTO_CACHE_NAME: 'default-cache',
       },
       timeout: 30_000,
@@ -32,8 +33,8 @@ async function otherProcess(...args: string[]): Promise<{ result: unknown; error
 
 describe('namespaces on one cache', () => {
   it('two Keyv instances with different namespaces do not see each other', async () => {
-    const a = createKeyv({ client: ctx.client, namespace: uniqueNamespace('a') });
-    const b = createKeyv({ client: ctx.client, namespace: uniqueNamespace('b') });
+    const a = createKeyv({ client: local.client(), namespace: uniqueNamespace('a') });
+    const b = createKeyv({ client: local.client(), namespace: uniqueNamespace('b') });
     await a.set('shared-key', 'from a');
     await b.set('shared-key', 'from b');
     expect(await a.get('shared-key')).toBe('from a');
@@ -47,9 +48,9 @@ describe('namespaces on one cache', () => {
   });
 
   it('clear() leaves keys of other apps on the same cache alone', async () => {
-    const cache = ctx.client.cache('default-cache');
+    const cache = local.client().cache('default-cache');
     await cache.set('another-app:config', 'keep me', { ttlSeconds: 60 });
-    const keyv = createKeyv({ client: ctx.client, namespace: uniqueNamespace() });
+    const keyv = createKeyv({ client: local.client(), namespace: uniqueNamespace() });
     await keyv.set('config', 'mine');
     await keyv.clear();
     expect(await keyv.get('config')).toBeUndefined();
@@ -58,7 +59,7 @@ describe('namespaces on one cache', () => {
 
   it('has no double prefix: Keyv prefixing is off and the store namespaces keys itself', async () => {
     const namespace = uniqueNamespace();
-    const keyv = createKeyv({ client: ctx.client, namespace });
+    const keyv = createKeyv({ client: local.client(), namespace });
     expect(keyv.useKeyPrefix).toBe(false);
     expect(keyv.store.namespace).toBe(namespace);
     await keyv.set('foo', 'bar');
@@ -69,8 +70,8 @@ describe('namespaces on one cache', () => {
 describe('clear across instances and processes', () => {
   it('a clear through one store instance is seen at once by another', async () => {
     const namespace = uniqueNamespace();
-    const first = createKeyv({ client: ctx.client, namespace });
-    const second = createKeyv({ client: ctx.clientWith({}), namespace });
+    const first = createKeyv({ client: local.client(), namespace });
+    const second = createKeyv({ client: local.client({}), namespace });
     await first.set('k', 'v');
     expect(await second.get('k')).toBe('v');
     await first.clear();
@@ -79,27 +80,31 @@ describe('clear across instances and processes', () => {
 
   it('with generationCacheMs, another instance sees the clear within that time', async () => {
     const namespace = uniqueNamespace();
-    const writer = createKeyv({ client: ctx.client, namespace });
-    const cached = createKeyv({ client: ctx.client, namespace, generationCacheMs: 200 });
+    const writer = createKeyv({ client: local.client(), namespace });
+    const cached = createKeyv({ client: local.client(), namespace, generationCacheMs: 200 });
     await writer.set('k', 'v');
     expect(await cached.get('k')).toBe('v');
     await writer.clear();
-    await eventually(async () => (await cached.get('k')) === undefined, 3000);
+    await eventually(async () => (await cached.get('k')) === undefined, {
+      timeoutMs: 3000,
+    });
   });
 
   it('with the near cache, another instance sees the clear within the near TTL', async () => {
     const namespace = uniqueNamespace();
-    const writer = createKeyv({ client: ctx.client, namespace });
-    const near = createKeyv({ client: ctx.client, namespace, nearCache: { ttlMs: 200 } });
+    const writer = createKeyv({ client: local.client(), namespace });
+    const near = createKeyv({ client: local.client(), namespace, nearCache: { ttlMs: 200 } });
     await writer.set('k', 'v');
     expect(await near.get('k')).toBe('v');
     await writer.clear();
-    await eventually(async () => (await near.get('k')) === undefined, 3000);
+    await eventually(async () => (await near.get('k')) === undefined, {
+      timeoutMs: 3000,
+    });
   });
 
   it('a clear in another process is seen here, and its writes are read here', async () => {
     const namespace = uniqueNamespace('proc');
-    const here = createKeyv({ client: ctx.client, namespace });
+    const here = createKeyv({ client: local.client(), namespace });
     await here.set('k', 'set here');
     expect(await otherProcess(namespace, 'get', 'k')).toEqual({ result: 'set here', errors: [] });
     expect(await otherProcess(namespace, 'clear')).toEqual({ result: null, errors: [] });

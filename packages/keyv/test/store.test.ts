@@ -1,15 +1,17 @@
 // KeyvMomento's own contract, called directly (as Keyv calls it), against the local server.
+
+import { RecordingStore, useLocalServer } from '@momento-http/test-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CorruptRecordError, createKeyv, KeyvMomento } from '../src/index';
-import { recording, uniqueNamespace, useServer } from './helpers';
+import { uniqueNamespace } from './helpers';
 
-const ctx = useServer();
+const local = useLocalServer();
 const decoder = new TextDecoder();
 
 /** A store on the server, its calls recorded, in a namespace of its own. */
 function recorded(options: ConstructorParameters<typeof KeyvMomento>[0] = {}) {
-  const { store, seen } = recording(ctx.client.cache('default-cache'));
-  const keyv = new KeyvMomento({ store, namespace: uniqueNamespace(), ...options });
+  const seen = new RecordingStore(local.client().cache('default-cache'));
+  const keyv = new KeyvMomento({ store: seen, namespace: uniqueNamespace(), ...options });
   return { keyv, seen };
 }
 
@@ -144,7 +146,8 @@ describe('values', () => {
     keyv.on('error', (e) => errors.push(e));
     await keyv.set('k', 'v');
     const dataKey = seen.sets.at(-1)!.key;
-    await ctx.client
+    await local
+      .client()
       .cache('default-cache')
       .set(dataKey, 'written by someone else', { ttlSeconds: 60 });
     expect(await keyv.get('k')).toBeUndefined();
@@ -219,8 +222,8 @@ describe('namespaces', () => {
 
 describe('options', () => {
   it('rejects contradictory or invalid options with the reason', () => {
-    const store = ctx.client.cache('default-cache');
-    expect(() => new KeyvMomento({ client: ctx.client, store })).toThrow(TypeError);
+    const store = local.client().cache('default-cache');
+    expect(() => new KeyvMomento({ client: local.client(), store })).toThrow(TypeError);
     expect(() => new KeyvMomento({ store, concurrency: 0 })).toThrow(/concurrency/);
     expect(() => new KeyvMomento({ store, timeoutMs: -1 })).toThrow(/timeoutMs/);
     expect(() => new KeyvMomento({ store, maxTtlSeconds: 1.5 })).toThrow(/maxTtlSeconds/);
@@ -228,7 +231,7 @@ describe('options', () => {
 
   it('does not mutate the caller’s options and shows effective settings in opts', () => {
     const options = Object.freeze({
-      client: ctx.client,
+      client: local.client(),
       cacheName: 'default-cache',
       nearCache: true,
     });
@@ -243,16 +246,16 @@ describe('options', () => {
   });
 
   it('createKeyv passes Keyv options through: a default TTL, and Keyv-level throwOnErrors', async () => {
-    const { store, seen } = recording(ctx.client.cache('default-cache'));
-    const keyv = createKeyv({ store, namespace: uniqueNamespace(), ttl: 5_000 });
+    const seen = new RecordingStore(local.client().cache('default-cache'));
+    const keyv = createKeyv({ store: seen, namespace: uniqueNamespace(), ttl: 5_000 });
     await keyv.set('k', { a: 1 });
     expect(seen.sets.at(-1)!.ttlSeconds).toBe(5);
     expect(await keyv.get('k')).toEqual({ a: 1 });
-    expect(createKeyv({ store, throwOnErrors: true }).throwOnErrors).toBe(true);
+    expect(createKeyv({ store: seen, throwOnErrors: true }).throwOnErrors).toBe(true);
   });
 
   it('rejects a namespace that is not a string when it is set', () => {
-    const keyv = new KeyvMomento({ client: ctx.client });
+    const keyv = new KeyvMomento({ client: local.client() });
     expect(() => {
       (keyv as { namespace: unknown }).namespace = 42;
     }).toThrow(TypeError);

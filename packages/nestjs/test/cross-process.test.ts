@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { eventually, type LocalServer, startLocalServer } from '@momento-http/test-kit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORMS } from './support/app';
-import { type LocalMomento, startLocalMomento, waitFor } from './support/server';
+import { uniqueNamespace } from './support/namespace';
 
 const packageDir = fileURLToPath(new URL('..', import.meta.url));
 const children: ChildProcess[] = [];
@@ -31,9 +32,9 @@ function startInstance(env: Record<string, string>): Promise<string> {
   });
 }
 
-let momento: LocalMomento;
+let momento: LocalServer;
 beforeAll(async () => {
-  momento = await startLocalMomento();
+  momento = await startLocalServer({ clientOptions: { retries: 0 } });
 });
 afterAll(async () => {
   for (const child of children) child.kill('SIGTERM');
@@ -45,15 +46,15 @@ describe.each(PLATFORMS)('two app processes on %s', (platform) => {
     const env = {
       MOMENTO_ENDPOINT: momento.server.url,
       MOMENTO_API_KEY: momento.server.createApiKey(),
-      NAMESPACE: momento.namespace(),
+      NAMESPACE: uniqueNamespace(),
       NEST_PLATFORM: platform,
     };
     const [a, b] = await Promise.all([startInstance(env), startInstance(env)]);
     const fromA = await request(a).get('/items').expect(200);
     // A's write is fire-and-forget: once A hits, its entry is in Momento.
-    await waitFor(async () => (await request(a).get('/items')).headers['x-cache'] === 'HIT');
+    await eventually(async () => (await request(a).get('/items')).headers['x-cache'] === 'HIT');
     // B answers with A's body (A's pid) from Momento.
-    await waitFor(async () => (await request(b).get('/items')).headers['x-cache'] === 'HIT');
+    await eventually(async () => (await request(b).get('/items')).headers['x-cache'] === 'HIT');
     expect((await request(b).get('/items')).body).toEqual(fromA.body);
 
     await request(b).post('/items').expect(201);

@@ -1,12 +1,13 @@
+import { eventually, type LocalServer, startLocalServer } from '@momento-http/test-kit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORMS, type Platform, type RunningApp, startApp } from './support/app';
 import { Db, TestAppModule } from './support/controllers';
-import { type LocalMomento, startLocalMomento, waitFor } from './support/server';
+import { uniqueNamespace } from './support/namespace';
 
-let momento: LocalMomento;
+let momento: LocalServer;
 beforeAll(async () => {
-  momento = await startLocalMomento();
+  momento = await startLocalServer({ clientOptions: { retries: 0 } });
 });
 afterAll(() => momento.server.close());
 
@@ -24,7 +25,7 @@ describe.each(CASES)(
     beforeAll(async () => {
       // Two app instances, one cache and one "database": like two pods behind a load balancer.
       // With the near cache, tag checks still go to Momento: invalidation is never delayed.
-      const options = { client: momento.client, namespace: momento.namespace(), nearCache };
+      const options = { client: momento.client(), namespace: uniqueNamespace(), nearCache };
       a = await startApp(platform, TestAppModule.with(options, db));
       b = await startApp(platform, TestAppModule.with(options, db));
     });
@@ -37,7 +38,7 @@ describe.each(CASES)(
       const before = await request(a.url).get('/http/items').expect(200);
       expect(before.body.items).toEqual([]);
       // Instance B is served A's entry from Momento.
-      await waitFor(
+      await eventually(
         async () => (await request(b.url).get('/http/items')).headers['x-cache'] === 'HIT',
       );
 
@@ -47,7 +48,7 @@ describe.each(CASES)(
       const after = await request(b.url).get('/http/items').expect(200);
       expect(after.headers['x-cache']).toBe('MISS');
       expect(after.body.items).toEqual(['apple']);
-      await waitFor(
+      await eventually(
         async () => (await request(a.url).get('/http/items')).headers['x-cache'] === 'HIT',
       );
       expect((await request(a.url).get('/http/items')).body.items).toEqual(['apple']);
@@ -55,13 +56,13 @@ describe.each(CASES)(
 
     it('deletes cache-manager keys given to @CacheEvict({ keys })', async () => {
       await request(b.url).get('/stock/counter').expect(200);
-      await waitFor(
+      await eventually(
         async () => (await request(b.url).get('/stock/counter')).headers['x-cache'] === 'HIT',
       );
       await request(a.url).post('/http/items').send({ name: 'pear' }).expect(201);
       if (nearCache) {
         // B's near cache may serve the deleted key for up to its ttlMs (1 s); then B sees the delete.
-        await waitFor(
+        await eventually(
           async () => (await request(b.url).get('/stock/counter')).headers['x-cache'] === 'MISS',
           { timeoutMs: 3000 },
         );

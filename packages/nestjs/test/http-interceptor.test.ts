@@ -1,12 +1,13 @@
+import { eventually, type LocalServer, startLocalServer } from '@momento-http/test-kit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORMS, type Platform, type RunningApp, startApp } from './support/app';
 import { Db, TestAppModule } from './support/controllers';
-import { type LocalMomento, startLocalMomento, waitFor } from './support/server';
+import { uniqueNamespace } from './support/namespace';
 
-let momento: LocalMomento;
+let momento: LocalServer;
 beforeAll(async () => {
-  momento = await startLocalMomento();
+  momento = await startLocalServer({ clientOptions: { retries: 0 } });
 });
 afterAll(() => momento.server.close());
 
@@ -20,7 +21,7 @@ describe.each(PLATFORMS)('HttpCacheInterceptor on %s', (platform: Platform) => {
   let db: Db;
   beforeAll(async () => {
     db = new Db();
-    const options = { client: momento.client, namespace: momento.namespace() };
+    const options = { client: momento.client(), namespace: uniqueNamespace() };
     app = await startApp(platform, TestAppModule.with(options, db));
   });
   afterAll(() => app.close());
@@ -30,7 +31,7 @@ describe.each(PLATFORMS)('HttpCacheInterceptor on %s', (platform: Platform) => {
     expect(miss.headers['x-cache']).toBe('MISS');
     expect(miss.headers['x-custom']).toBe('kept');
     expect(miss.headers['set-cookie']).toEqual(['sid=secret']);
-    await waitFor(isHit(app, '/http/status'));
+    await eventually(isHit(app, '/http/status'));
     const calls = db.calls;
     const hit = await request(app.url).get('/http/status').expect(203);
     expect(db.calls).toBe(calls);
@@ -44,7 +45,7 @@ describe.each(PLATFORMS)('HttpCacheInterceptor on %s', (platform: Platform) => {
 
   it('keeps @HttpCode and @Header, and text bodies byte for byte', async () => {
     const miss = await request(app.url).get('/http/decorated').expect(202);
-    await waitFor(isHit(app, '/http/decorated'));
+    await eventually(isHit(app, '/http/decorated'));
     const hit = await request(app.url).get('/http/decorated').expect(202);
     expect(hit.headers['x-deco']).toBe('yes');
     expect(hit.headers['content-type']).toBe(miss.headers['content-type']);
@@ -55,7 +56,7 @@ describe.each(PLATFORMS)('HttpCacheInterceptor on %s', (platform: Platform) => {
     'keeps Express ETags and answers If-None-Match with 304',
     async () => {
       await request(app.url).get('/http/decorated');
-      await waitFor(isHit(app, '/http/decorated'));
+      await eventually(isHit(app, '/http/decorated'));
       const hit = await request(app.url).get('/http/decorated').expect(202);
       expect(hit.headers.etag).toBeTruthy();
       const revalidated = await request(app.url)
@@ -68,7 +69,7 @@ describe.each(PLATFORMS)('HttpCacheInterceptor on %s', (platform: Platform) => {
 
   it('serves HEAD from the GET entry', async () => {
     const get = await request(app.url).get('/http/decorated');
-    await waitFor(isHit(app, '/http/decorated'));
+    await eventually(isHit(app, '/http/decorated'));
     const calls = db.calls;
     const head = await request(app.url).head('/http/decorated').expect(202);
     expect(head.headers['x-cache']).toBe('HIT');
@@ -80,7 +81,7 @@ describe.each(PLATFORMS)('HttpCacheInterceptor on %s', (platform: Platform) => {
   it('stores a HEAD miss for later GETs', async () => {
     const head = await request(app.url).head('/http/me?via=head').expect(200);
     expect(head.headers['x-cache']).toBe('MISS');
-    await waitFor(isHit(app, '/http/me?via=head'));
+    await eventually(isHit(app, '/http/me?via=head'));
   });
 
   it('keeps users apart by Authorization', async () => {
@@ -88,7 +89,7 @@ describe.each(PLATFORMS)('HttpCacheInterceptor on %s', (platform: Platform) => {
     const bob = { authorization: 'Bearer bob' };
     const a1 = await request(app.url).get('/http/me').set(alice).expect(200);
     expect(a1.body.user).toBe('Bearer alice');
-    await waitFor(isHit(app, '/http/me', alice));
+    await eventually(isHit(app, '/http/me', alice));
     const b1 = await request(app.url).get('/http/me').set(bob).expect(200);
     expect(b1.headers['x-cache']).toBe('MISS');
     expect(b1.body.user).toBe('Bearer bob');
@@ -103,27 +104,29 @@ describe.each(PLATFORMS)('HttpCacheInterceptor on %s', (platform: Platform) => {
     await request(app.url).get('/http/private').expect(200);
     // A write issued after the (wrong) one has landed, so that one would have too.
     await request(app.url).get('/http/me?probe=private');
-    await waitFor(isHit(app, '/http/me?probe=private'));
+    await eventually(isHit(app, '/http/me?probe=private'));
     const third = await request(app.url).get('/http/private').expect(200);
     expect(third.headers['x-cache']).toBe('MISS');
   });
 
   it('expires entries after @CacheTTL', async () => {
     const first = await request(app.url).get('/http/short').expect(200);
-    await waitFor(isHit(app, '/http/short'));
-    await waitFor(async () => (await request(app.url).get('/http/short')).body.n !== first.body.n);
+    await eventually(isHit(app, '/http/short'));
+    await eventually(
+      async () => (await request(app.url).get('/http/short')).body.n !== first.body.n,
+    );
   });
 
   it('caches URLs longer than a Momento key under their hash', async () => {
     const path = `/http/me?long=${'x'.repeat(6000)}`;
     await request(app.url).get(path).expect(200);
-    await waitFor(isHit(app, path));
+    await eventually(isHit(app, path));
   });
 
   it('uses an overridden trackBy (per tenant; none: bypass)', async () => {
     const acme = { 'x-tenant': 'acme' };
     const first = await request(app.url).get('/tenant/home').set(acme).expect(200);
-    await waitFor(isHit(app, '/tenant/home', acme));
+    await eventually(isHit(app, '/tenant/home', acme));
     const other = await request(app.url).get('/tenant/home').set({ 'x-tenant': 'globex' });
     expect(other.headers['x-cache']).toBe('MISS');
     expect(other.body.tenant).toBe('globex');

@@ -8,6 +8,7 @@ import {
   MomentoCacheOptionsError,
   type MomentoCacheOptionsFactory,
 } from '@momento-http/nestjs';
+import { eventually, type LocalServer, startLocalServer } from '@momento-http/test-kit';
 import { Controller, Get, Inject, Injectable, Module } from '@nestjs/common';
 import { ConfigModule, ConfigService } from '@nestjs/config';
 import { APP_INTERCEPTOR } from '@nestjs/core';
@@ -16,19 +17,19 @@ import type { Cache } from 'cache-manager';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PLATFORMS, startApp } from './support/app';
-import { type LocalMomento, startLocalMomento, waitFor } from './support/server';
+import { uniqueNamespace } from './support/namespace';
 
-let momento: LocalMomento;
+let momento: LocalServer;
 beforeAll(async () => {
-  momento = await startLocalMomento();
+  momento = await startLocalServer({ clientOptions: { retries: 0 } });
 });
 afterAll(() => momento.server.close());
 
 describe('forRoot', () => {
   it('hands cache-manager one Keyv 5 instance: no double envelope, namespace kept', async () => {
-    const namespace = momento.namespace();
+    const namespace = uniqueNamespace();
     const moduleRef = await Test.createTestingModule({
-      imports: [MomentoCacheModule.forRoot({ client: momento.client, namespace })],
+      imports: [MomentoCacheModule.forRoot({ client: momento.client(), namespace })],
     }).compile();
     const cache = moduleRef.get<Cache>(CACHE_MANAGER);
     const context = moduleRef.get<MomentoCacheContext>(MOMENTO_CACHE);
@@ -36,16 +37,16 @@ describe('forRoot', () => {
     expect(cache.stores[0]).toBe(context.keyv);
     await cache.set('user:1', { name: 'Ada', at: 1 }, 60_000);
     // A plain Keyv on the same namespace reads the very value: one Keyv envelope, our namespace.
-    const keyv = createKeyv({ client: momento.client, namespace });
+    const keyv = createKeyv({ client: momento.client(), namespace });
     expect(await keyv.get('user:1')).toEqual({ name: 'Ada', at: 1 });
-    const other = createKeyv({ client: momento.client, namespace: `${namespace}-other` });
+    const other = createKeyv({ client: momento.client(), namespace: `${namespace}-other` });
     expect(await other.get('user:1')).toBeUndefined();
     await moduleRef.close();
   });
 
   it('disconnects the store on shutdown', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [MomentoCacheModule.forRoot({ client: momento.client })],
+      imports: [MomentoCacheModule.forRoot({ client: momento.client() })],
     }).compile();
     await moduleRef.init();
     const context = moduleRef.get<MomentoCacheContext>(MOMENTO_CACHE);
@@ -58,20 +59,24 @@ describe('forRoot', () => {
   it('rejects bad options at startup with the option named', async () => {
     const compile = (options: object) =>
       Test.createTestingModule({ imports: [MomentoCacheModule.forRoot(options)] }).compile();
-    await expect(compile({ client: momento.client, ttl: -5 })).rejects.toThrow(
+    await expect(compile({ client: momento.client(), ttl: -5 })).rejects.toThrow(
       MomentoCacheOptionsError,
     );
-    await expect(compile({ client: momento.client, ttl: -5 })).rejects.toThrow(/"ttl".*ms/);
-    await expect(compile({ client: momento.client, ttl: '30s' })).rejects.toThrow(/"ttl"/);
-    await expect(compile({ client: momento.client, timeoutMs: 0 })).rejects.toThrow(/"timeoutMs"/);
-    await expect(compile({ client: momento.client, namespace: '' })).rejects.toThrow(/"namespace"/);
+    await expect(compile({ client: momento.client(), ttl: -5 })).rejects.toThrow(/"ttl".*ms/);
+    await expect(compile({ client: momento.client(), ttl: '30s' })).rejects.toThrow(/"ttl"/);
+    await expect(compile({ client: momento.client(), timeoutMs: 0 })).rejects.toThrow(
+      /"timeoutMs"/,
+    );
+    await expect(compile({ client: momento.client(), namespace: '' })).rejects.toThrow(
+      /"namespace"/,
+    );
     await expect(
-      compile({ client: momento.client, defaultTtlSeconds: 100, maxTtlSeconds: 10 }),
+      compile({ client: momento.client(), defaultTtlSeconds: 100, maxTtlSeconds: 10 }),
     ).rejects.toThrow(/"defaultTtlSeconds"/);
   });
 
   it('never mutates the caller options', async () => {
-    const options = Object.freeze({ client: momento.client, namespace: momento.namespace() });
+    const options = Object.freeze({ client: momento.client(), namespace: uniqueNamespace() });
     const moduleRef = await Test.createTestingModule({
       imports: [MomentoCacheModule.forRoot(options)],
     }).compile();
@@ -99,11 +104,11 @@ class FeatureModule {}
 
 describe('forRootAsync styles', () => {
   it('takes an options class (useClass)', async () => {
-    const namespace = momento.namespace();
+    const namespace = uniqueNamespace();
     @Injectable()
     class CacheConfig implements MomentoCacheOptionsFactory {
       createMomentoCacheOptions() {
-        return { client: momento.client, namespace };
+        return { client: momento.client(), namespace };
       }
     }
     const moduleRef = await Test.createTestingModule({
@@ -134,7 +139,7 @@ describe.each(PLATFORMS)('HttpCacheInterceptor as APP_INTERCEPTOR on %s', (platf
   it('caches every GET route of the app', async () => {
     @Module({
       imports: [
-        MomentoCacheModule.forRoot({ client: momento.client, namespace: momento.namespace() }),
+        MomentoCacheModule.forRoot({ client: momento.client(), namespace: uniqueNamespace() }),
       ],
       controllers: [GlobalController],
       providers: [{ provide: APP_INTERCEPTOR, useClass: HttpCacheInterceptor }],
@@ -144,7 +149,7 @@ describe.each(PLATFORMS)('HttpCacheInterceptor as APP_INTERCEPTOR on %s', (platf
     try {
       const first = await request(app.url).get('/global').expect(200);
       expect(first.headers['x-cache']).toBe('MISS');
-      await waitFor(
+      await eventually(
         async () => (await request(app.url).get('/global')).headers['x-cache'] === 'HIT',
       );
       expect((await request(app.url).get('/global')).body).toEqual(first.body);
@@ -156,7 +161,7 @@ describe.each(PLATFORMS)('HttpCacheInterceptor as APP_INTERCEPTOR on %s', (platf
 
 describe.each(PLATFORMS)('forRootAsync with ConfigService on %s', (platform) => {
   it('builds the options from configuration, globally', async () => {
-    const namespace = momento.namespace();
+    const namespace = uniqueNamespace();
     @Module({
       imports: [
         ConfigModule.forRoot({
@@ -168,7 +173,7 @@ describe.each(PLATFORMS)('forRootAsync with ConfigService on %s', (platform) => 
           imports: [ConfigModule],
           inject: [ConfigService],
           useFactory: (config: ConfigService) => ({
-            client: momento.client,
+            client: momento.client(),
             namespace: config.getOrThrow<string>('CACHE_NAMESPACE'),
             ttl: Number(config.getOrThrow('CACHE_TTL_MS')),
           }),

@@ -1,21 +1,22 @@
 import { MomentoCacheModule, MomentoCacheService } from '@momento-http/nestjs';
+import { type LocalServer, startLocalServer } from '@momento-http/test-kit';
 import type { TestingModule } from '@nestjs/testing';
 import { Test } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalMomento, startLocalMomento } from './support/server';
+import { uniqueNamespace } from './support/namespace';
 
-let momento: LocalMomento;
+let momento: LocalServer;
 let moduleRef: TestingModule;
 let service: MomentoCacheService;
 const errors: string[] = [];
 
 beforeAll(async () => {
-  momento = await startLocalMomento();
+  momento = await startLocalServer({ clientOptions: { retries: 0 } });
   moduleRef = await Test.createTestingModule({
     imports: [
       MomentoCacheModule.forRoot({
-        client: momento.client,
-        namespace: momento.namespace(),
+        client: momento.client(),
+        namespace: uniqueNamespace(),
         // Generous: these tests check values, not deadlines (store-down.test.ts does), and CI is loaded.
         timeoutMs: 5000,
         onError: (_e, { operation }) => errors.push(operation),

@@ -1,13 +1,14 @@
 import { MOMENTO_CACHE, type MomentoCacheContext } from '@momento-http/nestjs';
+import { eventually, type LocalServer, startLocalServer } from '@momento-http/test-kit';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORMS, type Platform, type RunningApp, startApp } from './support/app';
 import { Db, TestAppModule } from './support/controllers';
-import { type LocalMomento, startLocalMomento, waitFor } from './support/server';
+import { uniqueNamespace } from './support/namespace';
 
-let momento: LocalMomento;
+let momento: LocalServer;
 beforeAll(async () => {
-  momento = await startLocalMomento();
+  momento = await startLocalServer({ clientOptions: { retries: 0 } });
 });
 afterAll(() => momento.server.close());
 
@@ -17,15 +18,15 @@ describe.each(PLATFORMS)('stock CacheInterceptor on %s', (platform: Platform) =>
   let namespace: string;
   beforeAll(async () => {
     db = new Db();
-    namespace = momento.namespace();
-    app = await startApp(platform, TestAppModule.with({ client: momento.client, namespace }, db));
+    namespace = uniqueNamespace();
+    app = await startApp(platform, TestAppModule.with({ client: momento.client(), namespace }, db));
   });
   afterAll(() => app.close());
 
   it('misses, then hits from Momento with X-Cache', async () => {
     const first = await request(app.url).get('/stock/counter').expect(200);
     expect(first.headers['x-cache']).toBe('MISS');
-    await waitFor(
+    await eventually(
       async () => (await request(app.url).get('/stock/counter')).headers['x-cache'] === 'HIT',
     );
     const hit = await request(app.url).get('/stock/counter').expect(200);
@@ -35,12 +36,12 @@ describe.each(PLATFORMS)('stock CacheInterceptor on %s', (platform: Platform) =>
 
   it('expires @CacheTTL(1000) entries (ms, as cache-manager 7 takes)', async () => {
     const first = await request(app.url).get('/stock/short').expect(200);
-    await waitFor(
+    await eventually(
       async () => (await request(app.url).get('/stock/short')).headers['x-cache'] === 'HIT',
     );
     // Momento keeps the item 1 s (rounded up); Keyv's own expiry makes it a miss after 1000 ms.
     const started = Date.now();
-    await waitFor(async () => {
+    await eventually(async () => {
       const res = await request(app.url).get('/stock/short');
       return res.body.n !== first.body.n;
     });
@@ -55,8 +56,8 @@ describe.each(PLATFORMS)('stock CacheInterceptor on %s', (platform: Platform) =>
     };
     await request(app.url).get('/ttl/class').expect(200);
     await request(app.url).get('/ttl/method').expect(200);
-    await waitFor(async () => (await remaining('/ttl/class')) !== undefined);
-    await waitFor(async () => (await remaining('/ttl/method')) !== undefined);
+    await eventually(async () => (await remaining('/ttl/class')) !== undefined);
+    await eventually(async () => (await remaining('/ttl/method')) !== undefined);
     const fromClass = (await remaining('/ttl/class'))!;
     expect(fromClass).toBeGreaterThan(50_000);
     expect(fromClass).toBeLessThanOrEqual(60_000);
@@ -67,7 +68,7 @@ describe.each(PLATFORMS)('stock CacheInterceptor on %s', (platform: Platform) =>
 
   it('uses @CacheKey instead of the URL', async () => {
     const a = await request(app.url).get('/stock/keyed/a').expect(200);
-    await waitFor(
+    await eventually(
       async () => (await request(app.url).get('/stock/keyed/a')).headers['x-cache'] === 'HIT',
     );
     // Another URL, same @CacheKey: served the first response.

@@ -1,16 +1,17 @@
+import { type LocalServer, startLocalServer } from '@momento-http/test-kit';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { PLATFORMS, type Platform, type RunningApp, startApp } from './support/app';
 import { Db, TestAppModule } from './support/controllers';
-import { type LocalMomento, startLocalMomento } from './support/server';
+import { uniqueNamespace } from './support/namespace';
 
 const TIMEOUT_MS = 300;
 /** The store hangs for far longer than any request may take. */
 const HANG_MS = 20_000;
 
-let momento: LocalMomento;
+let momento: LocalServer;
 beforeAll(async () => {
-  momento = await startLocalMomento();
+  momento = await startLocalServer({ clientOptions: { retries: 0 } });
 });
 afterAll(() => momento.server.close());
 
@@ -19,8 +20,8 @@ describe.each(PLATFORMS)('a hung or dead store on %s', (platform: Platform) => {
   const errors: string[] = [];
   beforeAll(async () => {
     const options = {
-      client: momento.client,
-      namespace: momento.namespace(),
+      client: momento.client(),
+      namespace: uniqueNamespace(),
       timeoutMs: TIMEOUT_MS,
       onError: (_error: unknown, context: { operation: string }) => {
         errors.push(context.operation);
@@ -53,11 +54,11 @@ describe.each(PLATFORMS)('a hung or dead store on %s', (platform: Platform) => {
 
 describe.each(PLATFORMS)('a closed server on %s', (platform: Platform) => {
   it('still answers every request', async () => {
-    const local = await startLocalMomento();
+    const local = await startLocalServer({ clientOptions: { retries: 0 } });
     const app = await startApp(
       platform,
       TestAppModule.with(
-        { client: local.client, namespace: local.namespace(), timeoutMs: TIMEOUT_MS },
+        { client: local.client(), namespace: uniqueNamespace(), timeoutMs: TIMEOUT_MS },
         new Db(),
       ),
     );

@@ -1,17 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingStore, useLocalServer } from '@momento-http/test-kit';
+import { describe, expect, it } from 'vitest';
 import { createIsrHandler } from '../src/isr';
-import { appPage, localBackend, pageCtx, pageSetCtx, type RecordingStore, tick } from './support';
+import { appPage, connectionRefused, pageCtx, pageSetCtx, tick } from './support';
 
-let backend: Awaited<ReturnType<typeof localBackend>>;
-beforeAll(async () => {
-  backend = await localBackend();
-});
-afterAll(() => backend.close());
+const local = useLocalServer({ clientOptions: { timeoutMs: 2000, retries: 0 } });
 
 /** Two "instances": separate handler classes (separate module state) over one cache. */
 function twoInstances(extra: Parameters<typeof createIsrHandler>[0] = {}) {
-  const store = backend.store();
+  const store = new RecordingStore(local.store());
   const namespace = `t${Math.random().toString(36).slice(2)}|`;
   const A = createIsrHandler({ store, namespace, keyPrefix: 'build-1', ...extra });
   const B = createIsrHandler({ store, namespace, keyPrefix: 'build-1', ...extra });
@@ -132,7 +129,7 @@ describe('ISR cacheHandler over the local server', () => {
   });
 
   it('namespaces pages by build id but shares fetch entries and tags across builds', async () => {
-    const store = backend.store();
+    const store = new RecordingStore(local.store());
     const namespace = `t${Math.random().toString(36).slice(2)}|`;
     const Old = createIsrHandler({ store, namespace, keyPrefix: 'build-1' });
     const New = createIsrHandler({ store, namespace, keyPrefix: 'build-2' });
@@ -157,7 +154,7 @@ describe('ISR cacheHandler over the local server', () => {
       appPage(),
       pageSetCtx(false as unknown as number, undefined),
     );
-    const rec = store as RecordingStore;
+    const rec = store;
     expect(rec.sets.map((s) => s.ttlSeconds)).toEqual([120, 86_400, 86_400]);
     expect(rec.sets[2]!.key.length).toBeLessThan(200);
     await a.revalidateTag('any');
@@ -194,19 +191,20 @@ describe('ISR cacheHandler failures', () => {
       setTimeoutMs: 100,
       onError: (_e, op) => errors.push(op),
     });
-    (store as RecordingStore).failing = 'hang';
+    store.rule({ hang: true });
     const started = Date.now();
     expect(await a.get('/x', pageCtx)).toBeNull();
     // The store hangs forever: any bound tells "gave up" from "waited"; this one leaves room for load.
     expect(Date.now() - started).toBeLessThan(5_000);
-    (store as RecordingStore).failing = 'reject';
+    store.clearRules();
+    store.rule({ fail: connectionRefused });
     await expect(a.set('/x', appPage(), pageSetCtx())).resolves.toBeUndefined();
     expect(errors).toContain('get');
   });
 
   it('rejects revalidateTag when the revalidation cannot be recorded', async () => {
     const { a, store } = twoInstances();
-    (store as RecordingStore).failing = 'reject';
+    store.rule({ fail: connectionRefused });
     await expect(a.revalidateTag(['isr'])).rejects.toThrow(/connection refused/);
   });
 

@@ -1,16 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingStore, useLocalServer } from '@momento-http/test-kit';
+import { describe, expect, it } from 'vitest';
 import { createIsrHandler } from '../src/isr';
-import { appPage, localBackend, pageCtx, pageSetCtx, type RecordingStore, tick } from './support';
+import { appPage, connectionRefused, pageCtx, pageSetCtx, tick } from './support';
 
-let backend: Awaited<ReturnType<typeof localBackend>>;
-beforeAll(async () => {
-  backend = await localBackend();
-});
-afterAll(() => backend.close());
+const local = useLocalServer({ clientOptions: { timeoutMs: 2000, retries: 0 } });
 
 /** Instance A with the near cache on a clock the test moves; instance B without one. */
 function instances(near: { maxBytes?: number } = {}) {
-  const store = backend.store();
+  const store = new RecordingStore(local.store());
   const clock = { now: 0 };
   const namespace = `n${Math.random().toString(36).slice(2)}|`;
   const errors: unknown[] = [];
@@ -25,7 +22,7 @@ function instances(near: { maxBytes?: number } = {}) {
     nearCache: { ttlMs: 1000, now: () => clock.now, ...near },
   });
   const B = createIsrHandler(shared);
-  return { a: new A(), b: new B(), store: store as RecordingStore, clock, errors };
+  return { a: new A(), b: new B(), store, clock, errors };
 }
 
 describe('ISR cacheHandler with the near cache', () => {
@@ -33,11 +30,11 @@ describe('ISR cacheHandler with the near cache', () => {
     const { a, store, errors } = instances();
     await a.set('/n', appPage(), pageSetCtx());
     expect((await a.get('/n', pageCtx))?.value).toEqual(appPage());
-    store.failing = 'reject';
+    store.rule({ fail: connectionRefused });
     // Entry and tag states come from the near cache: no network read fails.
     expect((await a.get('/n', pageCtx))?.value).toEqual(appPage());
     expect(errors).toEqual([]);
-    store.failing = 'no';
+    store.clearRules();
     await tick();
     await a.revalidateTag(['isr']);
     expect(await a.get('/n', pageCtx)).toBeNull();
@@ -60,10 +57,10 @@ describe('ISR cacheHandler with the near cache', () => {
   it('never keeps the older value of a read that overlapped a write on this instance', async () => {
     const { a, store } = instances();
     await a.set('/n', appPage('<html>v1</html>'), pageSetCtx());
-    store.getDelayMs = 150;
+    const slowGets = store.rule({ method: 'get', at: 'response', delayMs: 150 });
     const slowRead = a.get('/n', pageCtx);
     await tick();
-    store.getDelayMs = 0;
+    slowGets();
     await a.set('/n', appPage('<html>v2</html>'), pageSetCtx());
     expect((await slowRead)?.value).toMatchObject({ html: '<html>v1</html>' });
     expect((await a.get('/n', pageCtx))?.value).toMatchObject({ html: '<html>v2</html>' });
@@ -73,10 +70,10 @@ describe('ISR cacheHandler with the near cache', () => {
     const { a, store } = instances();
     await a.set('/n', appPage(), pageSetCtx());
     await tick();
-    store.getDelayMs = 150;
+    const slowGets = store.rule({ method: 'get', at: 'response', delayMs: 150 });
     const slowRead = a.get('/n', pageCtx);
     await tick();
-    store.getDelayMs = 0;
+    slowGets();
     await a.revalidateTag(['isr']);
     await slowRead;
     expect(await a.get('/n', pageCtx)).toBeNull();
@@ -105,7 +102,7 @@ describe('ISR cacheHandler with the near cache', () => {
     // 3 MB once decoded, a few KB stored (gzip): too big to hold.
     await a.set('/big', appPage('a'.repeat(1_500_000)), pageSetCtx());
     expect((await a.get('/big', pageCtx))?.value).toMatchObject({ kind: 'APP_PAGE' });
-    store.failing = 'reject';
+    store.rule({ fail: connectionRefused });
     expect(await a.get('/big', pageCtx)).toBeNull();
   });
 });

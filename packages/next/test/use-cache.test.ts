@@ -1,12 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RecordingStore, useLocalServer } from '@momento-http/test-kit';
+import { describe, expect, it } from 'vitest';
 import { createUseCacheHandler, type UseCacheEntry } from '../src/use-cache';
-import { localBackend, type RecordingStore, tick } from './support';
+import { connectionRefused, tick } from './support';
 
-let backend: Awaited<ReturnType<typeof localBackend>>;
-beforeAll(async () => {
-  backend = await localBackend();
-});
-afterAll(() => backend.close());
+const local = useLocalServer({ clientOptions: { timeoutMs: 2000, retries: 0 } });
 
 const bytes = Uint8Array.from({ length: 300 }, (_, i) => (i * 7) % 256);
 
@@ -36,7 +33,7 @@ async function read(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
 }
 
 function twoInstances(extra: Parameters<typeof createUseCacheHandler>[0] = {}) {
-  const store = backend.store();
+  const store = new RecordingStore(local.store());
   const namespace = `u${Math.random().toString(36).slice(2)}|`;
   return {
     a: createUseCacheHandler({ store, namespace, ...extra }),
@@ -75,7 +72,7 @@ describe("'use cache' handler over the local server", () => {
     expect(await a.get('zero', soft)).toBeUndefined();
     await a.set('long', Promise.resolve(entry({ expire: 0xfffffffe })));
     await a.set('short', Promise.resolve(entry({ expire: 120 })));
-    expect((store as RecordingStore).sets.map((s) => s.ttlSeconds)).toEqual([86_400, 120]);
+    expect(store.sets.map((s) => s.ttlSeconds)).toEqual([86_400, 120]);
   });
 
   it('marks an entry stale (revalidate -1) on updateTags with durations and misses on expiry (16 API)', async () => {
@@ -122,9 +119,10 @@ describe("'use cache' handler over the local server", () => {
     });
     await expect(a.set('b', Promise.resolve(broken))).resolves.toBeUndefined();
     await expect(a.set('r', Promise.reject(new Error('render failed')))).resolves.toBeUndefined();
-    (store as RecordingStore).failing = 'reject';
+    store.rule({ fail: connectionRefused });
     await expect(a.updateTags(['uc'])).rejects.toThrow(/connection refused/);
-    (store as RecordingStore).failing = 'hang';
+    store.clearRules();
+    store.rule({ hang: true });
     expect(await a.get('k', soft)).toBeUndefined();
   });
 });
@@ -134,13 +132,13 @@ describe("'use cache' handler with the near cache", () => {
     const { a, store } = twoInstances({ nearCache: true });
     await a.set('k', Promise.resolve(entry()));
     await a.get('k', soft);
-    (store as RecordingStore).failing = 'reject';
+    store.rule({ fail: connectionRefused });
     const first = await a.get('k', soft);
     const chunk = (await first!.value.getReader().read()).value!;
     chunk.fill(0); // what a consumer does to its chunk never reaches the next reader
     const second = await a.get('k', soft);
     expect(await read(second!.value)).toEqual(bytes);
-    (store as RecordingStore).failing = 'no';
+    store.clearRules();
     await tick();
     await a.updateTags(['uc']);
     expect(await a.get('k', soft)).toBeUndefined();

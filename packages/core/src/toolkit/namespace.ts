@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '../client/errors';
 import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
 import { raceAbort } from './concurrency';
 import { concatBytes } from './keys';
@@ -114,6 +115,10 @@ export function withNamespace(
 
   const scoped = async (key: CacheKey, opts?: CallOptions): Promise<CacheKey> => {
     opts?.signal?.throwIfAborted();
+    // Checked here: once prefixed, an empty key would be a valid key of the namespace.
+    if ((typeof key === 'string' ? key.length : key.byteLength) === 0) {
+      throw new InvalidArgumentError('Cache key must not be empty');
+    }
     const prefix = `${ns}|${await generation(opts)}|`;
     return typeof key === 'string' ? prefix + key : concatBytes([encoder.encode(prefix), key]);
   };

@@ -1,10 +1,11 @@
 /** The cache data plane against the real local server, over both transports. */
+import { useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { undiciTransport } from '../../src/client/undici-transport';
 import { fetchTransport, type Transport } from '../../src/index';
-import { bytes, sameBytes, text, useServer } from './server';
+import { bytes, sameBytes, text } from './helpers';
 
-const t = useServer();
+const t = useLocalServer();
 const transports: [string, () => Transport][] = [
   ['fetch', () => fetchTransport()],
   ['undici', () => undiciTransport()],

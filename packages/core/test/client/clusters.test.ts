@@ -1,9 +1,9 @@
 /** Valkey cluster control plane against the real local server. */
+import { useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { type CreateClusterRequest, NotFoundError, PermissionError } from '../../src/index';
-import { useServer } from './server';
 
-const t = useServer({ clusterActivationMs: 50 });
+const t = useLocalServer({ clusterActivationMs: 50 });
 
 const request = (name: string): CreateClusterRequest => ({
   name,
@@ -63,10 +63,10 @@ describe('clusters', () => {
       name: 'BadRequestError',
     });
     t.server.faults.add({ path: '/ec-cluster', method: 'POST', status: 503 });
-    const before = await t.hits('cluster_control', 503);
+    const before = await t.requestCount('cluster_control', 503);
     await expect(clusters.create(request('c3'))).rejects.toMatchObject({ status: 503 });
     t.server.faults.clear();
-    expect((await t.hits('cluster_control', 503)) - before).toBe(1);
+    expect((await t.requestCount('cluster_control', 503)) - before).toBe(1);
   });
 
   it('needs a super-user key', async () => {

@@ -1,10 +1,12 @@
 /** Credential formats and TTL handling end to end against the real local server. */
+
 import { toV1Key } from '@momento-http/server';
+import { useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { MomentoClient, type RequestEvent } from '../../src/index';
-import { text, useServer } from './server';
+import { text } from './helpers';
 
-const t = useServer();
+const t = useLocalServer();
 
 describe('credentials against the server', () => {
   it('a v1 key whose endpoint has a scheme reaches the server, sending only the inner JWT', async () => {

@@ -1,5 +1,7 @@
 /** Every error status the server can produce, mapped to the typed family, against the real server. */
+
 import { startServer } from '@momento-http/server';
+import { useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
@@ -15,9 +17,8 @@ import {
   ServerError,
 } from '../../src/index';
 import { fakeJwt } from './jwt';
-import { useServer } from './server';
 
-const t = useServer();
+const t = useLocalServer();
 
 async function failure(promise: Promise<unknown>): Promise<MomentoError> {
   try {
@@ -72,11 +73,11 @@ describe('typed errors from real responses', () => {
 
   it('413 for key + value over the item limit is ItemTooLargeError, not retried', async () => {
     const c = t.client();
-    const before = await t.hits('cache_set', 413);
+    const before = await t.requestCount('cache_set', 413);
     const error = await failure(c.set('default-cache', 'big', new Uint8Array(5 * 1024 * 1024)));
     expect(error).toBeInstanceOf(ItemTooLargeError);
     expect(error).toMatchObject({ status: 413, retryable: false });
-    expect((await t.hits('cache_set', 413)) - before).toBe(1);
+    expect((await t.requestCount('cache_set', 413)) - before).toBe(1);
   });
 
   it('5xx is ServerError (retryable); an unexpected status is a plain MomentoError', async () => {
@@ -126,7 +127,7 @@ describe('typed errors from real responses', () => {
 
   it('an expired key fails with API_KEY_EXPIRED before any request', async () => {
     let requests = 0;
-    const before = await t.hits('cache_get', 401);
+    const before = await t.requestCount('cache_get', 401);
     const expired = fakeJwt({ t: 'g', exp: Math.floor(Date.now() / 1000) - 1 });
     const c = t.client({ apiKey: expired, hooks: { onRequest: () => requests++ } });
     const error = await failure(c.get('default-cache', 'k'));
@@ -134,7 +135,7 @@ describe('typed errors from real responses', () => {
     expect(error.code).toBe('API_KEY_EXPIRED');
     expect(error.message).toMatch(/expired/);
     expect(requests).toBe(0);
-    expect(await t.hits('cache_get', 401)).toBe(before);
+    expect(await t.requestCount('cache_get', 401)).toBe(before);
   });
 
   it('a server-minted key is refused client-side once its exp passes', async () => {

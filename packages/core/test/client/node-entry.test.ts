@@ -1,10 +1,11 @@
 /** The Node entry: same API, undici by default, `fetch` / `transport` still injectable. */
+import { useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import * as web from '../../src/index';
 import * as node from '../../src/node';
-import { text, useServer } from './server';
+import { text } from './helpers';
 
-const t = useServer();
+const t = useLocalServer();
 
 describe('@momento-http/core/node', () => {
   it('exports everything the default entry does', () => {

@@ -1,4 +1,5 @@
 /** Object store data and control plane against the real local server. */
+import { useLocalServer } from '@momento-http/test-kit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   BadRequestError,
@@ -7,9 +8,9 @@ import {
   PermissionError,
   StoreNotFoundError,
 } from '../../src/index';
-import { bytes, sameBytes, text, useServer } from './server';
+import { bytes, sameBytes, text } from './helpers';
 
-const t = useServer({ clusterActivationMs: 0 });
+const t = useLocalServer({ clusterActivationMs: 0 });
 
 const config = (cluster: string, bucket = 'bucket-1'): ObjectStoreConfig => ({
   storage_config: { s3: { bucket_name: bucket, iam_role_arn: 'arn:aws:iam::123456789012:role/R' } },

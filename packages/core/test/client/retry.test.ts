@@ -2,24 +2,24 @@
  * Retries, deadlines, aborts and hooks against the real server: faults are injected by the
  * server itself and attempts are counted from its /metrics.
  */
+import { useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { type ErrorEvent, MomentoError, ServerError, TimeoutError } from '../../src/index';
-import { useServer } from './server';
 
-const t = useServer();
+const t = useLocalServer();
 
 describe('retries', () => {
   it('retries = N means exactly N extra attempts, then the last error', async () => {
     for (const retries of [0, 1, 3]) {
       t.server.faults.clear();
       t.server.faults.add({ path: '/cache/default-cache', method: 'GET', status: 503 });
-      const before = await t.hits('cache_get', 503);
+      const before = await t.requestCount('cache_get', 503);
       const error = await t
         .client({ retries })
         .get('default-cache', 'k')
         .catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ServerError);
-      expect((await t.hits('cache_get', 503)) - before).toBe(1 + retries);
+      expect((await t.requestCount('cache_get', 503)) - before).toBe(1 + retries);
     }
     t.server.faults.clear();
   });
@@ -28,11 +28,11 @@ describe('retries', () => {
     const c = t.client({ retries: 3 });
     await c.set('default-cache', 'retry-ok', 'v');
     t.server.faults.add({ path: '/cache/default-cache', method: 'GET', status: 502, count: 2 });
-    const before502 = await t.hits('cache_get', 502);
-    const before200 = await t.hits('cache_get', 200);
+    const before502 = await t.requestCount('cache_get', 502);
+    const before200 = await t.requestCount('cache_get', 200);
     expect(new TextDecoder().decode(await c.get('default-cache', 'retry-ok'))).toBe('v');
-    expect((await t.hits('cache_get', 502)) - before502).toBe(2);
-    expect((await t.hits('cache_get', 200)) - before200).toBe(1);
+    expect((await t.requestCount('cache_get', 502)) - before502).toBe(2);
+    expect((await t.requestCount('cache_get', 200)) - before200).toBe(1);
   });
 
   it('connection resets are retried too', async () => {
@@ -44,27 +44,27 @@ describe('retries', () => {
 
   it('4xx are never retried', async () => {
     t.server.faults.add({ path: '/cache/default-cache', method: 'GET', status: 400, count: 5 });
-    const before = await t.hits('cache_get', 400);
+    const before = await t.requestCount('cache_get', 400);
     await expect(t.client({ retries: 3 }).get('default-cache', 'k')).rejects.toMatchObject({
       status: 400,
     });
-    expect((await t.hits('cache_get', 400)) - before).toBe(1);
+    expect((await t.requestCount('cache_get', 400)) - before).toBe(1);
     t.server.faults.clear();
   });
 
   it('429 is not retried unless retryOn429', async () => {
     t.server.faults.add({ path: '/cache/default-cache', method: 'GET', status: 429, count: 1 });
-    const before = await t.hits('cache_get', 429);
+    const before = await t.requestCount('cache_get', 429);
     await expect(t.client({ retries: 3 }).get('default-cache', 'k')).rejects.toMatchObject({
       status: 429,
       code: 'LIMIT_EXCEEDED',
     });
-    expect((await t.hits('cache_get', 429)) - before).toBe(1);
+    expect((await t.requestCount('cache_get', 429)) - before).toBe(1);
     t.server.faults.add({ path: '/cache/default-cache', method: 'GET', status: 429, count: 1 });
     await expect(
       t.client({ retries: 3, retryOn429: true }).get('default-cache', 'k'),
     ).resolves.toBeUndefined();
-    expect((await t.hits('cache_get', 429)) - before).toBe(2);
+    expect((await t.requestCount('cache_get', 429)) - before).toBe(2);
   });
 
   it('hooks see every attempt with timing, and whether it will be retried', async () => {
@@ -153,7 +153,7 @@ describe('deadline and abort', () => {
   it('abort during the retry backoff rejects with the reason and stops retrying', async () => {
     t.server.faults.add({ path: '/cache/default-cache', method: 'PUT', status: 503 });
     const controller = new AbortController();
-    const before = await t.hits('cache_set', 503);
+    const before = await t.requestCount('cache_set', 503);
     const c = t.client({
       retries: 5,
       hooks: { onError: (e) => e.willRetry && controller.abort('stop') },
@@ -162,7 +162,7 @@ describe('deadline and abort', () => {
       'stop',
     );
     t.server.faults.clear();
-    expect((await t.hits('cache_set', 503)) - before).toBe(1);
+    expect((await t.requestCount('cache_set', 503)) - before).toBe(1);
   });
 
   it('an already-aborted signal rejects without a request', async () => {

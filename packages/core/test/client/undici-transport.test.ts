@@ -3,7 +3,9 @@
  * used to do for it is tested here against the real server: headers, error bodies, aborts while
  * queued for a connection, connection failures.
  */
+
 import { createServer } from 'node:net';
+import { useLocalServer } from '@momento-http/test-kit';
 import { MockAgent } from 'undici';
 import { describe, expect, it } from 'vitest';
 import {
@@ -14,9 +16,9 @@ import {
   TimeoutError,
 } from '../../src/index';
 import { undiciTransport } from '../../src/node';
-import { text, useServer } from './server';
+import { text } from './helpers';
 
-const t = useServer();
+const t = useLocalServer();
 const client = (extra: ConstructorParameters<typeof MomentoClient>[0] = {}) =>
   t.client({ transport: undiciTransport({ connections: 4 }), ...extra });
 

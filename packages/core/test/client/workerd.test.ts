@@ -2,17 +2,18 @@
  * The built default entry inside workerd (Cloudflare's runtime, through miniflare): get / set /
  * delete against the real local server. Proves the default entry needs nothing beyond web standards.
  */
+
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { useLocalServer } from '@momento-http/test-kit';
 import { Miniflare } from 'miniflare';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageBuild } from '../../../../tsup.base';
-import { useServer } from './server';
 
-const t = useServer();
+const t = useLocalServer();
 const coreRoot = fileURLToPath(new URL('../../', import.meta.url));
 
 const WORKER = `

@@ -1,13 +1,14 @@
 /** Chunking against the real local server over HTTP (item limit 5 MiB, as Momento's 5 MB). */
+
+import { useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index';
 import { withChunking } from '../../src/toolkit/chunking';
 import type { ChunkingError } from '../../src/toolkit/errors';
-import { sameBytes } from './helpers';
+import { digest, sameBytes } from './helpers';
 import { rng } from './random';
-import { digest, useLocalServer } from './server';
 
-const local = useLocalServer({ faults: true });
+const local = useLocalServer({ clientOptions: { timeoutMs: 30_000 } });
 
 describe('withChunking over HTTP', { timeout: 120_000 }, () => {
   it('a 20 MB value round-trips', async () => {

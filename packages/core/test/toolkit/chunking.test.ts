@@ -1,3 +1,4 @@
+import { RecordingStore } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { InvalidArgumentError } from '../../src/client/errors';
 import type { CacheKey } from '../../src/contract';
@@ -5,7 +6,7 @@ import { FRAME_PREFIX, readFrame } from '../../src/toolkit/chunk-manifest';
 import { withChunking } from '../../src/toolkit/chunking';
 import { ChunkingError } from '../../src/toolkit/errors';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
-import { instrument, sameBytes, text } from './helpers';
+import { sameBytes, text } from './helpers';
 import { rng } from './random';
 
 const LIMIT = 10_000;
@@ -14,7 +15,7 @@ const str = (key: CacheKey) => (typeof key === 'string' ? key : new TextDecoder(
 function setup(options: Parameters<typeof withChunking>[1] = {}) {
   let t = 0;
   const memory = createMemoryStore('c', { maxItemBytes: LIMIT, now: () => t });
-  const { store: inner, calls } = instrument(memory);
+  const inner = new RecordingStore(memory);
   const errors: ChunkingError[] = [];
   const store = withChunking(inner, {
     maxItemBytes: LIMIT,
@@ -24,7 +25,7 @@ function setup(options: Parameters<typeof withChunking>[1] = {}) {
   const advance = (ms: number) => {
     t += ms;
   };
-  return { memory, inner, calls, store, errors, advance };
+  return { memory, inner, store, errors, advance };
 }
 
 const chunkKeys = (memory: ReturnType<typeof createMemoryStore>) =>
@@ -52,10 +53,10 @@ describe('withChunking', () => {
   });
 
   it('splits large values into chunks, writes the manifest last, and reads them back', async () => {
-    const { memory, calls, store, errors } = setup();
+    const { memory, inner, store, errors } = setup();
     const value = rng(1).bytes(35_000);
     await store.set('big', value, { ttlSeconds: 60 });
-    expect(calls.set.map(str).at(-1)).toBe('big');
+    expect(inner.sets.map((s) => s.key).at(-1)).toBe('big');
     const chunks = chunkKeys(memory);
     expect(chunks.length).toBe(4);
     expect(chunks.every((k) => /^big#[0-9a-f]{32}#\d$/.test(k))).toBe(true);

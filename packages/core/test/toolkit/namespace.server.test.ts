@@ -1,12 +1,12 @@
 /** Namespaces against the real local server: two clients stand in for two processes. */
 
+import { useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index';
 import { withNamespace } from '../../src/toolkit/namespace';
 import { text } from './helpers';
-import { useLocalServer } from './server';
 
-const local = useLocalServer();
+const local = useLocalServer({ clientOptions: { timeoutMs: 30_000 } });
 
 describe('withNamespace over HTTP', { timeout: 30_000 }, () => {
   const secondProcess = () =>

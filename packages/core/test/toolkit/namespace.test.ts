@@ -1,7 +1,8 @@
+import { RecordingStore } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
 import { withNamespace } from '../../src/toolkit/namespace';
-import { deferred, instrument, text } from './helpers';
+import { deferred, text } from './helpers';
 
 const decode = (key: Uint8Array) => new TextDecoder().decode(key);
 
@@ -75,28 +76,28 @@ describe('withNamespace', () => {
   });
 
   it('concurrent calls share one generation read', async () => {
-    const { store: inner, calls } = instrument(createMemoryStore());
+    const inner = new RecordingStore(createMemoryStore());
     const store = withNamespace(inner, 'ns');
     await store.clear();
-    calls.get.length = 0;
+    inner.forget();
     await Promise.all(Array.from({ length: 10 }, (_, i) => store.get(`k${i}`)));
-    expect(calls.get.filter((k) => k === 'ns|__gen__')).toHaveLength(1);
-    expect(calls.get).toHaveLength(11);
+    expect(inner.gets.filter((k) => k === 'ns|__gen__')).toHaveLength(1);
+    expect(inner.gets).toHaveLength(11);
     await store.get('k');
-    expect(calls.get.filter((k) => k === 'ns|__gen__')).toHaveLength(2); // not cached by default
+    expect(inner.gets.filter((k) => k === 'ns|__gen__')).toHaveLength(2); // not cached by default
   });
 
   it('generationCacheMs trades freshness for a GET: others’ clears show up after it', async () => {
     let t = 0;
     const now = () => t;
-    const { store: inner, calls } = instrument(createMemoryStore('c', { now }));
+    const inner = new RecordingStore(createMemoryStore('c', { now }));
     const cached = withNamespace(inner, 'ns', { generationCacheMs: 5000, now });
     const other = withNamespace(inner, 'ns', { now });
     await cached.set('k', 'v');
-    calls.get.length = 0;
+    inner.forget();
     await other.clear();
     expect(text(await cached.get('k'))).toBe('v'); // still on the cached generation
-    expect(calls.get.filter((k) => k === 'ns|__gen__')).toHaveLength(0);
+    expect(inner.gets.filter((k) => k === 'ns|__gen__')).toHaveLength(0);
     t += 5000;
     expect(await cached.get('k')).toBeUndefined();
     await cached.set('k', 'x');
@@ -105,15 +106,15 @@ describe('withNamespace', () => {
   });
 
   it('a generation read from before clear() is not cached after it', async () => {
-    const { store: inner, hold } = instrument(createMemoryStore());
+    const inner = new RecordingStore(createMemoryStore());
     const store = withNamespace(inner, 'ns', { generationCacheMs: 60_000 });
     await store.set('k', 'old');
     const fresh = withNamespace(inner, 'ns', { generationCacheMs: 60_000 });
     const gate = deferred();
-    hold.get = gate.promise;
+    const release = inner.rule({ method: 'get', at: 'response', until: gate.promise });
     const racing = fresh.get('k'); // reads the old generation, held at the gate
     await new Promise((r) => setImmediate(r));
-    hold.get = undefined;
+    release();
     await fresh.clear();
     gate.resolve();
     await racing;

@@ -1,10 +1,11 @@
 /** Tags against the real local server: two clients stand in for two processes. */
+
+import { useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index';
 import { TagStore } from '../../src/toolkit/tags';
-import { useLocalServer } from './server';
 
-const local = useLocalServer();
+const local = useLocalServer({ clientOptions: { timeoutMs: 30_000 } });
 
 describe('TagStore over HTTP', { timeout: 30_000 }, () => {
   const secondProcess = () =>

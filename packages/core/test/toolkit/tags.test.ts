@@ -1,16 +1,16 @@
+import { RecordingStore } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import type { CacheStore } from '../../src/contract';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
 import { isExpiredByTags, isStaleByTags, TagStore } from '../../src/toolkit/tags';
-import { instrument } from './helpers';
 
 function setup(options: ConstructorParameters<typeof TagStore>[1] = {}) {
   const clock = { t: 1_000_000 };
   const now = () => clock.t;
   const memory = createMemoryStore('c', { now });
-  const { store, calls } = instrument(memory);
-  const tags = new TagStore(store, { now, ...options });
-  return { clock, memory, calls, tags };
+  const recorded = new RecordingStore(memory);
+  const tags = new TagStore(recorded, { now, ...options });
+  return { clock, memory, recorded, tags };
 }
 
 describe('TagStore', () => {
@@ -86,12 +86,12 @@ describe('TagStore', () => {
   });
 
   it('one read() can be checked for both expiry and staleness', async () => {
-    const { clock, calls, tags } = setup();
+    const { clock, recorded, tags } = setup();
     await tags.invalidate(['a'], { expireInSeconds: 10 });
-    calls.get.length = 0;
+    recorded.forget();
     const states = (await tags.read(['a', 'b'])).values();
     const list = [...states];
-    expect(calls.get).toHaveLength(2);
+    expect(recorded.gets).toHaveLength(2);
     expect(isStaleByTags(list, clock.t - 1)).toBe(true);
     expect(isExpiredByTags(list, clock.t - 1, clock.t)).toBe(false);
     expect(isExpiredByTags(list, clock.t - 1, clock.t + 10_000)).toBe(true);
@@ -99,11 +99,11 @@ describe('TagStore', () => {
   });
 
   it('no tags, no requests', async () => {
-    const { calls, tags } = setup();
+    const { recorded, tags } = setup();
     expect(await tags.areTagsExpired([], 0)).toBe(false);
     expect(await tags.areTagsStale([], 0)).toBe(false);
     await tags.invalidate([]);
-    expect(calls.get.length + calls.set.length).toBe(0);
+    expect(recorded.gets.length + recorded.sets.length).toBe(0);
   });
 
   it('tag keys live ttlSeconds and use the prefix', async () => {

@@ -1,34 +1,35 @@
+import { RecordingStore } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
 import { withNearCache } from '../../src/toolkit/with-near-cache';
-import { deferred, instrument, text } from './helpers';
+import { deferred, text } from './helpers';
 
 describe('withNearCache', () => {
   it('serves repeated reads from memory and copies values out', async () => {
-    const { store: inner, calls } = instrument(createMemoryStore());
+    const inner = new RecordingStore(createMemoryStore());
     await inner.set('k', 'v1');
     const store = withNearCache(inner);
     const first = await store.get('k');
     first![0] = 0x7a;
     expect(text(await store.get('k'))).toBe('v1');
     expect(text(await store.get(new TextEncoder().encode('k')))).toBe('v1'); // same key as bytes
-    expect(calls.get).toHaveLength(1);
+    expect(inner.gets).toHaveLength(1);
   });
 
   it('does not cache misses', async () => {
-    const { store: inner, calls } = instrument(createMemoryStore());
+    const inner = new RecordingStore(createMemoryStore());
     const store = withNearCache(inner);
     expect(await store.get('k')).toBeUndefined();
     expect(await store.get('k')).toBeUndefined();
-    expect(calls.get).toHaveLength(2);
+    expect(inner.gets).toHaveLength(2);
   });
 
   it('writes and deletes through the wrapper update the near entry', async () => {
-    const { store: inner, calls } = instrument(createMemoryStore());
+    const inner = new RecordingStore(createMemoryStore());
     const store = withNearCache(inner);
     await store.set('k', 'v1');
     expect(text(await store.get('k'))).toBe('v1');
-    expect(calls.get).toHaveLength(0); // filled by the write
+    expect(inner.gets).toHaveLength(0); // filled by the write
     await store.set('k', new Uint8Array([1, 2]));
     expect(await store.get('k')).toEqual(new Uint8Array([1, 2]));
     await store.delete('k');
@@ -39,23 +40,23 @@ describe('withNearCache', () => {
   it('expires near entries after ttlMs and never outlives the written ttlSeconds', async () => {
     let t = 0;
     const now = () => t;
-    const { store: inner, calls } = instrument(createMemoryStore('c', { now }));
+    const inner = new RecordingStore(createMemoryStore('c', { now }));
     const store = withNearCache(inner, { ttlMs: 5000, now });
     await store.set('short', 'x', { ttlSeconds: 1 });
     t = 1000;
     expect(await store.get('short')).toBeUndefined();
-    expect(calls.get).toHaveLength(1);
+    expect(inner.gets).toHaveLength(1);
   });
 
   it('a read in flight across a write does not fill the near cache with the older value', async () => {
-    const { store: inner, hold } = instrument(createMemoryStore());
+    const inner = new RecordingStore(createMemoryStore());
     const store = withNearCache(inner);
     await inner.set('k', 'old');
     const gate = deferred();
-    hold.get = gate.promise;
+    const release = inner.rule({ method: 'get', at: 'response', until: gate.promise });
     const staleRead = store.get('k'); // reads 'old', then waits at the gate
     await new Promise((r) => setImmediate(r));
-    hold.get = undefined;
+    release();
     await store.delete('k');
     gate.resolve();
     expect(text(await staleRead)).toBe('old');

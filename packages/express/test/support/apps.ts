@@ -1,4 +1,5 @@
 import { createServer, get as httpGet, type RequestListener, type Server } from 'node:http';
+import type { RecordingStore } from '@momento-http/test-kit';
 import express5 from 'express';
 import express4 from 'express4';
 import { afterAll } from 'vitest';
@@ -7,7 +8,7 @@ import {
   type ResponseCacheOptions,
   responseCache,
 } from '../../src/index';
-import { type TrackedStore, uniquePrefix } from './backend';
+import { uniquePrefix } from './backend';
 
 /** Both Express majors; every suite runs against each. */
 export const frameworks = [
@@ -41,7 +42,7 @@ export function listen(app: RequestListener): Server {
 /** An app with the cache mounted first and the routes `setup` adds, listening on a port. */
 export function cachedApp(
   express: ExpressFactory,
-  store: TrackedStore,
+  store: RecordingStore,
   options: ResponseCacheOptions,
   setup: (app: App, cache: ResponseCacheMiddleware) => void,
 ): { app: Server; cache: ResponseCacheMiddleware; express: App } {

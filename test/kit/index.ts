@@ -1,0 +1,22 @@
+/**
+ * `@momento-http/test-kit`: the private helpers every package's tests share (never published).
+ * One local-server fixture, one poller, one recording store, one fault proxy, one Redis helper.
+ */
+export { type EventuallyOptions, eventually } from './eventually';
+export { type ActiveRule, type FaultProxy, startFaultProxy, useFaultProxy } from './fault-proxy';
+export {
+  type LocalServer,
+  type LocalServerOptions,
+  type StorageMode,
+  startLocalServer,
+  useLocalServer,
+} from './local-server';
+export type { ProxyFault, ProxyRule, RequestMatch, SeenRequest } from './proxy-rules';
+export { GARBAGE } from './proxy-rules';
+export {
+  type CallRule,
+  type RecordedSet,
+  RecordingStore,
+  type StoreMethod,
+} from './recording-store';
+export { findRedisServer, type RunningRedis, skipWithoutRedis, startRedis } from './redis';
