@@ -56,13 +56,22 @@ export { fetchTransport } from './client/transport';
 export type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from './contract';
 
 // caching toolkit
+export type { BoundedMapOptions } from './toolkit/bounded-map';
+export { BoundedMap } from './toolkit/bounded-map';
 export type { ChunkingOptions } from './toolkit/chunking';
 export { withChunking } from './toolkit/chunking';
 export { mapConcurrent } from './toolkit/concurrency';
+export type { DeadlineOptions } from './toolkit/deadline';
+export { Deadline } from './toolkit/deadline';
 export type { DecodeEnvelopeOptions, EncodeEnvelopeOptions } from './toolkit/envelope';
 export { DEFAULT_MAX_DECODED_BYTES, decodeEnvelope, encodeEnvelope } from './toolkit/envelope';
 export type { ChunkingErrorCode, EnvelopeErrorCode } from './toolkit/errors';
 export { ChunkingError, EnvelopeError } from './toolkit/errors';
+export {
+  DEFAULT_MAX_ITEM_BYTES,
+  DEFAULT_MAX_TTL_SECONDS,
+  MAX_KEY_BYTES,
+} from './toolkit/limits';
 export type { MemoryStore, MemoryStoreOptions } from './toolkit/memory-store';
 export { createMemoryStore } from './toolkit/memory-store';
 export type { NamespacedStore, NamespaceOptions } from './toolkit/namespace';
@@ -73,11 +82,13 @@ export {
   DEFAULT_NEAR_CACHE_TTL_MS,
   NearCache,
 } from './toolkit/near-cache';
+export { sha256, toHex } from './toolkit/sha256';
 export { SingleFlight } from './toolkit/single-flight';
+export { isHashedStoreKey, MAX_PLAIN_KEY_BYTES, storeKey } from './toolkit/store-key';
 export type { TagState, TagStoreOptions } from './toolkit/tags';
 export { isExpiredByTags, isStaleByTags, TagStore } from './toolkit/tags';
 export type { TtlPolicy } from './toolkit/ttl';
-export { DEFAULT_MAX_TTL_SECONDS, normalizeTtlPolicy, toTtlSeconds } from './toolkit/ttl';
+export { normalizeTtlPolicy, toTtlSeconds } from './toolkit/ttl';
 export type { NearCachedStore } from './toolkit/with-near-cache';
 export { withNearCache } from './toolkit/with-near-cache';
 export { withSingleFlight } from './toolkit/with-single-flight';

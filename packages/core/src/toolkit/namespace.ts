@@ -1,8 +1,8 @@
 import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
 import { raceAbort } from './concurrency';
 import { concatBytes } from './keys';
+import { DEFAULT_MAX_TTL_SECONDS } from './limits';
 import { SingleFlight } from './single-flight';
-import { DEFAULT_MAX_TTL_SECONDS } from './ttl';
 
 /** Options for {@link withNamespace}. */
 export interface NamespaceOptions {

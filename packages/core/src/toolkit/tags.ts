@@ -1,6 +1,6 @@
 import type { CacheStore, CallOptions } from '../contract';
 import { mapConcurrent } from './concurrency';
-import { DEFAULT_MAX_TTL_SECONDS } from './ttl';
+import { DEFAULT_MAX_TTL_SECONDS } from './limits';
 
 /** Options for {@link TagStore}. */
 export interface TagStoreOptions {
