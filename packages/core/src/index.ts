@@ -60,6 +60,8 @@ export type { BoundedMapOptions } from './toolkit/bounded-map';
 export { BoundedMap } from './toolkit/bounded-map';
 export type { ChunkingOptions } from './toolkit/chunking';
 export { withChunking } from './toolkit/chunking';
+export type { CircuitBreakerOptions } from './toolkit/circuit-breaker';
+export { CircuitBreaker, isOutage } from './toolkit/circuit-breaker';
 export { mapConcurrent } from './toolkit/concurrency';
 export type { DeadlineOptions } from './toolkit/deadline';
 export { Deadline } from './toolkit/deadline';
