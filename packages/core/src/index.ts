@@ -63,6 +63,7 @@ export { withChunking } from './toolkit/chunking';
 export type { CircuitBreakerOptions } from './toolkit/circuit-breaker';
 export { CircuitBreaker, isOutage } from './toolkit/circuit-breaker';
 export { mapConcurrent } from './toolkit/concurrency';
+export { crc32c } from './toolkit/crc32c';
 export type { DeadlineOptions } from './toolkit/deadline';
 export { Deadline } from './toolkit/deadline';
 export type { DecodeEnvelopeOptions, EncodeEnvelopeOptions } from './toolkit/envelope';
