@@ -154,16 +154,15 @@ export class TagStates {
   }
 
   /**
-   * What this invalidation makes of `tag`, as the tag store computes it: stale now; an immediate
-   * expiry is now, a deferred one never later than an expiry already pending.
+   * What this invalidation makes of `tag`, by the tag store's own rule from the state known here:
+   * stale now; an immediate expiry is now, a deferred one never later than an expiry already set.
    */
   #localState(tag: string, now: number, expireInSeconds: number): TagState {
     const requested = now + expireInSeconds * 1000;
     if (requested <= now) return { stale: now, expired: requested };
     const near = this.#near?.get(tag);
     const known = latest(this.#local.get(tag), near === NEVER_INVALIDATED ? undefined : near);
-    const pending = known && known.expired > now ? known.expired : requested;
-    return { stale: now, expired: Math.min(pending, requested) };
+    return { stale: now, expired: Math.min(known?.expired ?? requested, requested) };
   }
 }
 

@@ -8,7 +8,7 @@ import { FencedNearCache } from '../../src/toolkit/fenced-near-cache';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
 import { TagStates } from '../../src/toolkit/tag-states';
 import { TaggedEntryReader } from '../../src/toolkit/tagged-entry-reader';
-import { TagStore } from '../../src/toolkit/tags';
+import { TagStateError, TagStore } from '../../src/toolkit/tags';
 import { deferred, instrument } from './helpers';
 
 interface Page {
@@ -134,6 +134,14 @@ describe('TaggedEntryReader', () => {
     expect(entries.peek('p')?.entry?.html).toBe('old');
     const result = await reader.read('p');
     expect(result).toMatchObject({ entry: { html: 'fresh' }, source: 'store' });
+  });
+
+  it('a tag whose state is garbage makes the entry a reported miss, never fresh', async () => {
+    const { reader, store, onError } = setup();
+    await reader.write('p', page('v'), encode(page('v')));
+    await store.set('__tag__|t', 'garbage');
+    expect(await reader.read('p')).toBeUndefined();
+    expect(onError).toHaveBeenCalledWith(expect.any(TagStateError), 'tags');
   });
 
   it('undecodable entry bytes are a reported miss', async () => {
