@@ -58,6 +58,8 @@ export type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '
 // caching toolkit
 export type { BoundedMapOptions } from './toolkit/bounded-map';
 export { BoundedMap } from './toolkit/bounded-map';
+export type { CacheTarget, CacheTargetOptions } from './toolkit/cache-target';
+export { DEFAULT_CACHE_NAME, resolveCacheTarget } from './toolkit/cache-target';
 export type { ChunkingOptions } from './toolkit/chunking';
 export { withChunking } from './toolkit/chunking';
 export type { CircuitBreakerOptions } from './toolkit/circuit-breaker';
