@@ -31,8 +31,8 @@ const TAG_STATE_BYTES = 64;
  *   told by the rejection). A state read from the store wins over a local record only when it is
  *   a later invalidation (`stale` greater): made by another process afterwards.
  * - **One write per tag.** An invalidation identical to one in flight (same tag, same expiry,
- *   same millisecond) joins it: Next calls every handler kind's `updateTags` for one
- *   `revalidateTag`, and they share this store.
+ *   made in the same synchronous turn or the same millisecond) joins it: Next calls every
+ *   handler kind's `updateTags` for one `revalidateTag` in one loop, and they share this store.
  * - **A tag-state near cache** with a never-invalidated marker, fenced like the entry near cache:
  *   a read that overlapped an invalidation never fills it with the older state.
  *
@@ -47,7 +47,12 @@ export class TagStates {
   readonly #local: BoundedMap<string, TagState>;
   readonly #now: () => number;
   /** Invalidations in flight, by tag: what they write, and their promise. */
-  readonly #inFlight = new Map<string, { state: TagState; seconds: number; done: Promise<void> }>();
+  readonly #inFlight = new Map<
+    string,
+    { state: TagState; seconds: number; turn: object; done: Promise<void> }
+  >();
+  /** Identifies the current synchronous turn (until the next microtask checkpoint). */
+  #turn: object | undefined;
 
   constructor(store: TagStore, options: TagStatesOptions = {}) {
     this.#store = store;
@@ -122,11 +127,13 @@ export class TagStates {
       throw new RangeError(`expireInSeconds must be >= 0, got ${expireInSeconds}`);
     }
     const now = this.#now();
+    const turn = this.#currentTurn();
     const joined: Promise<void>[] = [];
     const fresh: string[] = [];
     for (const tag of new Set(tags)) {
       const flight = this.#inFlight.get(tag);
-      if (flight && flight.seconds === expireInSeconds && flight.state.stale === now) {
+      const sameMoment = flight && (flight.turn === turn || flight.state.stale === now);
+      if (flight && sameMoment && flight.seconds === expireInSeconds) {
         joined.push(flight.done);
         continue;
       }
@@ -140,7 +147,7 @@ export class TagStates {
     if (fresh.length > 0) {
       const done = this.#store.invalidate(fresh, { ...call, expireInSeconds });
       for (const tag of fresh) {
-        const entry = { state: this.#local.get(tag)!, seconds: expireInSeconds, done };
+        const entry = { state: this.#local.get(tag)!, seconds: expireInSeconds, turn, done };
         this.#inFlight.set(tag, entry);
         const settle = () => {
           if (this.#inFlight.get(tag) === entry) this.#inFlight.delete(tag);
@@ -151,6 +158,21 @@ export class TagStates {
       joined.push(done);
     }
     await Promise.all(joined);
+  }
+
+  /**
+   * A token shared by every call made in this synchronous turn: Next calls each handler kind's
+   * `updateTags` in one loop, so their identical invalidations meet here, whatever the clock says.
+   */
+  #currentTurn(): object {
+    if (this.#turn === undefined) {
+      const turn = {};
+      this.#turn = turn;
+      queueMicrotask(() => {
+        if (this.#turn === turn) this.#turn = undefined;
+      });
+    }
+    return this.#turn;
   }
 
   /**

@@ -31,10 +31,26 @@ describe('TagStates', () => {
   );
 
   it('two identical invalidations at once write each tag once (two handler kinds, one store)', async () => {
-    const { states, calls } = setup();
+    let t = 1_000_000;
+    const { store, calls } = instrument(createMemoryStore());
+    const states = new TagStates(new TagStore(store), { now: () => t++ }); // a new millisecond per call
     await Promise.all([states.invalidate(['a', 'b']), states.invalidate(['a', 'b'])]);
     expect(calls.set.filter((k) => k === '__tag__|a')).toHaveLength(1);
     expect(calls.set.filter((k) => k === '__tag__|b')).toHaveLength(1);
+  });
+
+  it('a later invalidation (another turn, another millisecond) is written even while one is in flight', async () => {
+    let t = 1_000_000;
+    const { store, calls, hold } = instrument(createMemoryStore());
+    const states = new TagStates(new TagStore(store), { now: () => t++ });
+    const gate = deferred();
+    hold.set = gate.promise;
+    const first = states.invalidate(['a']);
+    await new Promise((r) => setImmediate(r)); // past this turn's microtasks
+    const second = states.invalidate(['a']);
+    gate.resolve();
+    await Promise.all([first, second]);
+    expect(calls.set.filter((k) => k === '__tag__|a')).toHaveLength(2);
   });
 
   it('a failed tag write rejects, and this process still sees its invalidation', async () => {
