@@ -13,6 +13,8 @@ export interface DeadlineOptions {
 
 type Waiter = (error: unknown) => void;
 const monotonic = () => performance.now();
+/** Longer delays overflow `setTimeout` (it would fire at once); the timer re-arms for the rest. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * One deadline for one user-level operation (a page render, a `keyv.getMany`, an evict by tags):
@@ -48,10 +50,10 @@ export class Deadline {
   /** Created once, so every call of the operation rejects with the same error. */
   #timedOut: TimeoutError | undefined;
 
-  /** @throws InvalidArgumentError when `timeoutMs` is not a positive number. */
+  /** @throws InvalidArgumentError when `timeoutMs` is not a finite number above 0. */
   constructor(timeoutMs: number, options: DeadlineOptions = {}) {
-    if (typeof timeoutMs !== 'number' || !(timeoutMs > 0)) {
-      throw new InvalidArgumentError(`timeoutMs must be a positive number, got ${timeoutMs}`);
+    if (typeof timeoutMs !== 'number' || !Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new InvalidArgumentError(`timeoutMs must be a finite number above 0, got ${timeoutMs}`);
     }
     this.timeoutMs = timeoutMs;
     this.#now = options.now ?? monotonic;
@@ -167,7 +169,7 @@ export class Deadline {
   #wait(fail: Waiter): () => void {
     this.#waiters.add(fail);
     if (this.#timer === undefined) {
-      this.#timer = setTimeout(() => this.#expire(), Math.max(1, this.remainingMs()));
+      this.#timer = setTimeout(() => this.#expire(), this.#timerDelay());
       (this.#timer as { unref?: () => void }).unref?.();
       this.#watchOuter();
     }
@@ -175,6 +177,10 @@ export class Deadline {
       this.#waiters.delete(fail);
       if (this.#waiters.size === 0) this.#disarm();
     };
+  }
+
+  #timerDelay(): number {
+    return Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(this.remainingMs())));
   }
 
   #watchOuter(): void {
@@ -187,7 +193,7 @@ export class Deadline {
     const failure = this.#failure();
     if (failure === undefined) {
       // The timer fired a little early (clock granularity): wait out the rest.
-      this.#timer = setTimeout(() => this.#expire(), Math.max(1, this.remainingMs()));
+      this.#timer = setTimeout(() => this.#expire(), this.#timerDelay());
       (this.#timer as { unref?: () => void }).unref?.();
       return;
     }

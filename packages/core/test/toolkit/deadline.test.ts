@@ -112,8 +112,9 @@ describe('Deadline', () => {
     await vi.advanceTimersByTimeAsync(0);
   });
 
-  it('refuses a budget that is not a positive number', () => {
+  it('refuses a budget that is not a finite positive number', () => {
     expect(() => new Deadline(0)).toThrow(InvalidArgumentError);
     expect(() => new Deadline(Number.NaN)).toThrow(/timeoutMs/);
+    expect(() => new Deadline(Number.POSITIVE_INFINITY)).toThrow(/timeoutMs/);
   });
 });
