@@ -73,6 +73,7 @@ export class EntryCache<T> {
    */
   peek(id: string): EntryRead<T> | undefined {
     const pending = this.#ledger.pending(id);
+    if (pending?.kind === 'producing') return undefined; // see waitFor()
     if (pending) {
       return { entry: pending.kind === 'set' ? pending.value : undefined, source: 'pending' };
     }
@@ -80,10 +81,24 @@ export class EntryCache<T> {
     return hit === undefined ? undefined : { entry: hit, source: 'near' };
   }
 
-  /** {@link peek}, else one store read (decoded, and kept near when no write raced it). */
-  read(id: string, options?: CallOptions): Promise<EntryRead<T>> {
-    const known = this.peek(id);
-    return known ? Promise.resolve(known) : this.readStore(id, options);
+  /**
+   * When the newest write of `id` in flight is still producing its value ({@link setWhenReady}),
+   * a promise that settles (never rejects) once it is stored or given up; else `undefined`.
+   * A read must wait for it to see that write; bound the wait with the operation's deadline.
+   */
+  waitFor(id: string): Promise<void> | undefined {
+    const pending = this.#ledger.pending(id);
+    return pending?.kind === 'producing' ? pending.settled : undefined;
+  }
+
+  /**
+   * {@link peek}, else one store read (decoded, and kept near when no write raced it). Waits for
+   * a write of `id` whose value is still being produced.
+   */
+  async read(id: string, options?: CallOptions): Promise<EntryRead<T>> {
+    const producing = this.waitFor(id);
+    if (producing) await producing;
+    return this.peek(id) ?? this.readStore(id, options);
   }
 
   /** The entry at `id`, or `undefined`. */
@@ -124,6 +139,34 @@ export class EntryCache<T> {
         throw error;
       }
       near?.endWrite(id, token, entry, life);
+    });
+  }
+
+  /**
+   * A write whose value is not known yet (Next hands its cache a pending entry): reads of `id` in
+   * this process wait for `produce`, then see what it stored. `produce` returning `undefined`
+   * stores nothing. Rejects when `produce` or the store failed.
+   */
+  setWhenReady(
+    id: string,
+    produce: () => Promise<{ entry: T; bytes: Uint8Array; options?: SetOptions } | undefined>,
+  ): Promise<void> {
+    let settle!: () => void;
+    const settled = new Promise<void>((resolve) => {
+      settle = resolve;
+    });
+    return this.#ledger.track(id, { kind: 'producing', settled }, async () => {
+      try {
+        const item = await produce();
+        if (!item) return;
+        // `set` records the value in the ledger at once: waiting reads resume and see it there,
+        // without waiting for the store.
+        const storing = this.set(id, item.entry, item.bytes, item.options);
+        settle();
+        await storing;
+      } finally {
+        settle();
+      }
     });
   }
 

@@ -140,6 +140,16 @@ export class TaggedEntryReader<T> {
     run: <R>(work: (o: CallOptions) => Promise<R>) => Promise<R>,
     storeOnly: boolean,
   ): Promise<{ entry: T; source: EntrySource; states: Map<string, TagState> } | undefined> {
+    const producing = this.#entries.waitFor(id);
+    if (producing) {
+      // A write of this key is still producing its value: wait (within the bound) to see it.
+      try {
+        await run(() => producing);
+      } catch (error) {
+        this.#onError(error, 'read');
+        return undefined;
+      }
+    }
     const local = storeOnly ? undefined : this.#entries.peek(id);
     if (local) {
       if (local.entry === undefined) return undefined; // deleted by a write in flight

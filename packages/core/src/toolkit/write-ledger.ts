@@ -1,5 +1,11 @@
-/** A write of this process still in flight: a value being stored, or a delete. */
-export type PendingWrite<V> = { kind: 'set'; value: V } | { kind: 'delete' };
+/**
+ * A write of this process still in flight: a value being stored, a delete, or a value still being
+ * produced (its promise settles once the value is known and stored, or given up).
+ */
+export type PendingWrite<V> =
+  | { kind: 'set'; value: V }
+  | { kind: 'delete' }
+  | { kind: 'producing'; settled: Promise<void> };
 
 /**
  * Read-your-writes within a process: the writes still in flight, by key, so a read issued after a

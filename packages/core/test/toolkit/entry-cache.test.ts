@@ -69,6 +69,23 @@ describe.each([false, true])('EntryCache (near cache %s)', (near) => {
     expect(await entries.get('k')).toBeUndefined();
   });
 
+  it('a read waits for a write whose value is still being produced, then sees it', async () => {
+    const { entries, calls, hold } = setup(near);
+    await entries.set('k', { text: 'old' }, encode({ text: 'old' }));
+    const produced = deferred<{ entry: Doc; bytes: Uint8Array }>();
+    const storeGate = deferred();
+    hold.set = storeGate.promise;
+    const write = entries.setWhenReady('k', () => produced.promise);
+    expect(entries.peek('k')).toBeUndefined(); // not known yet: must wait
+    const read = entries.get('k');
+    const gets = calls.get.length;
+    produced.resolve({ entry: { text: 'new' }, bytes: encode({ text: 'new' }) });
+    expect(await read).toEqual({ text: 'new' }); // before the PUT landed
+    expect(calls.get.length).toBe(gets);
+    storeGate.resolve();
+    await write;
+  });
+
   it('a failed write is not answered from once it settled', async () => {
     const { entries, hold } = setup(near);
     await entries.set('k', { text: 'old' }, encode({ text: 'old' }));

@@ -144,6 +144,19 @@ describe('TaggedEntryReader', () => {
     expect(onError).toHaveBeenCalledWith(expect.any(TagStateError), 'tags');
   });
 
+  it('waits, within the deadline, for a write of the key whose value is still being produced', async () => {
+    const { reader, entries } = setup();
+    const produced = deferred<{ entry: Page; bytes: Uint8Array } | undefined>();
+    void entries.setWhenReady('p', () => produced.promise);
+    const read = reader.read('p', { deadline: new Deadline(5_000) });
+    produced.resolve({ entry: page('rendered'), bytes: encode(page('rendered')) });
+    expect(await read).toMatchObject({ entry: { html: 'rendered' }, source: 'pending' });
+    const stuck = deferred<undefined>();
+    void entries.setWhenReady('q', () => stuck.promise);
+    expect(await reader.read('q', { deadline: new Deadline(20) })).toBeUndefined(); // bounded
+    stuck.resolve(undefined);
+  });
+
   it('undecodable entry bytes are a reported miss', async () => {
     const { reader, store, onError } = setup();
     await store.set('p', 'garbage');
