@@ -191,6 +191,15 @@ export class NamespaceGeneration {
     throw result.error;
   }
 
+  /**
+   * Stops trusting the confirmed generation: the next call confirms it again (in parallel with
+   * its work, under the known one). For a caller told that another process cleared the namespace
+   * (a coherence message), so it does not wait out `cacheMs`.
+   */
+  invalidate(): void {
+    this.#confirmedAt = Number.NEGATIVE_INFINITY;
+  }
+
   /** `key` under `prefix` (string keys as strings, byte keys as bytes). */
   scopedKey(prefix: string, key: CacheKey): CacheKey {
     return typeof key === 'string' ? prefix + key : concatBytes([encoder.encode(prefix), key]);

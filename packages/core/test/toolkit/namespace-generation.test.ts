@@ -130,5 +130,8 @@ describe('NamespaceGeneration', () => {
     expect(calls.get.length).toBe(gets);
     t = 1000;
     expect(gen.freshPrefix()).toBeUndefined();
+    await gen.confirm();
+    gen.invalidate(); // told another process cleared: do not wait out cacheMs
+    expect(gen.freshPrefix()).toBeUndefined();
   });
 });
