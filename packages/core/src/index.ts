@@ -56,28 +56,67 @@ export { fetchTransport } from './client/transport';
 export type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from './contract';
 
 // caching toolkit
+export type { BoundedMapOptions } from './toolkit/bounded-map';
+export { BoundedMap } from './toolkit/bounded-map';
+export type { CacheTarget, CacheTargetOptions } from './toolkit/cache-target';
+export { DEFAULT_CACHE_NAME, resolveCacheTarget } from './toolkit/cache-target';
 export type { ChunkingOptions } from './toolkit/chunking';
 export { withChunking } from './toolkit/chunking';
+export type { CircuitBreakerOptions } from './toolkit/circuit-breaker';
+export { CircuitBreaker, isOutage } from './toolkit/circuit-breaker';
 export { mapConcurrent } from './toolkit/concurrency';
+export { crc32c } from './toolkit/crc32c';
+export type { DeadlineOptions } from './toolkit/deadline';
+export { Deadline } from './toolkit/deadline';
+export { estimateDecodedBytes } from './toolkit/decoded-size';
+export type { EntryCacheOptions, EntryRead, EntrySource } from './toolkit/entry-cache';
+export { EntryCache } from './toolkit/entry-cache';
 export type { DecodeEnvelopeOptions, EncodeEnvelopeOptions } from './toolkit/envelope';
 export { DEFAULT_MAX_DECODED_BYTES, decodeEnvelope, encodeEnvelope } from './toolkit/envelope';
 export type { ChunkingErrorCode, EnvelopeErrorCode } from './toolkit/errors';
 export { ChunkingError, EnvelopeError } from './toolkit/errors';
+export type { FencedNearCacheOptions, NearEntryLife } from './toolkit/fenced-near-cache';
+export { FencedNearCache } from './toolkit/fenced-near-cache';
+export {
+  DEFAULT_MAX_ITEM_BYTES,
+  DEFAULT_MAX_TTL_SECONDS,
+  MAX_KEY_BYTES,
+} from './toolkit/limits';
 export type { MemoryStore, MemoryStoreOptions } from './toolkit/memory-store';
 export { createMemoryStore } from './toolkit/memory-store';
 export type { NamespacedStore, NamespaceOptions } from './toolkit/namespace';
 export { withNamespace } from './toolkit/namespace';
+export type { NamespaceGenerationOptions } from './toolkit/namespace-generation';
+export {
+  NamespaceGeneration,
+  NamespaceGenerationError,
+} from './toolkit/namespace-generation';
 export type { NearCacheOptions } from './toolkit/near-cache';
 export {
   DEFAULT_NEAR_CACHE_MAX_BYTES,
   DEFAULT_NEAR_CACHE_TTL_MS,
   NearCache,
 } from './toolkit/near-cache';
+export { sha256, toHex } from './toolkit/sha256';
 export { SingleFlight } from './toolkit/single-flight';
+export { isHashedStoreKey, MAX_PLAIN_KEY_BYTES, storeKey } from './toolkit/store-key';
+export type { TagStatesOptions } from './toolkit/tag-states';
+export { NEVER_INVALIDATED, TagStates } from './toolkit/tag-states';
+export type { TagVerdict } from './toolkit/tag-verdict';
+export { tagVerdict } from './toolkit/tag-verdict';
+export type {
+  ReadBound,
+  TaggedEntryReaderOptions,
+  TaggedRead,
+} from './toolkit/tagged-entry-reader';
+export { TaggedEntryReader } from './toolkit/tagged-entry-reader';
 export type { TagState, TagStoreOptions } from './toolkit/tags';
-export { isExpiredByTags, isStaleByTags, TagStore } from './toolkit/tags';
+export { isExpiredByTags, isStaleByTags, TagStateError, TagStore } from './toolkit/tags';
 export type { TtlPolicy } from './toolkit/ttl';
-export { DEFAULT_MAX_TTL_SECONDS, normalizeTtlPolicy, toTtlSeconds } from './toolkit/ttl';
+export { normalizeTtlPolicy, toTtlSeconds } from './toolkit/ttl';
 export type { NearCachedStore } from './toolkit/with-near-cache';
 export { withNearCache } from './toolkit/with-near-cache';
 export { withSingleFlight } from './toolkit/with-single-flight';
+export { WriteFence } from './toolkit/write-fence';
+export type { PendingWrite } from './toolkit/write-ledger';
+export { WriteLedger } from './toolkit/write-ledger';

@@ -7,6 +7,11 @@ import { MomentoClient as FetchMomentoClient } from './client/client';
 import type { ClientOptions } from './client/options';
 import type { Transport } from './client/transport';
 import { undiciTransport } from './client/undici-transport';
+import {
+  type CacheTarget,
+  type CacheTargetOptions,
+  resolveCacheTarget as resolveWithClientFactory,
+} from './toolkit/cache-target';
 
 export type { UndiciTransportOptions } from './client/undici-transport';
 export {
@@ -39,4 +44,15 @@ export class MomentoClient extends FetchMomentoClient {
 /** `createClient` with the undici transport by default. */
 export function createClient(options?: ClientOptions): MomentoClient {
   return new MomentoClient(options);
+}
+
+/**
+ * `resolveCacheTarget` whose default client uses the undici transport (this entry's
+ * `createClient`). Shadows the default entry's export of the same name.
+ */
+export function resolveCacheTarget(
+  options?: CacheTargetOptions,
+  env?: Record<string, string | undefined>,
+): CacheTarget {
+  return resolveWithClientFactory(options, env, createClient);
 }

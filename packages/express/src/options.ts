@@ -1,5 +1,9 @@
 import type { CacheStore, MomentoClient, NearCacheOptions } from '@momento-http/core';
-import { createClient, InvalidArgumentError } from '@momento-http/core/node';
+import {
+  createClient,
+  DEFAULT_MAX_TTL_SECONDS,
+  InvalidArgumentError,
+} from '@momento-http/core/node';
 import type { CacheRequest } from './types';
 
 /** Statuses stored by default: every final status `http-cache-semantics` understands (no 206). */
@@ -12,8 +16,8 @@ export const DEFAULT_READ_TIMEOUT_MS = 250;
 export const DEFAULT_WRITE_TIMEOUT_MS = 5000;
 /** Bodies larger than this pass through uncached. */
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
-/** Upper bound on any entry's lifetime in the cache (Momento on-demand allows 24 h). */
-export const DEFAULT_MAX_TTL_SECONDS = 86_400;
+/** Upper bound on any entry's lifetime in the cache (core's: Momento on-demand allows 24 h). */
+export { DEFAULT_MAX_TTL_SECONDS };
 /** How long concurrent misses wait for the first one's response before going to the origin. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
 /** Prefix of every key this middleware writes. */

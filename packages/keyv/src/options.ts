@@ -1,6 +1,7 @@
 import {
   type CacheStore,
   createClient,
+  DEFAULT_MAX_ITEM_BYTES,
   DEFAULT_MAX_TTL_SECONDS,
   type MomentoClient,
   normalizeTtlPolicy,
@@ -80,8 +81,9 @@ export const DEFAULT_CONCURRENCY = 16;
 export const DEFAULT_CACHE_NAME = 'default-cache';
 /** Namespace used when none is set (Keyv 5's default, so Keyv 5 and 6 apps see the same data). */
 export const DEFAULT_NAMESPACE = 'keyv';
-/** Default chunking threshold in bytes (key + value). */
-export const DEFAULT_MAX_ITEM_BYTES = 5_000_000;
+/** Default chunking threshold in bytes (key + value): core's, Momento's item limit. */
+export { DEFAULT_MAX_ITEM_BYTES };
+
 const DEFAULT_NEAR_TTL_MS = 1000;
 const DEFAULT_NEAR_MAX_BYTES = 16 * 1024 * 1024;
 

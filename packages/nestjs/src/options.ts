@@ -1,4 +1,4 @@
-import type { CacheStore, MomentoClient } from '@momento-http/core';
+import { type CacheStore, DEFAULT_MAX_TTL_SECONDS, type MomentoClient } from '@momento-http/core';
 
 /** Near cache (in-process L1) settings. */
 export interface NearCacheSettings {
@@ -66,7 +66,8 @@ export interface MomentoCacheModuleOptions {
 export const DEFAULT_NAMESPACE = 'nest';
 export const DEFAULT_CACHE_NAME = 'default-cache';
 export const DEFAULT_TTL_SECONDS = 3600;
-export const DEFAULT_MAX_TTL_SECONDS = 86_400;
+/** Core's: Momento on-demand allows 24 h. */
+export { DEFAULT_MAX_TTL_SECONDS };
 export const DEFAULT_TIMEOUT_MS = 1000;
 export const DEFAULT_VARY_BY_HEADERS: readonly string[] = ['authorization'];
 export const DEFAULT_TAG_PREFIX = '__tag__|';

@@ -1,4 +1,10 @@
-import type { CacheStore, MomentoClient, NearCacheOptions } from '@momento-http/core';
+import {
+  type CacheStore,
+  DEFAULT_MAX_ITEM_BYTES,
+  DEFAULT_MAX_TTL_SECONDS,
+  type MomentoClient,
+  type NearCacheOptions,
+} from '@momento-http/core';
 
 /** Options shared by {@link createIsrHandler} and {@link createUseCacheHandler}. */
 export interface NextCacheOptions {
@@ -65,10 +71,10 @@ export const DEFAULT_CACHE_NAME = 'default-cache';
 export const DEFAULT_NAMESPACE = 'next|';
 export const DEFAULT_GET_TIMEOUT_MS = 1500;
 export const DEFAULT_SET_TIMEOUT_MS = 10_000;
-export const DEFAULT_MAX_ITEM_BYTES = 5_000_000;
+/** Core's: Momento's item limit, key + value. */
+export { DEFAULT_MAX_ITEM_BYTES };
 export const DEFAULT_COMPRESS_ABOVE_BYTES = 1_000_000;
 export const DEFAULT_CIRCUIT_BREAK_MS = 2000;
-const MAX_TTL_SECONDS = 86_400;
 
 const positive = (name: string, value: number | undefined, fallback: number): number => {
   if (value === undefined) return fallback;
@@ -91,8 +97,8 @@ export function resolveOptions(options: NextCacheOptions = {}): ResolvedOptions 
     getTimeoutMs: positive('getTimeoutMs', options.getTimeoutMs, DEFAULT_GET_TIMEOUT_MS),
     setTimeoutMs: positive('setTimeoutMs', options.setTimeoutMs, DEFAULT_SET_TIMEOUT_MS),
     maxTtlSeconds: Math.min(
-      positive('maxTtlSeconds', options.maxTtlSeconds, MAX_TTL_SECONDS),
-      MAX_TTL_SECONDS,
+      positive('maxTtlSeconds', options.maxTtlSeconds, DEFAULT_MAX_TTL_SECONDS),
+      DEFAULT_MAX_TTL_SECONDS,
     ),
     maxItemBytes: positive('maxItemBytes', options.maxItemBytes, DEFAULT_MAX_ITEM_BYTES),
     compressAboveBytes: positive(

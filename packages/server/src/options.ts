@@ -6,11 +6,15 @@ export const DEFAULT_PORT = 4545;
 export const DEFAULT_HOST = '127.0.0.1';
 /** The cache every server has unless `caches` says otherwise. */
 export const DEFAULT_CACHE = 'default-cache';
-/** Momento's item limit: key bytes + value bytes (5 MiB). */
-export const DEFAULT_MAX_ITEM_BYTES = 5 * 1024 * 1024;
+/**
+ * Momento's item limit, key bytes + value bytes: "5 MB", read as 5,000,000 (the stricter reading,
+ * so what fits here fits on Momento). The same value as core's `DEFAULT_MAX_ITEM_BYTES`; the server
+ * does not depend on core, so it is repeated here.
+ */
+export const DEFAULT_MAX_ITEM_BYTES = 5_000_000;
 /** Local decision: the largest object-store object (64 MiB). */
 export const DEFAULT_MAX_OBJECT_BYTES = 64 * 1024 * 1024;
-/** Momento on-demand maximum TTL (24 h). */
+/** Momento on-demand maximum TTL (24 h); core's `DEFAULT_MAX_TTL_SECONDS`, repeated (no core dependency). */
 export const DEFAULT_MAX_TTL_SECONDS = 86_400;
 /** Local decision: the longest key accepted, in bytes. */
 export const MAX_KEY_BYTES = 4096;
@@ -39,7 +43,7 @@ export interface ServerOptions {
   dataDir?: string;
   /** Memory bound for cache items in memory mode; least recently used items are evicted. @default unbounded */
   maxMemoryBytes?: number;
-  /** Largest item, key + value bytes. @default 5 MiB */
+  /** Largest item, key + value bytes. @default 5_000_000 (Momento's 5 MB) */
   maxItemBytes?: number;
   /** Largest `ttl_seconds`. @default 86400 */
   maxTtlSeconds?: number;

@@ -1,5 +1,6 @@
 /** `MomentoClient`: the cache data plane, plus the object store and Valkey cluster APIs. */
 import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
+import { BoundedMap } from '../toolkit/bounded-map';
 import { HttpCacheStore } from './cache';
 import { Clusters } from './clusters';
 import type { ApiKeyFormat } from './credentials';
@@ -31,7 +32,7 @@ export class MomentoClient {
   readonly objectStores: ObjectStores;
   /** Valkey cluster control plane (super-user keys). */
   readonly clusters: Clusters;
-  readonly #stores = new Map<string, HttpCacheStore>();
+  readonly #stores = new BoundedMap<string, HttpCacheStore>(MAX_MEMOIZED_CACHES);
 
   constructor(options: ClientOptions = {}) {
     const normalized = normalizeOptions(options);
@@ -59,7 +60,6 @@ export class MomentoClient {
     let store = this.#stores.get(cacheName);
     if (!store) {
       store = new HttpCacheStore(this.context, this.baseUrl, cacheName, this.defaultTtlSeconds);
-      if (this.#stores.size >= MAX_MEMOIZED_CACHES) this.#stores.clear();
       this.#stores.set(cacheName, store);
     }
     return store;

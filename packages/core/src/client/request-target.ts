@@ -4,6 +4,8 @@
  * names and keys are percent-encoded or base64url before they go in).
  */
 
+import { BoundedMap } from '../toolkit/bounded-map';
+
 /** Request targets that a WHATWG URL parser would leave exactly as they are. */
 const CANONICAL_TARGET = /^\/[A-Za-z0-9\-._~%!$&'()*+,;=:@/?]*$/;
 /** `.` / `..` path segments (also percent-encoded): URL parsing would collapse them. */
@@ -11,8 +13,8 @@ const DOT_SEGMENT = /\/(?:\.|%2e){1,2}(?:[/?]|$)/i;
 /** Characters that end the authority before the first `/` (then the split point is elsewhere). */
 const AUTHORITY_END = /[?#\\]/;
 /** Origins seen so far, normalised (`HTTP://Host:80` → `http://host`). Few per process. */
-const origins = new Map<string, string>();
 const MAX_ORIGINS = 64;
+const origins = new BoundedMap<string, string>(MAX_ORIGINS);
 
 export interface RequestTarget {
   /** `scheme://host[:port]`, normalised. */
@@ -39,7 +41,6 @@ export function requestTarget(url: string): RequestTarget {
       let origin = origins.get(raw);
       if (origin === undefined) {
         origin = parsed(raw).origin;
-        if (origins.size >= MAX_ORIGINS) origins.clear();
         origins.set(raw, origin);
       }
       return { origin, path };

@@ -1,3 +1,4 @@
+import { crc32c } from './crc32c';
 import { ChunkingError } from './errors';
 
 /**
@@ -5,17 +6,22 @@ import { ChunkingError } from './errors';
  * framed: the next byte says how. Values that do not start with it are stored as-is, so small
  * values cost nothing and stay readable by plain clients.
  *
- * - `FRAME_PREFIX 'M' manifest`: a chunked value (see {@link Manifest}).
+ * - `FRAME_PREFIX 'M' manifest`: a chunked value (see {@link Manifest}), ending with a CRC-32C of
+ *   its other bytes, so an altered manifest is refused before any chunk is fetched.
  * - `FRAME_PREFIX 'E' value`: an escaped small value that happened to start with the prefix.
  */
 export const FRAME_PREFIX = new Uint8Array([0x00, 0x6d, 0x6f, 0x63, 0x68, 0x6b]); // "\0mochk"
 const KIND_MANIFEST = 0x4d; // 'M'
 const KIND_ESCAPED = 0x45; // 'E'
-const MANIFEST_VERSION = 1;
+/** Version 1 had no checksum of its own; it is refused (a miss) rather than trusted. */
+const MANIFEST_VERSION = 2;
 const ID_BYTES = 16;
 const SHA_BYTES = 32;
-/** prefix, kind, version, float64 length, u32 chunk size, u32 count, id, sha-256 */
-const MANIFEST_BYTES = FRAME_PREFIX.length + 1 + 1 + 8 + 4 + 4 + ID_BYTES + SHA_BYTES;
+const CRC_BYTES = 4;
+/** prefix, kind, version, float64 length, u32 chunk size, u32 count, id, sha-256, crc-32c */
+export const MANIFEST_BYTES =
+  FRAME_PREFIX.length + 1 + 1 + 8 + 4 + 4 + ID_BYTES + SHA_BYTES + CRC_BYTES;
+const CRC_OFFSET = MANIFEST_BYTES - CRC_BYTES;
 
 /** What the manifest at the user's key says about a chunked value. */
 export interface Manifest {
@@ -64,6 +70,7 @@ export function encodeManifest(m: Manifest): Uint8Array {
   for (let i = 0; i < ID_BYTES; i++)
     out[at + i] = Number.parseInt(m.id.slice(i * 2, i * 2 + 2), 16);
   out.set(m.sha256, at + ID_BYTES);
+  view.setUint32(CRC_OFFSET, crc32c(out.subarray(0, CRC_OFFSET)), true);
   return out;
 }
 
@@ -79,11 +86,14 @@ export function readFrame(stored: Uint8Array): Frame {
   }
   const bad = (why: string) => new ChunkingError('BAD_MANIFEST', `bad chunk manifest: ${why}`);
   if (kind !== KIND_MANIFEST) throw bad(`unknown frame kind ${kind}`);
-  if (stored.length !== MANIFEST_BYTES)
-    throw bad(`expected ${MANIFEST_BYTES} bytes, got ${stored.length}`);
   let at = FRAME_PREFIX.length + 1;
   if (stored[at++] !== MANIFEST_VERSION) throw bad(`unsupported version ${stored[at - 1]}`);
+  if (stored.length !== MANIFEST_BYTES)
+    throw bad(`expected ${MANIFEST_BYTES} bytes, got ${stored.length}`);
   const view = new DataView(stored.buffer, stored.byteOffset, stored.byteLength);
+  if (view.getUint32(CRC_OFFSET, true) !== crc32c(stored.subarray(0, CRC_OFFSET))) {
+    throw bad('checksum mismatch (altered or truncated)');
+  }
   const length = view.getFloat64(at, true);
   const chunkSize = view.getUint32(at + 8, true);
   const count = view.getUint32(at + 12, true);

@@ -3,11 +3,11 @@ import { encodeManifest, frameSmall, type Manifest, randomId, readFrame } from '
 import { mapConcurrent } from './concurrency';
 import { ChunkingError } from './errors';
 import { concatBytes, keyBytes } from './keys';
-import { DEFAULT_MAX_TTL_SECONDS } from './ttl';
+import { DEFAULT_MAX_ITEM_BYTES, DEFAULT_MAX_TTL_SECONDS } from './limits';
 
 /** Options for {@link withChunking}. */
 export interface ChunkingOptions {
-  /** The store's item limit, key + value, in bytes (Momento: 5 MB). @default 5_000_000 */
+  /** The store's item limit, key + value, in bytes (Momento: 5 MB). @default 5_000_000 (DEFAULT_MAX_ITEM_BYTES) */
   maxItemBytes?: number;
   /** Bytes per chunk. @default maxItemBytes − longest chunk key − 1 KiB */
   chunkBytes?: number;
@@ -27,7 +27,6 @@ export interface ChunkingOptions {
 
 /** Bytes kept free under the item limit for request overhead and rounding. */
 const SAFETY_MARGIN_BYTES = 1024;
-const DEFAULT_MAX_ITEM_BYTES = 5_000_000;
 
 const encoder = new TextEncoder();
 

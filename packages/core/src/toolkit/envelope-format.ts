@@ -1,16 +1,20 @@
 /**
  * The envelope's wire vocabulary, shared by the writer and the reader.
  *
- * Layout: `MAGIC VERSION FLAGS body`, where `body` is one tagged value (gzip-compressed when
- * `FLAGS & FLAG_GZIP`). A tagged value is a one-byte tag followed by its payload; lengths and
+ * Layout: `MAGIC VERSION FLAGS CRC body`, where `body` is one tagged value (gzip-compressed when
+ * `FLAGS & FLAG_GZIP`) and `CRC` is the CRC-32C (4 bytes, little-endian) of `MAGIC VERSION FLAGS`
+ * followed by `body`: every stored byte but the checksum itself, so a truncated, altered or
+ * foreign value is detected before anything is parsed or inflated. Version 1 had no checksum. A tagged value is a one-byte tag followed by its payload; lengths and
  * counts are unsigned LEB128 varints. Integers in int32 range are zigzag varints, every other
  * number is a little-endian float64, so every JS number (-0, NaN, ±Infinity) survives exactly.
  */
 
 export const MAGIC = 0xb5;
-export const VERSION = 1;
+export const VERSION = 2;
 export const FLAG_GZIP = 0x01;
-export const HEADER_BYTES = 3;
+/** Where the checksum sits, after magic, version and flags. */
+export const CHECKSUM_OFFSET = 3;
+export const HEADER_BYTES = 7;
 /** Nesting limit for arrays, objects, maps and sets (bounds recursion on hostile input too). */
 export const MAX_DEPTH = 512;
 

@@ -1,4 +1,5 @@
-import { FLAG_GZIP, HEADER_BYTES, MAGIC, VERSION } from './envelope-format';
+import { crc32c } from './crc32c';
+import { CHECKSUM_OFFSET, FLAG_GZIP, HEADER_BYTES, MAGIC, VERSION } from './envelope-format';
 import { ByteReader, readValue } from './envelope-reader';
 import { ByteWriter, writeValue } from './envelope-writer';
 import { EnvelopeError } from './errors';
@@ -31,7 +32,9 @@ export const DEFAULT_MAX_DECODED_BYTES = 256 * 1024 * 1024;
  * `Date`, `Uint8Array`, Node `Buffer`, `ArrayBuffer`, the other typed arrays and `DataView`.
  * Shared references are written once per occurrence (they come back as copies).
  *
- * The format starts with a magic byte and a version byte, so a future format can be told apart.
+ * The format starts with a magic byte and a version byte, so a future format can be told apart,
+ * and carries a CRC-32C of every other byte, so {@link decodeEnvelope} refuses a truncated, altered
+ * or foreign value instead of returning a wrong one.
  *
  * @throws EnvelopeError `UNSUPPORTED_TYPE` (functions, symbols, class instances, …), `CIRCULAR`,
  *   `TOO_DEEP` (more than 512 levels).
@@ -48,24 +51,44 @@ export async function encodeEnvelope(
   w.byte(MAGIC);
   w.byte(VERSION);
   w.byte(0);
+  for (let i = CHECKSUM_OFFSET; i < HEADER_BYTES; i++) w.byte(0);
   writeValue(w, value, new Set(), 0);
   const plain = w.result();
   const bodyBytes = plain.length - HEADER_BYTES;
-  if (!(bodyBytes > threshold)) return plain;
+  if (!(bodyBytes > threshold)) return seal(plain);
   const gzipped = await gzip(plain.subarray(HEADER_BYTES));
-  if (gzipped.length >= bodyBytes) return plain;
+  if (gzipped.length >= bodyBytes) return seal(plain);
   const out = new Uint8Array(HEADER_BYTES + gzipped.length);
   out.set([MAGIC, VERSION, FLAG_GZIP]);
   out.set(gzipped, HEADER_BYTES);
-  return out;
+  return seal(out);
+}
+
+/** The checksum of an envelope: every byte except the checksum field itself. */
+function checksumOf(bytes: Uint8Array): number {
+  return crc32c(bytes.subarray(HEADER_BYTES), crc32c(bytes.subarray(0, CHECKSUM_OFFSET)));
+}
+
+/** Writes the checksum into its field (in place) and returns the envelope. */
+function seal(envelope: Uint8Array): Uint8Array {
+  new DataView(envelope.buffer, envelope.byteOffset).setUint32(
+    CHECKSUM_OFFSET,
+    checksumOf(envelope),
+    true,
+  );
+  return envelope;
 }
 
 /**
  * Decodes an envelope written by {@link encodeEnvelope}. Buffers come back as `Buffer` where
  * `globalThis.Buffer` exists (as `Uint8Array` elsewhere); every returned byte array is a copy.
  *
- * @throws EnvelopeError `MALFORMED` for anything that is not a complete, well-formed envelope
- *   (never a crash or a partial value), `UNSUPPORTED_VERSION`, `TOO_DEEP`, `TOO_LARGE`.
+ * The checksum is verified first: a truncated or altered envelope fails with `INTEGRITY` before
+ * anything is parsed or inflated. Callers that cache should report the error and read a miss.
+ *
+ * @throws EnvelopeError `INTEGRITY` (checksum mismatch: truncated or altered), `MALFORMED` (not an
+ *   envelope at all, or not well-formed), `UNSUPPORTED_VERSION` (another format version, including
+ *   version 1, which had no checksum), `TOO_DEEP`, `TOO_LARGE`; never a crash or a partial value.
  */
 export async function decodeEnvelope(
   bytes: Uint8Array,
@@ -74,14 +97,27 @@ export async function decodeEnvelope(
   if (!(bytes instanceof Uint8Array)) {
     throw new EnvelopeError('MALFORMED', 'malformed envelope: expected a Uint8Array');
   }
-  if (bytes.length < HEADER_BYTES + 1 || bytes[0] !== MAGIC) {
+  if (bytes.length < 2 || bytes[0] !== MAGIC) {
     throw new EnvelopeError('MALFORMED', 'malformed envelope: missing header');
   }
-  if (bytes[1] !== VERSION || ((bytes[2] as number) & ~FLAG_GZIP) !== 0) {
+  if (bytes[1] !== VERSION) {
     throw new EnvelopeError(
       'UNSUPPORTED_VERSION',
-      `envelope version ${bytes[1]} (flags ${bytes[2]}) is not supported; this library reads version ${VERSION}`,
+      `envelope version ${bytes[1]} is not supported; this library reads version ${VERSION}`,
     );
+  }
+  if (bytes.length < HEADER_BYTES + 1) {
+    throw new EnvelopeError('INTEGRITY', `envelope truncated to ${bytes.length} bytes`);
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(CHECKSUM_OFFSET, true) !== checksumOf(bytes)) {
+    throw new EnvelopeError(
+      'INTEGRITY',
+      `envelope checksum mismatch over ${bytes.length} bytes: truncated or altered`,
+    );
+  }
+  if (((bytes[2] as number) & ~FLAG_GZIP) !== 0) {
+    throw new EnvelopeError('UNSUPPORTED_VERSION', `envelope flags ${bytes[2]} are not supported`);
   }
   const compressed = ((bytes[2] as number) & FLAG_GZIP) !== 0;
   const body = compressed

@@ -1,8 +1,10 @@
 /** Why an envelope could not be encoded or decoded. */
 export type EnvelopeErrorCode =
-  /** The bytes are not a well-formed envelope (truncated, corrupt, trailing bytes, bad gzip). */
+  /** The bytes are not a well-formed envelope (no envelope header, trailing bytes, bad gzip). */
   | 'MALFORMED'
-  /** The envelope was written by a newer format version (or with unknown flags). */
+  /** The checksum does not match: the value was truncated or altered after it was written. */
+  | 'INTEGRITY'
+  /** Another format version (a newer one, or version 1, which had no checksum) or unknown flags. */
   | 'UNSUPPORTED_VERSION'
   /** The value holds something the codec does not carry (a function, a class instance, a symbol…). */
   | 'UNSUPPORTED_TYPE'

@@ -1,6 +1,6 @@
 import { BadRequestError, InvalidArgumentError, ItemTooLargeError } from '../client/errors';
 import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
-import { DEFAULT_MAX_TTL_SECONDS } from './ttl';
+import { DEFAULT_MAX_ITEM_BYTES, DEFAULT_MAX_TTL_SECONDS, MAX_KEY_BYTES } from './limits';
 
 /** Options for {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -8,7 +8,7 @@ export interface MemoryStoreOptions {
   maxTtlSeconds?: number;
   /** TTL used when a `set` passes no `ttlSeconds` (the client's default plays this role), capped to `maxTtlSeconds`. @default 60 */
   defaultTtlSeconds?: number;
-  /** Largest key + value size in bytes, as the local server's limit. @default 5 MiB (5_242_880) */
+  /** Largest key + value size in bytes (Momento's item limit). @default 5_000_000 (DEFAULT_MAX_ITEM_BYTES) */
   maxItemBytes?: number;
   /** Clock in epoch ms, injectable so TTL tests need no sleeping. @default Date.now */
   now?: () => number;
@@ -22,9 +22,6 @@ export interface MemoryStore extends CacheStore {
   keys(): Uint8Array[];
 }
 
-/** Largest key the local server accepts (bytes). */
-const MAX_KEY_BYTES = 4096;
-const DEFAULT_ITEM_BYTES = 5 * 1024 * 1024;
 const DEFAULT_TTL_SECONDS = 60;
 
 const encoder = new TextEncoder();
@@ -56,7 +53,7 @@ export function createMemoryStore(
     options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS,
     maxTtlSeconds,
   );
-  const maxItemBytes = options.maxItemBytes ?? DEFAULT_ITEM_BYTES;
+  const maxItemBytes = options.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES;
   const now = options.now ?? Date.now;
   const items = new Map<string, { value: Uint8Array; expiresAt: number }>();
 

@@ -1,9 +1,7 @@
 import { InvalidArgumentError } from '../client/errors';
 import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
-import { raceAbort } from './concurrency';
-import { concatBytes } from './keys';
-import { SingleFlight } from './single-flight';
-import { DEFAULT_MAX_TTL_SECONDS } from './ttl';
+import { DEFAULT_MAX_TTL_SECONDS } from './limits';
+import { NamespaceGeneration, NamespaceGenerationError } from './namespace-generation';
 
 /** Options for {@link withNamespace}. */
 export interface NamespaceOptions {
@@ -21,6 +19,12 @@ export interface NamespaceOptions {
    * A `clear()` through this store takes effect here immediately. @default 0
    */
   generationCacheMs?: number;
+  /**
+   * Where a generation key holding no valid generation is reported (a `NamespaceGenerationError`).
+   * Reads are then misses and writes reject with that error; the key is never overwritten except
+   * by `clear()`. @default ignored
+   */
+  onError?: (error: unknown) => void;
   /** Clock in epoch ms (injectable for tests). @default Date.now */
   now?: () => number;
 }
@@ -28,6 +32,8 @@ export interface NamespaceOptions {
 /** A store whose keys live in one namespace that can be cleared as a whole. */
 export interface NamespacedStore extends CacheStore {
   readonly namespace: string;
+  /** The generation protocol underneath (known and confirmed generation, for callers that need them). */
+  readonly generation: NamespaceGeneration;
   /**
    * Makes every entry of the namespace unreachable, in one write: a new random generation.
    * Old entries are not deleted; they take space until their TTL.
@@ -35,23 +41,20 @@ export interface NamespacedStore extends CacheStore {
   clear(options?: CallOptions): Promise<void>;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-const GENERATION = /^[0-9a-f]{16}$/;
-
 /**
- * Scopes `store` to a namespace with generation-based `clear()` (the memcached "namespace
- * generation" technique, since Momento's HTTP API cannot list or flush keys).
+ * Scopes `store` to a namespace with generation-based `clear()`, as a `CacheStore`: a thin
+ * wrapper over {@link NamespaceGeneration}, which holds the protocol and its wire format
+ * (`<ns>|__gen__` holds 16 hex digits; keys are `<ns>|<gen>|<key>`; byte keys get the same prefix
+ * as bytes; `|` and `%` in the namespace are percent-encoded).
  *
- * Keys become `<ns>|<gen>|<key>` (byte keys get the same prefix as bytes); the generation lives at
- * `<ns>|__gen__`. `clear()` writes a new random generation. A missing generation (expired or
- * evicted) is replaced by a NEW random one, never a fixed value, so entries from before a clear
- * cannot come back. Two stores over one cache (two processes) see each other's `clear()`.
- * `|` and `%` in the namespace are percent-encoded so namespaces cannot overlap.
+ * Only `clear()` replaces a generation: a generation key holding garbage is reported through
+ * `onError` and reads miss (writes reject) until it is readable again, so one bad answer never
+ * wipes the namespace. A missing generation (never written, expired, evicted) is created as a
+ * NEW random one, never a fixed value, so entries from before a clear cannot come back. Two stores
+ * over one cache (two processes) see each other's `clear()`.
  *
- * Caveats: each operation costs one extra GET of the generation unless `generationCacheMs` > 0;
- * a read racing a `clear()` can return the pre-clear value once; when two processes create a
- * missing generation at the same moment, one of them may write an entry that then reads as a miss.
+ * A read runs under the last generation seen while that generation is confirmed in parallel (one
+ * round trip); if it changed, the read runs again under the new one.
  *
  * @example
  * const sessions = withNamespace(client.cache('default-cache'), 'sessions');
@@ -66,89 +69,57 @@ export function withNamespace(
   if (typeof namespace !== 'string') throw new TypeError('namespace must be a string');
   const generationTtlSeconds = options.generationTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
   const cacheMs = options.generationCacheMs ?? 0;
-  const now = options.now ?? Date.now;
   if (!Number.isSafeInteger(generationTtlSeconds) || generationTtlSeconds < 1) {
     throw new RangeError(
       `generationTtlSeconds must be a positive integer, got ${generationTtlSeconds}`,
     );
   }
   if (!(cacheMs >= 0)) throw new RangeError(`generationCacheMs must be >= 0, got ${cacheMs}`);
-
-  const ns = namespace.replace(/[%|]/g, (c) => (c === '%' ? '%25' : '%7C'));
-  const generationKey = `${ns}|__gen__`;
-  const flight = new SingleFlight<string>();
-  let cached: { generation: string; until: number } | undefined;
-  // Bumped by clear(): a generation read that started before it must not be cached after it.
-  let epoch = 0;
-
-  const remember = (generation: string) => {
-    if (cacheMs > 0) cached = { generation, until: now() + cacheMs };
-    return generation;
-  };
-
-  const writeGeneration = async (generation: string, opts?: CallOptions) => {
-    await store.set(generationKey, generation, { ...opts, ttlSeconds: generationTtlSeconds });
-  };
-
-  const readGeneration = async (opts?: CallOptions): Promise<string> => {
-    const stored = await store.get(generationKey, opts);
-    const generation = stored === undefined ? undefined : decoder.decode(stored);
-    if (generation !== undefined && GENERATION.test(generation)) return generation;
-    const created = randomGeneration();
-    await writeGeneration(created, opts);
-    // Read back: if another process created one at the same time, converge on the stored one.
-    const settled = await store.get(generationKey, opts);
-    const adopted = settled === undefined ? undefined : decoder.decode(settled);
-    return adopted !== undefined && GENERATION.test(adopted) ? adopted : created;
-  };
-
-  const generation = async (opts?: CallOptions): Promise<string> => {
-    if (cached && cached.until > now()) return cached.generation;
-    const startedAt = epoch;
-    // Shared by concurrent callers, so it runs without any one caller's signal.
-    const shared = flight.run(generationKey, () =>
-      readGeneration(opts?.timeoutMs === undefined ? undefined : { timeoutMs: opts.timeoutMs }),
+  const generation = new NamespaceGeneration(store, namespace, {
+    ttlSeconds: generationTtlSeconds,
+    cacheMs,
+    onError: options.onError,
+    now: options.now,
+  });
+  const unknown = (): never => {
+    throw new NamespaceGenerationError(
+      namespace,
+      `namespace "${namespace}" has no readable generation: write refused`,
     );
-    const gen = await raceAbort(shared, opts?.signal);
-    return startedAt === epoch ? remember(gen) : gen;
   };
-
-  const scoped = async (key: CacheKey, opts?: CallOptions): Promise<CacheKey> => {
-    opts?.signal?.throwIfAborted();
+  const under = <T>(
+    opts: CallOptions | undefined,
+    fn: (key: CacheKey) => Promise<T>,
+    key: CacheKey,
+    miss: () => T,
+  ) => {
     // Checked here: once prefixed, an empty key would be a valid key of the namespace.
     if ((typeof key === 'string' ? key.length : key.byteLength) === 0) {
-      throw new InvalidArgumentError('Cache key must not be empty');
+      return Promise.reject(new InvalidArgumentError('Cache key must not be empty'));
     }
-    const prefix = `${ns}|${await generation(opts)}|`;
-    return typeof key === 'string' ? prefix + key : concatBytes([encoder.encode(prefix), key]);
+    return generation.run(opts ?? {}, (prefix) => fn(generation.scopedKey(prefix, key)), miss);
   };
 
   return {
     cacheName: store.cacheName,
     namespace,
-    async get(key: CacheKey, opts?: CallOptions) {
-      return store.get(await scoped(key, opts), opts);
+    generation,
+    get(key: CacheKey, opts?: CallOptions) {
+      return under(
+        opts,
+        (k) => store.get(k, opts),
+        key,
+        () => undefined,
+      );
     },
-    async set(key: CacheKey, value: CacheValue, opts?: SetOptions) {
-      await store.set(await scoped(key, opts), value, opts);
+    set(key: CacheKey, value: CacheValue, opts?: SetOptions) {
+      return under(opts, (k) => store.set(k, value, opts), key, unknown);
     },
-    async delete(key: CacheKey, opts?: CallOptions) {
-      await store.delete(await scoped(key, opts), opts);
+    delete(key: CacheKey, opts?: CallOptions) {
+      return under(opts, (k) => store.delete(k, opts), key, unknown);
     },
-    async clear(opts?: CallOptions) {
-      const next = randomGeneration();
-      epoch++;
-      cached = undefined;
-      flight.forget(generationKey);
-      await writeGeneration(next, opts);
-      epoch++;
-      flight.forget(generationKey);
-      remember(next);
+    clear(opts?: CallOptions) {
+      return generation.clear(opts);
     },
   };
-}
-
-function randomGeneration(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(8));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }

@@ -84,6 +84,19 @@ export class NearCache<V = Uint8Array> {
     }
   }
 
+  /**
+   * Shortens the remaining life of every entry to at most `maxMs` from now (entries already due
+   * sooner keep their time). For a caller whose freshness guarantee just weakened, e.g. a
+   * coherence channel that dropped: what was kept for long must now expire soon.
+   */
+  capTtl(maxMs: number): void {
+    if (!(maxMs >= 0)) throw new RangeError(`maxMs must be >= 0, got ${maxMs}`);
+    const latest = this.#now() + maxMs;
+    for (const entry of this.#entries.values()) {
+      if (entry.expiresAt > latest) entry.expiresAt = latest;
+    }
+  }
+
   delete(key: string): void {
     const entry = this.#entries.get(key);
     if (!entry) return;
@@ -94,6 +107,11 @@ export class NearCache<V = Uint8Array> {
   clear(): void {
     this.#entries.clear();
     this.#bytes = 0;
+  }
+
+  /** The longest an entry is served, in ms (the `ttlMs` option). */
+  get ttlMs(): number {
+    return this.#ttlMs;
   }
 
   /** Bytes currently accounted (values plus per-entry overhead), expired entries included until touched. */

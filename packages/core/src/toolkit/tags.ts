@@ -1,6 +1,7 @@
 import type { CacheStore, CallOptions } from '../contract';
 import { mapConcurrent } from './concurrency';
-import { DEFAULT_MAX_TTL_SECONDS } from './ttl';
+import { DEFAULT_MAX_TTL_SECONDS } from './limits';
+import { tagVerdict } from './tag-verdict';
 
 /** Options for {@link TagStore}. */
 export interface TagStoreOptions {
@@ -79,7 +80,8 @@ export class TagStore {
     const unique = [...new Set(tags)];
     await mapConcurrent(unique, this.#concurrency, async (tag) => {
       const now = this.#now();
-      const existing = await this.#readOne(tag, call);
+      // An unreadable record is overwritten: this write is exactly what repairs it.
+      const existing = await this.#readOne(tag, call, false);
       const requested = now + expireInSeconds * 1000;
       const expired =
         requested <= now ? requested : Math.min(existing?.expired ?? requested, requested);
@@ -91,7 +93,11 @@ export class TagStore {
     });
   }
 
-  /** The recorded state of each tag that has one (tags never invalidated are absent). */
+  /**
+   * The recorded state of each tag that has one (tags never invalidated are absent). Rejects with
+   * a `TagStateError` when a tag key holds something that is not a tag record (garbage, truncated):
+   * an entry whose tags cannot be known must be a miss, never served as fresh.
+   */
   async read(tags: readonly string[], options: CallOptions = {}): Promise<Map<string, TagState>> {
     const unique = [...new Set(tags)];
     const states = await mapConcurrent(unique, this.#concurrency, (tag) =>
@@ -123,33 +129,46 @@ export class TagStore {
     return this.#prefix + tag;
   }
 
-  async #readOne(tag: string, options: CallOptions): Promise<TagState | undefined> {
+  /** The tag's state; bytes that are not a record reject (`strict`) or read as absent. */
+  async #readOne(tag: string, options: CallOptions, strict = true): Promise<TagState | undefined> {
     const bytes = await this.#store.get(this.#key(tag), options);
-    return bytes === undefined ? undefined : parseState(bytes);
+    if (bytes === undefined) return undefined;
+    const state = parseState(bytes);
+    if (state === undefined && strict) throw new TagStateError(tag);
+    return state;
   }
 }
 
 /**
  * Whether an entry created at `since` is expired by any of these tag states (from
- * {@link TagStore.read}): some `expired` is after `since` and not after `now`. Lets a caller read the
- * tags once and check both expiry and staleness.
+ * {@link TagStore.read}): some `expired` is at or after `since` and not after `now`. The rule of
+ * `tagVerdict`, which answers expiry and staleness in one pass.
  */
 export function isExpiredByTags(
   states: Iterable<TagState>,
   since: number,
   now = Date.now(),
 ): boolean {
-  for (const state of states) if (state.expired > since && state.expired <= now) return true;
-  return false;
+  return tagVerdict(states, since, now) === 'expired';
 }
 
-/** Whether an entry created at `since` is stale by any of these tag states: some `stale` is after `since`. */
+/** Whether an entry created at `since` is stale by any of these tag states: some `stale` is at or after `since`. */
 export function isStaleByTags(states: Iterable<TagState>, since: number): boolean {
-  for (const state of states) if (state.stale > since) return true;
+  for (const state of states) if (state.stale >= since) return true;
   return false;
 }
 
-/** A tag record, or undefined when it is not one (written by something else, or corrupt). */
+/** A tag key held bytes that are not a tag record: the entries it covers must be misses. */
+export class TagStateError extends Error {
+  override name = 'TagStateError';
+  readonly tag: string;
+  constructor(tag: string) {
+    super(`the state of tag "${tag}" is unreadable (not a tag record)`);
+    this.tag = tag;
+  }
+}
+
+/** A tag record, or undefined when it is not one (written by something else, truncated, or corrupt). */
 function parseState(bytes: Uint8Array): TagState | undefined {
   try {
     const value = JSON.parse(decoder.decode(bytes)) as Partial<TagState> | null;

@@ -3,8 +3,7 @@
  * `1..max` on every write. This is the one place that conversion happens.
  */
 
-/** Momento's on-demand maximum TTL (24 h), and the local server's default maximum. */
-export const DEFAULT_MAX_TTL_SECONDS = 86_400;
+import { DEFAULT_MAX_TTL_SECONDS } from './limits';
 
 /** How an adapter maps framework TTLs onto Momento TTLs. */
 export interface TtlPolicy {

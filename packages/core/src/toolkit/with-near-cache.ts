@@ -1,25 +1,28 @@
 import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
+import { FencedNearCache } from './fenced-near-cache';
 import { keyId } from './keys';
-import { NearCache, type NearCacheOptions } from './near-cache';
+import type { NearCacheOptions } from './near-cache';
 
 /** A store with an in-process near cache in front of it. */
 export interface NearCachedStore extends CacheStore {
-  /** The near cache itself (inspect it, or `clear()` it after an out-of-band change). */
-  readonly near: NearCache<Uint8Array>;
+  /** The near cache itself (inspect it, or `clear()`/`invalidate()` it after an out-of-band change). */
+  readonly near: FencedNearCache<Uint8Array>;
 }
 
 const encoder = new TextEncoder();
-/** Past this many tracked keys, forget them all and refuse fills from reads started earlier. */
-const MAX_TRACKED_WRITES = 10_000;
+const byteSize = (value: Uint8Array) => value.byteLength;
 
 /**
- * Puts a {@link NearCache} (in-process LRU, byte bound, short TTL) in front of `store`.
+ * Puts a {@link FencedNearCache} (in-process LRU, byte bound, short TTL, write fencing) in front of
+ * `store`, for callers that hold bytes. Adapters that hold decoded entries use
+ * {@link FencedNearCache} directly (through `EntryCache`), so a hit costs no decode.
  *
- * Reads are served from memory while fresh; misses are not cached. Writes and deletes through
- * this wrapper go to the store and update (or drop) the near entry, and a read that was already in
- * flight when a write to the same key started never fills the near cache with the older value.
- * Writes made by other processes are seen only after `ttlMs` (default 1 s). A near entry never
- * outlives the `ttlSeconds` it was written with. Values are copied in and out.
+ * Reads are served from memory while fresh; misses are not cached. A write through this wrapper
+ * is served from memory as soon as it starts (a read issued after it sees it), and a read that
+ * was in flight when a write to the same key started never fills the near cache with the older
+ * value. A failed write leaves nothing near. Writes made by other processes are seen only after
+ * `ttlMs` (default 1 s). A near entry never outlives the `ttlSeconds` it was written with. Values
+ * are copied in and out.
  *
  * @example
  * const store = withNearCache(client.cache('default-cache'), { maxBytes: 8 << 20, ttlMs: 500 });
@@ -28,22 +31,7 @@ export function withNearCache(
   store: CacheStore,
   options: NearCacheOptions<Uint8Array> = {},
 ): NearCachedStore {
-  const near = new NearCache<Uint8Array>(options);
-  // Write sequence numbers: a read fills the near cache only if no write to its key started
-  // after the read did (otherwise it may carry the value from before that write).
-  let seq = 0;
-  let floor = 0;
-  const lastWrite = new Map<string, number>();
-  const markWrite = (id: string): number => {
-    if (lastWrite.size >= MAX_TRACKED_WRITES) {
-      lastWrite.clear();
-      floor = seq + 1;
-    }
-    lastWrite.set(id, ++seq);
-    return seq;
-  };
-  const mayFill = (id: string, startedAt: number) =>
-    startedAt >= floor && (lastWrite.get(id) ?? 0) <= startedAt;
+  const near = new FencedNearCache<Uint8Array>({ sizeOf: byteSize, ...options });
 
   return {
     cacheName: store.cacheName,
@@ -52,37 +40,31 @@ export function withNearCache(
       const id = keyId(key);
       const hit = near.get(id);
       if (hit) return new Uint8Array(hit);
-      const startedAt = seq;
+      const token = near.beginRead();
       const value = await store.get(key, opts);
-      if (value !== undefined && mayFill(id, startedAt)) near.set(id, new Uint8Array(value));
+      if (value !== undefined) near.fill(id, new Uint8Array(value), token);
       return value;
     },
     async set(key: CacheKey, value: CacheValue, opts?: SetOptions) {
       const id = keyId(key);
       const bytes = typeof value === 'string' ? encoder.encode(value) : new Uint8Array(value);
-      near.delete(id);
-      const mine = markWrite(id);
+      const life = { ttlMs: opts?.ttlSeconds === undefined ? undefined : opts.ttlSeconds * 1000 };
+      const token = near.beginWrite(id, bytes, life);
       try {
         await store.set(key, value, opts);
       } catch (error) {
-        markWrite(id);
+        near.endWrite(id, token, undefined);
         throw error;
       }
-      // Only the most recent write from this process may fill; then fence off older reads.
-      const latest = lastWrite.get(id) === mine;
-      markWrite(id);
-      if (latest) {
-        near.set(id, bytes, opts?.ttlSeconds === undefined ? undefined : opts.ttlSeconds * 1000);
-      }
+      near.endWrite(id, token, bytes, life);
     },
     async delete(key: CacheKey, opts?: CallOptions) {
       const id = keyId(key);
-      near.delete(id);
-      markWrite(id);
+      const token = near.beginWrite(id);
       try {
         await store.delete(key, opts);
       } finally {
-        markWrite(id);
+        near.endWrite(id, token, undefined);
       }
     },
   };

@@ -2,7 +2,7 @@
 import { useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { undiciTransport } from '../../src/client/undici-transport';
-import { fetchTransport, type Transport } from '../../src/index';
+import { DEFAULT_MAX_ITEM_BYTES, fetchTransport, type Transport } from '../../src/index';
 import { bytes, sameBytes, text } from './helpers';
 
 const t = useLocalServer();
@@ -49,7 +49,7 @@ describe.each(transports)('cache get / set / delete over %s', (_name, makeTransp
     await c.set('default-cache', 'all-bytes', all);
     expect(await c.get('default-cache', 'all-bytes')).toEqual(all);
     const key = 'big';
-    const big = bytes(5 * 1024 * 1024 - key.length, 99); // the server's limit: key + value <= 5 MiB
+    const big = bytes(DEFAULT_MAX_ITEM_BYTES - key.length, 99); // the server's limit: key + value <= 5 MB
     await c.set('default-cache', key, big);
     const back = await c.get('default-cache', key);
     expect(back?.length).toBe(big.length);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeEnvelope, encodeEnvelope } from '../../src/toolkit/envelope';
 import { EnvelopeError } from '../../src/toolkit/errors';
 import { difference, randomValue, rng } from './random';
+import { sealedEnvelope } from './sealed-envelope';
 
 const sameBytes = (a: Uint8Array, b: Uint8Array) =>
   a.length === b.length && a.every((v, i) => v === b[i]);
@@ -124,12 +125,17 @@ describe('envelope compression', () => {
     });
   });
 
-  it('reports corrupt gzip data as malformed', async () => {
+  it('refuses corrupt gzip data: by the checksum, or as malformed when the checksum matches', async () => {
     const packed = await encodeEnvelope(repetitive, { compressAboveBytes: 0 });
-    await expectEnvelopeError(packed.subarray(0, packed.length - 10), 'MALFORMED');
+    await expectEnvelopeError(packed.subarray(0, packed.length - 10), 'INTEGRITY');
     const flipped = packed.slice();
     flipped[20] = (flipped[20] as number) ^ 0xff;
-    await expectEnvelopeError(flipped);
+    await expectEnvelopeError(flipped, 'INTEGRITY');
+    // A body that is not gzip at all, sealed with a correct checksum (a buggy writer).
+    await expectEnvelopeError(
+      sealedEnvelope(packed.subarray(7, packed.length - 10), 1),
+      'MALFORMED',
+    );
   });
 });
 
@@ -155,25 +161,52 @@ describe('envelope errors', () => {
     }
   });
 
-  it('reads only its own version', async () => {
+  it('reads only its own version; version 1 (no checksum) is refused, not guessed at', async () => {
     const bytes = await encodeEnvelope('x');
-    await expectEnvelopeError(Uint8Array.of(bytes[0] as number, 2, 0, 1), 'UNSUPPORTED_VERSION');
-    await expectEnvelopeError(Uint8Array.of(bytes[0] as number, 1, 0x80, 1), 'UNSUPPORTED_VERSION');
+    expect(bytes[1]).toBe(2);
+    await expectEnvelopeError(Uint8Array.of(0xb5, 3, 0, 0, 0, 0, 0, 1), 'UNSUPPORTED_VERSION');
+    // What version 1 wrote for 'x': magic, version, flags, String tag, length 1, 'x'.
+    await expectEnvelopeError(Uint8Array.of(0xb5, 1, 0, 0x07, 1, 0x78), 'UNSUPPORTED_VERSION');
+    await expectEnvelopeError(sealedEnvelope([0x07, 1, 0x78], 0x80), 'UNSUPPORTED_VERSION');
     await expectEnvelopeError(new Uint8Array(0), 'MALFORMED');
     await expectEnvelopeError(new TextEncoder().encode('{"json": true}'), 'MALFORMED');
   });
 
-  it('rejects every truncation of a valid envelope', async () => {
+  it('refuses every truncation of a valid envelope', async () => {
     const r = rng(7);
     for (let i = 0; i < 40; i++) {
-      const bytes = await encodeEnvelope(randomValue(r));
+      const bytes = await encodeEnvelope(randomValue(r), {
+        compressAboveBytes: i % 2 ? 64 : Infinity,
+      });
       // Every prefix of short envelopes; a sample of prefixes of long ones.
       const step = Math.max(1, Math.floor(bytes.length / 200));
       for (let end = 0; end < bytes.length; end += end < 64 ? 1 : step) {
-        await expectEnvelopeError(bytes.subarray(0, end), 'MALFORMED');
+        await expectEnvelopeError(bytes.subarray(0, end), end > 7 ? 'INTEGRITY' : undefined);
       }
-      await expectEnvelopeError(Uint8Array.of(...bytes, 0), 'MALFORMED');
+      await expectEnvelopeError(Uint8Array.of(...bytes, 0), 'INTEGRITY');
     }
+  });
+
+  it('refuses every single-byte alteration of a value, compressed or not', async () => {
+    const value = { html: '<p>hello</p>'.repeat(50), at: new Date(0), n: 42 };
+    for (const compressAboveBytes of [Infinity, 16]) {
+      const bytes = await encodeEnvelope(value, { compressAboveBytes });
+      for (let at = 0; at < bytes.length; at++) {
+        const altered = bytes.slice();
+        altered[at] = (altered[at] as number) ^ 0x01;
+        const expected = at === 0 ? 'MALFORMED' : at === 1 ? 'UNSUPPORTED_VERSION' : 'INTEGRITY';
+        await expectEnvelopeError(altered, expected);
+      }
+    }
+  });
+
+  it('refuses foreign bytes, even ones that start like an envelope', async () => {
+    const r = rng(5);
+    for (let i = 0; i < 200; i++) {
+      const foreign = Uint8Array.of(0xb5, 2, 0, ...r.bytes(r.int(5, 200)));
+      await expectEnvelopeError(foreign, 'INTEGRITY');
+    }
+    await expectEnvelopeError(r.bytes(72), undefined); // a chunk manifest replaced in transit
   });
 
   it('never crashes on corrupted or random input: a value or an EnvelopeError', async () => {
@@ -187,7 +220,7 @@ describe('envelope errors', () => {
           bytes[at] = r.int(0, 255);
         }
       } else {
-        bytes = Uint8Array.of(0xb5, 1, 0, ...r.bytes(r.int(0, 40)));
+        bytes = sealedEnvelope(r.bytes(r.int(0, 40))); // random bodies past the checksum
       }
       await decodeEnvelope(bytes).catch((error: unknown) => {
         if (!(error instanceof EnvelopeError)) throw error;
@@ -198,13 +231,12 @@ describe('envelope errors', () => {
   it('refuses hostile counts and nesting without allocating or recursing deeply', async () => {
     // An array claiming 2^40 elements in a 10-byte envelope.
     await expectEnvelopeError(
-      Uint8Array.of(0xb5, 1, 0, 0x09, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20),
+      sealedEnvelope([0x09, 0x80, 0x80, 0x80, 0x80, 0x80, 0x20]),
       'MALFORMED',
     );
     // 100k nested single-element arrays.
-    const nested = new Uint8Array(3 + 200_000);
-    nested.set([0xb5, 1, 0]);
-    for (let i = 3; i < nested.length; i += 2) nested.set([0x09, 0x01], i);
-    await expectEnvelopeError(nested, 'TOO_DEEP');
+    const nested = new Uint8Array(200_000);
+    for (let i = 0; i < nested.length; i += 2) nested.set([0x09, 0x01], i);
+    await expectEnvelopeError(sealedEnvelope(nested), 'TOO_DEEP');
   });
 });

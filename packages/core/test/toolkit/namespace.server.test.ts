@@ -2,6 +2,7 @@
 
 import { useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
+import type { CacheKey, CallOptions } from '../../src/contract';
 import { createClient } from '../../src/index';
 import { withNamespace } from '../../src/toolkit/namespace';
 import { text } from './helpers';
@@ -56,5 +57,27 @@ describe('withNamespace over HTTP', { timeout: 30_000 }, () => {
     await Promise.all([one.get('x'), two.get('x')]);
     await one.set('k', 'v');
     expect(text(await two.get('k'))).toBe('v');
+  });
+
+  it('one garbage answer for the generation key clears nothing, for any process', async () => {
+    const raw = local.store();
+    const one = withNamespace(raw, 'ns-garbage');
+    await one.set('k', 'kept', { ttlSeconds: 60 });
+    let garbage = 1;
+    const faulty = {
+      cacheName: raw.cacheName,
+      get: async (key: CacheKey, o?: CallOptions) =>
+        key === 'ns-garbage|__gen__' && garbage-- > 0
+          ? new TextEncoder().encode('<html>bad gateway</html>')
+          : raw.get(key, o),
+      set: raw.set.bind(raw),
+      delete: raw.delete.bind(raw),
+    };
+    const errors: unknown[] = [];
+    const two = withNamespace(faulty, 'ns-garbage', { onError: (e) => errors.push(e) });
+    expect(await two.get('k')).toBeUndefined(); // the garbage read is a miss…
+    expect(errors).toHaveLength(1);
+    expect(text(await two.get('k'))).toBe('kept'); // …and the namespace is intact
+    expect(text(await withNamespace(secondProcess(), 'ns-garbage').get('k'))).toBe('kept');
   });
 });

@@ -2,6 +2,7 @@ import { RecordingStore } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
 import { withNamespace } from '../../src/toolkit/namespace';
+import { NamespaceGenerationError } from '../../src/toolkit/namespace-generation';
 import { deferred, text } from './helpers';
 
 const decode = (key: Uint8Array) => new TextDecoder().decode(key);
@@ -67,12 +68,18 @@ describe('withNamespace', () => {
     expect(generations.size).toBe(5);
   });
 
-  it('treats a malformed generation value as missing', async () => {
+  it('a malformed generation is reported, reads miss, writes reject, and the key is left alone', async () => {
     const memory = createMemoryStore();
-    await memory.set('ns|__gen__', '');
-    const store = withNamespace(memory, 'ns');
+    await memory.set('ns|__gen__', 'garbage');
+    const errors: unknown[] = [];
+    const store = withNamespace(memory, 'ns', { onError: (e) => errors.push(e) });
+    expect(await store.get('k')).toBeUndefined();
+    await expect(store.set('k', 'v')).rejects.toThrow(NamespaceGenerationError);
+    expect(text(await memory.get('ns|__gen__'))).toBe('garbage'); // never replaced but by clear()
+    expect(errors[0]).toBeInstanceOf(NamespaceGenerationError);
+    await store.clear();
     await store.set('k', 'v');
-    expect(text(await memory.get('ns|__gen__'))).toMatch(/^[0-9a-f]{16}$/);
+    expect(text(await store.get('k'))).toBe('v');
   });
 
   it('concurrent calls share one generation read', async () => {

@@ -2,7 +2,7 @@ import { RecordingStore } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import type { CacheStore } from '../../src/contract';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
-import { isExpiredByTags, isStaleByTags, TagStore } from '../../src/toolkit/tags';
+import { isExpiredByTags, isStaleByTags, TagStateError, TagStore } from '../../src/toolkit/tags';
 
 function setup(options: ConstructorParameters<typeof TagStore>[1] = {}) {
   const clock = { t: 1_000_000 };
@@ -20,7 +20,8 @@ describe('TagStore', () => {
     const t = clock.t;
     expect(await tags.read(['a', 'never'])).toEqual(new Map([['a', { stale: t, expired: t }]]));
     expect(await tags.areTagsExpired(['a'], t - 1)).toBe(true);
-    expect(await tags.areTagsExpired(['a'], t)).toBe(false); // created at/after the invalidation
+    expect(await tags.areTagsExpired(['a'], t)).toBe(true); // the same millisecond counts against the entry
+    expect(await tags.areTagsExpired(['a'], t + 1)).toBe(false); // created after the invalidation
     expect(await tags.areTagsStale(['a'], t - 1)).toBe(true);
     expect(await tags.areTagsExpired(['never'], 0)).toBe(false);
     expect(await tags.areTagsStale(['never'], 0)).toBe(false);
@@ -98,6 +99,14 @@ describe('TagStore', () => {
     expect(isExpiredByTags([], 0)).toBe(false);
   });
 
+  it('a tag key holding garbage rejects a read (the entry must miss) and is repaired by the next invalidation', async () => {
+    const { memory, tags } = setup();
+    await memory.set('__tag__|g', '{"stale":1');
+    await expect(tags.read(['g'])).rejects.toThrow(TagStateError);
+    await tags.invalidate(['g']);
+    expect((await tags.read(['g'])).has('g')).toBe(true);
+  });
+
   it('no tags, no requests', async () => {
     const { recorded, tags } = setup();
     expect(await tags.areTagsExpired([], 0)).toBe(false);
@@ -114,12 +123,14 @@ describe('TagStore', () => {
     expect((await tags.read(['a'])).size).toBe(0);
   });
 
-  it('ignores records that are not tag states', async () => {
+  it('refuses records that are not tag states (an entry they cover must miss, not pass as fresh)', async () => {
     const { memory, tags } = setup();
     await memory.set('__tag__|junk', 'not json');
     await memory.set('__tag__|null', 'null');
     await memory.set('__tag__|half', '{"stale": 1}');
-    expect((await tags.read(['junk', 'null', 'half'])).size).toBe(0);
+    for (const tag of ['junk', 'null', 'half']) {
+      await expect(tags.read([tag])).rejects.toThrow(TagStateError);
+    }
   });
 
   it('a failed write rejects the invalidation; bad input is refused', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_TTL_SECONDS, normalizeTtlPolicy, toTtlSeconds } from '../../src/toolkit/ttl';
+import { DEFAULT_MAX_TTL_SECONDS } from '../../src/toolkit/limits';
+import { normalizeTtlPolicy, toTtlSeconds } from '../../src/toolkit/ttl';
 
 const policy = { defaultTtlSeconds: 3600, maxTtlSeconds: 86_400 };
 

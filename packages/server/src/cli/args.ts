@@ -41,7 +41,7 @@ export const FLAGS = {
     help: 'memory bound for cache items, LRU eviction (e.g. 256mb)',
     def: 'unbounded',
   },
-  'max-item-size': { type: 'string', help: 'largest item, key + value (e.g. 5mb)', def: '5mib' },
+  'max-item-size': { type: 'string', help: 'largest item, key + value (e.g. 5mb)', def: '5mb' },
   'max-ttl': { type: 'string', help: 'largest ttl_seconds', def: '86400' },
   'rate-limit': {
     type: 'string',

@@ -1,0 +1,148 @@
+/** EntryCache: read-your-writes while writes are in flight, and the fenced near cache of decoded entries. */
+import { describe, expect, it, vi } from 'vitest';
+import { EntryCache } from '../../src/toolkit/entry-cache';
+import { FencedNearCache } from '../../src/toolkit/fenced-near-cache';
+import { createMemoryStore } from '../../src/toolkit/memory-store';
+import { WriteLedger } from '../../src/toolkit/write-ledger';
+import { deferred, instrument } from './helpers';
+
+interface Doc {
+  text: string;
+}
+const encode = (doc: Doc) => new TextEncoder().encode(JSON.stringify(doc));
+const decode = (bytes: Uint8Array): Doc => JSON.parse(new TextDecoder().decode(bytes)) as Doc;
+
+function setup(near = false) {
+  const { store, calls, hold } = instrument(createMemoryStore());
+  const onError = vi.fn();
+  const entries = new EntryCache<Doc>({
+    store,
+    decode,
+    near: near ? new FencedNearCache<Doc>() : undefined,
+    onError,
+  });
+  return { entries, calls, hold, onError, store };
+}
+
+describe('WriteLedger', () => {
+  it('answers from the newest write in flight, and forgets it once that write settles', async () => {
+    const ledger = new WriteLedger<string>();
+    const first = deferred();
+    const second = deferred();
+    const one = ledger.track('k', { kind: 'set', value: 'v1' }, () => first.promise);
+    const two = ledger.track('k', { kind: 'delete' }, () => second.promise);
+    expect(ledger.pending('k')).toEqual({ kind: 'delete' });
+    first.resolve();
+    await one;
+    expect(ledger.pending('k')).toEqual({ kind: 'delete' }); // the older write settling changes nothing
+    second.reject(new Error('down'));
+    await expect(two).rejects.toThrow('down');
+    expect(ledger.pending('k')).toBeUndefined();
+    expect(ledger.size).toBe(0);
+  });
+});
+
+describe.each([false, true])('EntryCache (near cache %s)', (near) => {
+  it('a read after a write in flight sees the written value, without asking the store', async () => {
+    const { entries, calls, hold } = setup(near);
+    await entries.set('k', { text: 'old' }, encode({ text: 'old' }));
+    const gate = deferred();
+    hold.set = gate.promise; // the PUT is slow
+    const write = entries.set('k', { text: 'new' }, encode({ text: 'new' }));
+    const reads = calls.get.length;
+    expect((await entries.read('k')).entry).toEqual({ text: 'new' });
+    expect(calls.get.length).toBe(reads);
+    gate.resolve();
+    await write;
+    expect(await entries.get('k')).toEqual({ text: 'new' });
+  });
+
+  it('a read after a delete in flight misses', async () => {
+    const { entries, hold } = setup(near);
+    await entries.set('k', { text: 'old' }, encode({ text: 'old' }));
+    const gate = deferred();
+    hold.delete = gate.promise;
+    const removal = entries.delete('k');
+    expect(await entries.get('k')).toBeUndefined();
+    gate.resolve();
+    await removal;
+    expect(await entries.get('k')).toBeUndefined();
+  });
+
+  it('a read waits for a write whose value is still being produced, then sees it', async () => {
+    const { entries, calls, hold } = setup(near);
+    await entries.set('k', { text: 'old' }, encode({ text: 'old' }));
+    const produced = deferred<{ entry: Doc; bytes: Uint8Array }>();
+    const storeGate = deferred();
+    hold.set = storeGate.promise;
+    const write = entries.setWhenReady('k', () => produced.promise);
+    expect(entries.peek('k')).toBeUndefined(); // not known yet: must wait
+    const read = entries.get('k');
+    const gets = calls.get.length;
+    produced.resolve({ entry: { text: 'new' }, bytes: encode({ text: 'new' }) });
+    expect(await read).toEqual({ text: 'new' }); // before the PUT landed
+    expect(calls.get.length).toBe(gets);
+    storeGate.resolve();
+    await write;
+  });
+
+  it('a failed write is not answered from once it settled', async () => {
+    const { entries, hold } = setup(near);
+    await entries.set('k', { text: 'old' }, encode({ text: 'old' }));
+    hold.set = Promise.reject(new Error('down'));
+    hold.set.catch(() => {});
+    await expect(entries.set('k', { text: 'new' }, encode({ text: 'new' }))).rejects.toThrow();
+    expect(await entries.get('k')).toEqual({ text: 'old' });
+  });
+
+  it('undecodable bytes are a miss reported through onError, never a rejection', async () => {
+    const { entries, store, onError } = setup(near);
+    await store.set('k', 'not json {');
+    expect(await entries.get('k')).toBeUndefined();
+    expect(onError).toHaveBeenCalledWith(expect.any(SyntaxError), 'decode');
+    expect(entries.peek('k')).toBeUndefined();
+  });
+});
+
+describe('EntryCache near cache', () => {
+  it('a hit is synchronous (peek), decodes nothing and makes no request', async () => {
+    const { store, calls } = instrument(createMemoryStore());
+    const decodeSpy = vi.fn(decode);
+    const entries = new EntryCache<Doc>({ store, decode: decodeSpy, near: new FencedNearCache() });
+    await store.set('k', encode({ text: 'v' }));
+    await entries.get('k');
+    const before = { gets: calls.get.length, decodes: decodeSpy.mock.calls.length };
+    expect(entries.peek('k')).toEqual({ entry: { text: 'v' }, source: 'near' });
+    expect(await entries.get('k')).toEqual({ text: 'v' });
+    expect({ gets: calls.get.length, decodes: decodeSpy.mock.calls.length }).toEqual(before);
+  });
+
+  it('a read that began before a write never fills the near cache with the older value', async () => {
+    const { store, hold } = instrument(createMemoryStore());
+    const entries = new EntryCache<Doc>({ store, decode, near: new FencedNearCache() });
+    await store.set('k', encode({ text: 'old' }));
+    const gate = deferred();
+    hold.get = gate.promise; // the GET has read "old" and is slow to answer
+    const read = entries.get('k');
+    hold.get = undefined;
+    await entries.set('k', { text: 'new' }, encode({ text: 'new' }));
+    gate.resolve();
+    expect(await read).toEqual({ text: 'old' }); // it began first: either value is fine
+    expect(entries.peek('k')?.entry).toEqual({ text: 'new' });
+  });
+
+  it('nearLife bounds an entry by its own expiry', async () => {
+    let t = 0;
+    const near = new FencedNearCache<Doc & { until: number }>({ now: () => t, ttlMs: 60_000 });
+    const entries = new EntryCache({
+      store: createMemoryStore(),
+      decode: (b) => ({ ...decode(b), until: 0 }),
+      near,
+      nearLife: (e) => ({ ttlMs: e.until - t }),
+    });
+    await entries.set('k', { text: 'v', until: 100 }, encode({ text: 'v' }));
+    expect(entries.peek('k')?.source).toBe('near');
+    t = 100;
+    expect(entries.peek('k')).toBeUndefined();
+  });
+});

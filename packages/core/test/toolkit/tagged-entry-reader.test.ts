@@ -1,0 +1,166 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { CacheStore } from '../../src/contract';
+import { ConnectionError, TimeoutError } from '../../src/index';
+import { CircuitBreaker } from '../../src/toolkit/circuit-breaker';
+import { Deadline } from '../../src/toolkit/deadline';
+import { EntryCache } from '../../src/toolkit/entry-cache';
+import { FencedNearCache } from '../../src/toolkit/fenced-near-cache';
+import { createMemoryStore } from '../../src/toolkit/memory-store';
+import { TagStates } from '../../src/toolkit/tag-states';
+import { TaggedEntryReader } from '../../src/toolkit/tagged-entry-reader';
+import { TagStateError, TagStore } from '../../src/toolkit/tags';
+import { deferred, instrument } from './helpers';
+
+interface Page {
+  html: string;
+  tags: string[];
+  at: number;
+}
+const encode = (p: Page) => new TextEncoder().encode(JSON.stringify(p));
+const decode = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as Page;
+
+function setup(inner: CacheStore = createMemoryStore(), near = false) {
+  const { store, calls, hold } = instrument(inner);
+  const onError = vi.fn();
+  const entries = new EntryCache<Page>({
+    store,
+    decode,
+    near: near ? new FencedNearCache<Page>() : undefined,
+    onError,
+  });
+  const tags = new TagStates(new TagStore(store), near ? { nearCache: {} } : {});
+  const reader = new TaggedEntryReader<Page>({
+    entries,
+    tags,
+    tagsOf: (p) => p.tags,
+    createdAt: (p) => p.at,
+    onError,
+  });
+  return { reader, tags, entries, calls, hold, onError, store };
+}
+
+const page = (html: string, tags = ['t'], at = Date.now() - 10): Page => ({ html, tags, at });
+
+describe('TaggedEntryReader', () => {
+  it('reads the tags it remembers for a key in parallel with the entry (one round trip)', async () => {
+    const { reader, calls, hold } = setup();
+    await reader.write('p', page('v'), encode(page('v')));
+    const gate = deferred();
+    hold.get = gate.promise; // every GET is held: count what went out before any answered
+    const read = reader.read('p');
+    await vi.waitFor(() => expect(new Set(calls.get)).toEqual(new Set(['p', '__tag__|t'])));
+    gate.resolve();
+    expect((await read)?.entry.html).toBe('v');
+  });
+
+  it('tags found in the entry but not remembered are read after it, then remembered', async () => {
+    const { reader, store, calls } = setup();
+    await store.set('p', encode(page('v', ['a', 'b'])));
+    expect((await reader.read('p'))?.verdict).toBe('fresh');
+    expect(calls.get).toEqual(['p', '__tag__|a', '__tag__|b']);
+    calls.get.length = 0;
+    await reader.read('p', {}, { extraTags: ['implicit'] });
+    expect(new Set(calls.get)).toEqual(
+      new Set(['p', '__tag__|a', '__tag__|b', '__tag__|implicit']),
+    );
+  });
+
+  it('an invalidation made here expires the entry at once; a deferred one makes it stale', async () => {
+    const { reader, tags, hold } = setup();
+    await reader.write('p', page('v', ['x', 'y']), encode(page('v', ['x', 'y'])));
+    await tags.invalidate(['y'], { expireInSeconds: 60 });
+    expect((await reader.read('p'))?.verdict).toBe('stale');
+    hold.set = new Promise(() => {}); // the tag write never lands
+    void tags.invalidate(['x']);
+    expect(await reader.read('p')).toBeUndefined();
+  });
+
+  it('one deadline bounds the whole read; a store that does not answer is a reported miss', async () => {
+    const hanging: CacheStore = {
+      cacheName: 'c',
+      get: () => new Promise(() => {}),
+      set: async () => {},
+      delete: async () => {},
+    };
+    const { reader, onError } = setup(hanging);
+    const deadline = new Deadline(30, { operation: 'test read' });
+    expect(await reader.read('p', { deadline })).toBeUndefined();
+    expect(deadline.expired).toBe(true);
+    expect(onError).toHaveBeenCalledWith(expect.any(TimeoutError), 'read');
+  });
+
+  it('a store that keeps failing opens the breaker: then reads are misses that ask nothing', async () => {
+    let gets = 0;
+    const failing: CacheStore = {
+      cacheName: 'c',
+      get: async () => {
+        gets++;
+        throw new ConnectionError('reset');
+      },
+      set: async () => {},
+      delete: async () => {},
+    };
+    const { entries, tags } = setup(failing);
+    const onError = vi.fn();
+    const reader = new TaggedEntryReader<Page>({
+      entries,
+      tags,
+      tagsOf: (p) => p.tags,
+      createdAt: (p) => p.at,
+      breaker: new CircuitBreaker({ failures: 2, cooldownMs: 60_000 }),
+      onError,
+    });
+    expect(await reader.read('p')).toBeUndefined();
+    expect(await reader.read('p')).toBeUndefined();
+    expect(onError).toHaveBeenCalledWith(expect.any(ConnectionError), 'read');
+    const before = gets;
+    expect(await reader.read('p')).toBeUndefined();
+    expect(gets).toBe(before);
+  });
+
+  it('a near hit with known tags is synchronous; a near copy expired by a tag is re-read from the store once', async () => {
+    const memory = createMemoryStore();
+    const { reader, entries, tags } = setup(memory, true);
+    const old = page('old', ['t'], Date.now() - 1000);
+    await reader.write('p', old, encode(old));
+    await reader.read('p');
+    expect(reader.peek('p')?.entry.html).toBe('old');
+    // Another process invalidates `t` and writes a newer page; this process still holds the old one.
+    const other = new TagStates(new TagStore(memory));
+    await other.invalidate(['t']);
+    const fresh = page('fresh', ['t'], Date.now() + 1);
+    await memory.set('p', encode(fresh));
+    tags.near?.invalidate(['t']); // as a coherence message would; the old page stays near
+    expect(entries.peek('p')?.entry?.html).toBe('old');
+    const result = await reader.read('p');
+    expect(result).toMatchObject({ entry: { html: 'fresh' }, source: 'store' });
+  });
+
+  it('a tag whose state is garbage makes the entry a reported miss, never fresh', async () => {
+    const { reader, store, onError } = setup();
+    await reader.write('p', page('v'), encode(page('v')));
+    await store.set('__tag__|t', 'garbage');
+    expect(await reader.read('p')).toBeUndefined();
+    expect(onError).toHaveBeenCalledWith(expect.any(TagStateError), 'tags');
+  });
+
+  it('waits, within the deadline, for a write of the key whose value is still being produced', async () => {
+    const { reader, entries } = setup();
+    const produced = deferred<{ entry: Page; bytes: Uint8Array } | undefined>();
+    void entries.setWhenReady('p', () => produced.promise);
+    const read = reader.read('p', { deadline: new Deadline(5_000) });
+    produced.resolve({ entry: page('rendered'), bytes: encode(page('rendered')) });
+    expect(await read).toMatchObject({ entry: { html: 'rendered' }, source: 'pending' });
+    const stuck = deferred<undefined>();
+    void entries.setWhenReady('q', () => stuck.promise);
+    expect(await reader.read('q', { deadline: new Deadline(20) })).toBeUndefined(); // bounded
+    stuck.resolve(undefined);
+  });
+
+  it('undecodable entry bytes are a reported miss', async () => {
+    const { reader, store, onError } = setup();
+    await store.set('p', 'garbage');
+    expect(await reader.read('p')).toBeUndefined();
+    expect(onError).toHaveBeenCalledWith(expect.any(SyntaxError), 'decode');
+  });
+});
