@@ -1,4 +1,5 @@
 import type { CacheStore } from '../contract';
+import { DEFAULT_MAX_ITEM_BYTES } from '../toolkit/limits';
 import { byteDifference, pattern, typedRejection } from './checks';
 import type { ConformanceTestApi } from './test-api';
 
@@ -10,7 +11,7 @@ export interface StoreConformanceOptions {
    * toward an item, so the exact switch point depends on it). Omit for a stack that does not chunk.
    */
   chunkThresholdBytes?: number;
-  /** For a stack that does not chunk: its item limit, key + value. A value over it must be refused with `ITEM_TOO_LARGE`. @default 5 MiB (the local server's) */
+  /** For a stack that does not chunk: its item limit, key + value. A value over it must be refused with `ITEM_TOO_LARGE`. @default {@link DEFAULT_MAX_ITEM_BYTES} (5,000,000: Momento's and the local server's) */
   itemLimitBytes?: number;
   /** Longest key accepted, in bytes; `null` for a stack that takes keys of any length (it hashes long keys). @default 4096 */
   maxKeyBytes?: number | null;
@@ -22,7 +23,6 @@ export interface StoreConformanceOptions {
   cacheName?: string;
 }
 
-const FIVE_MIB = 5 * 1024 * 1024;
 /** Bytes left for what a wrapper adds to a key (namespace, generation, chunk suffix). */
 const KEY_ROOM = 256;
 const LARGE_TEST_MS = 60_000;
@@ -186,7 +186,7 @@ export function cacheStoreConformance(
         LARGE_TEST_MS,
       );
     } else {
-      const limit = options.itemLimitBytes ?? FIVE_MIB;
+      const limit = options.itemLimitBytes ?? DEFAULT_MAX_ITEM_BYTES;
       it(
         'a value within the item limit round-trips; one over it is ITEM_TOO_LARGE',
         async () => {

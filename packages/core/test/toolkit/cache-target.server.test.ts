@@ -1,8 +1,9 @@
 /** resolveCacheTarget against the real local server, configured only through the environment. */
+
+import { useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { resolveCacheTarget as resolveDefault } from '../../src/index';
 import { resolveCacheTarget as resolveNode } from '../../src/node';
-import { useLocalServer } from '@momento-http/test-kit';
 
 const t = useLocalServer({ caches: ['default-cache', 'from-env'] });
 

@@ -2,6 +2,8 @@
  * The engine composed as the README says an adapter composes it, against the real local server,
  * with two stacks standing in for two processes.
  */
+
+import { useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it, vi } from 'vitest';
 import type { CacheStore } from '../../src/contract';
 import { createClient } from '../../src/index';
@@ -15,7 +17,6 @@ import { TagStates } from '../../src/toolkit/tag-states';
 import { TaggedEntryReader } from '../../src/toolkit/tagged-entry-reader';
 import { TagStore } from '../../src/toolkit/tags';
 import { withSingleFlight } from '../../src/toolkit/with-single-flight';
-import { useLocalServer } from '@momento-http/test-kit';
 
 interface Page {
   html: string;

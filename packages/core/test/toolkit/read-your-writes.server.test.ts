@@ -1,4 +1,6 @@
 /** Read-your-writes against the real local server, with the writes held back in flight. */
+
+import { useLocalServer } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { EntryCache } from '../../src/toolkit/entry-cache';
 import { FencedNearCache } from '../../src/toolkit/fenced-near-cache';
@@ -6,7 +8,6 @@ import { TagStates } from '../../src/toolkit/tag-states';
 import { tagVerdict } from '../../src/toolkit/tag-verdict';
 import { TagStore } from '../../src/toolkit/tags';
 import { deferred, instrument, text } from './helpers';
-import { useLocalServer } from '@momento-http/test-kit';
 
 const local = useLocalServer();
 const decode = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
