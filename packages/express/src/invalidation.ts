@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from '@momento-http/core';
+import { Deadline, InvalidArgumentError } from '@momento-http/core';
 import { defaultUrlKey, primaryKey, requestHost, requestProtocol } from './key';
 import type { NormalizedOptions } from './options';
 import type { CacheRequest, CacheResponse } from './types';
@@ -119,14 +119,8 @@ export function invalidateOnEnd(
       options.onError(error, 'delete');
     }
     if (keys.length === 0) return finish();
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise((resolve) => {
-      timer = setTimeout(resolve, options.readTimeoutMs);
-    });
-    void Promise.race([invalidate(keys), late]).then(() => {
-      clearTimeout(timer);
-      finish();
-    });
+    const deadline = new Deadline(options.readTimeoutMs, { operation: 'express invalidation' });
+    void deadline.raceOr(invalidate(keys), undefined).then(finish);
     return this;
   } as CacheResponse['end'];
 }

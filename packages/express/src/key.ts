@@ -1,11 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { sha256, storeKey, toHex } from '@momento-http/core';
 import type { CacheRequest } from './types';
 
-/** Keys longer than this are hashed (Momento allows 4 KiB; long keys cost on every call). */
-const MAX_PLAIN_KEY_LENGTH = 512;
-
-const digest = (text: string): string =>
-  createHash('sha256').update(text).digest('base64url').slice(0, 32);
+/** Hex SHA-256: one-way, so varied values (Cookie, Authorization…) are never stored in clear. */
+const digest = (text: string): string => toHex(sha256(text));
 
 interface ExpressAppLike {
   get?: (setting: string) => unknown;
@@ -38,13 +35,12 @@ export function defaultUrlKey(req: CacheRequest): string {
   return `${requestProtocol(req)}://${requestHost(req)}${req.originalUrl ?? req.url ?? '/'}`;
 }
 
-function bounded(key: string): string {
-  return key.length <= MAX_PLAIN_KEY_LENGTH ? key : `#${digest(key)}`;
-}
-
-/** The primary key: GET and HEAD share it, because HEAD is served from the stored GET. */
+/**
+ * The primary key: GET and HEAD share it, because HEAD is served from the stored GET. Core's
+ * `storeKey` keeps it as is up to 1 KiB and hashes longer ones.
+ */
 export function primaryKey(prefix: string, urlKey: string): string {
-  return `${prefix}${bounded(`GET|${urlKey}`)}`;
+  return `${prefix}${storeKey(`GET|${urlKey}`)}`;
 }
 
 /**
@@ -90,7 +86,7 @@ export function headerDigest(value: string): string {
 }
 
 export function newGeneration(): string {
-  return randomBytes(9).toString('base64url');
+  return toHex(crypto.getRandomValues(new Uint8Array(9)));
 }
 
 /** Parses a `Vary` header into lower-case field names; `['*']` for `Vary: *`. */

@@ -1,4 +1,4 @@
-import { InvalidArgumentError, SingleFlight } from '@momento-http/core';
+import { BoundedMap, Deadline, InvalidArgumentError, SingleFlight } from '@momento-http/core';
 import CachePolicy from 'http-cache-semantics';
 import { EntryStore } from './entry-store';
 import { evaluateReuse, parseCacheControl } from './freshness';
@@ -14,6 +14,8 @@ import type { CacheRequest, CacheResponse, Entry, VarySpec } from './types';
 const REFRESH_TIMEOUT_MS = 30_000;
 /** How long an unsafe method's invalidation blocks storing fills that started before it. */
 const INVALIDATION_MEMORY_MS = 60_000;
+/** Invalidated keys remembered for that; the oldest is forgotten first. */
+const INVALIDATIONS_REMEMBERED = 10_000;
 
 /** What `purge` invalidates. */
 export interface PurgeTarget {
@@ -61,13 +63,12 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
   const store = new EntryStore(opts);
   const fills = new SingleFlight<Fresh | undefined>();
   const refreshing = new Set<string>();
-  const invalidatedAt = new Map<string, number>();
+  const invalidatedAt = new BoundedMap<string, number>(INVALIDATIONS_REMEMBERED);
   const owner = {};
 
   /** Deletes `keys` (never rejects) and blocks this instance's fills that started before. */
   const invalidate = (keys: string[]): Promise<unknown> => {
     const now = Date.now();
-    if (invalidatedAt.size > 10_000) invalidatedAt.clear();
     for (const key of keys) invalidatedAt.set(key, now);
     return Promise.all(keys.map((key) => store.delete(key)));
   };
@@ -97,11 +98,14 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     );
   };
 
+  /** The spec, variant and tag reads of one request share one deadline of `readTimeoutMs`. */
   const lookup = async (req: CacheRequest, primary: string): Promise<Lookup> => {
-    const record = await store.read(primary);
+    const deadline = new Deadline(opts.readTimeoutMs, { operation: 'express cache lookup' });
+    const record = await store.read(primary, deadline);
     if (record?.kind !== 'vary') return { primary, spec: undefined, entry: record };
     const variant = await store.read(
       variantKey(primary, record.gen, varyValues(req, record.fields)),
+      deadline,
     );
     return { primary, spec: record, entry: variant?.kind === 'entry' ? variant : undefined };
   };
@@ -272,11 +276,11 @@ function policyOf(entry: Entry): CachePolicy {
   return policy;
 }
 
-/** The shared result, or `undefined` when it takes longer than `ms`. */
+/** The shared result, or `undefined` when it takes longer than `ms` (0 waits one timer tick). */
 function waitFor<T>(promise: Promise<T | undefined>, ms: number): Promise<T | undefined> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<undefined>((resolve) => {
-    timer = setTimeout(resolve, ms, undefined);
-  });
-  return Promise.race([promise.catch(() => undefined), late]).finally(() => clearTimeout(timer));
+  const deadline = new Deadline(Math.max(1, ms), { operation: 'express single flight' });
+  return deadline.raceOr(
+    promise.catch(() => undefined),
+    undefined,
+  );
 }

@@ -1,8 +1,8 @@
 import type { CacheStore, MomentoClient, NearCacheOptions } from '@momento-http/core';
 import {
-  createClient,
   DEFAULT_MAX_TTL_SECONDS,
   InvalidArgumentError,
+  resolveCacheTarget,
 } from '@momento-http/core/node';
 import type { CacheRequest } from './types';
 
@@ -153,7 +153,7 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
   }
   const near = options.nearCache;
   return {
-    store: options.store ?? resolveStore(options),
+    store: resolveCacheTarget(options).store,
     keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
     keyGenerator: fn(options.keyGenerator, 'keyGenerator'),
     statuses: new Set(statuses),
@@ -195,10 +195,4 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
     skip: fn(options.skip, 'skip'),
     onError: fn(options.onError, 'onError') ?? (() => {}),
   };
-}
-
-function resolveStore(options: ResponseCacheOptions): CacheStore {
-  const cacheName =
-    options.cacheName ?? globalThis.process?.env?.MOMENTO_CACHE_NAME ?? 'default-cache';
-  return (options.client ?? createClient()).cache(cacheName);
 }
