@@ -1,6 +1,6 @@
 import { BoundedMap, Deadline, InvalidArgumentError, SingleFlight } from '@momento-http/core';
 import CachePolicy from 'http-cache-semantics';
-import { EntryStore } from './entry-store';
+import { EntryStore, UNREADABLE } from './entry-store';
 import { evaluateReuse, parseCacheControl } from './freshness';
 import { invalidateOnEnd, isUnsafe, keyForUrl, parsePurgeUrl } from './invalidation';
 import { defaultUrlKey, newGeneration, parseVary, primaryKey, variantKey, varyValues } from './key';
@@ -41,6 +41,8 @@ interface Lookup {
   primary: string;
   spec: VarySpec | undefined;
   entry: Entry | undefined;
+  /** The primary key could not be read: a spec may be stored there that must not be replaced. */
+  unreadable?: boolean;
 }
 
 /**
@@ -86,6 +88,8 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
       void store.write(lookup.primary, fresh.entry, fresh.ttlSeconds);
       return;
     }
+    // A new spec (a new generation) would orphan every variant stored under the one unread.
+    if (lookup.unreadable) return;
     const same = lookup.spec && lookup.spec.fields.join() === fields.join();
     const spec: VarySpec = same
       ? (lookup.spec as VarySpec)
@@ -102,12 +106,15 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
   const lookup = async (req: CacheRequest, primary: string): Promise<Lookup> => {
     const deadline = new Deadline(opts.readTimeoutMs, { operation: 'express cache lookup' });
     const record = await store.read(primary, deadline);
+    if (record === UNREADABLE)
+      return { primary, spec: undefined, entry: undefined, unreadable: true };
     if (record?.kind !== 'vary') return { primary, spec: undefined, entry: record };
     const variant = await store.read(
       variantKey(primary, record.gen, varyValues(req, record.fields)),
       deadline,
     );
-    return { primary, spec: record, entry: variant?.kind === 'entry' ? variant : undefined };
+    const entry = variant !== UNREADABLE && variant?.kind === 'entry' ? variant : undefined;
+    return { primary, spec: record, entry };
   };
 
   const refreshInBackground = (req: CacheRequest, key: string, entry: Entry) => {
