@@ -152,3 +152,20 @@ describe('one deadline for the whole lookup', () => {
     expect(timeouts.map((e) => e.op)).toContain('read');
   });
 });
+
+describe.each([
+  ['without a near cache', false],
+  ['with a near cache', { ttlMs: 60_000 }],
+] as const)('read-your-writes %s', (_name, nearCache) => {
+  it('a purge is seen by this process at once, while its tag write is still in flight', async () => {
+    const app = setup({ nearCache });
+    await warm(app);
+    // Long enough that the next request surely runs while the write is held.
+    const held = proxy.add({ method: 'PUT', key: `__tag__|${app.tag}`, delayMs: 2000 });
+    const purging = app.cache.purge({ tags: [app.tag] });
+    const res = await app.get('/v', 'en');
+    expect(held.hits).toBe(1);
+    expect([res.text, res.headers['x-cache']]).toEqual(['v3', 'MISS']);
+    await purging;
+  });
+});
