@@ -62,7 +62,16 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
   const fills = new SingleFlight<Fresh | undefined>();
   const refreshing = new Set<string>();
   const invalidatedAt = new Map<string, number>();
+  /** Writes still in flight, by primary key: this instance's next read of the key waits for them. */
+  const writing = new Map<string, Promise<unknown>>();
   const owner = {};
+
+  const trackWrite = (primary: string, write: Promise<unknown>) => {
+    writing.set(primary, write);
+    void write.finally(() => {
+      if (writing.get(primary) === write) writing.delete(primary);
+    });
+  };
 
   /** Deletes `keys` (never rejects) and blocks this instance's fills that started before. */
   const invalidate = (keys: string[]): Promise<unknown> => {
@@ -82,22 +91,31 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     if (fresh.ttlSeconds <= 0) return;
     const fields = parseVary(fresh.entry.headers.vary);
     if (fields.length === 0) {
-      void store.write(lookup.primary, fresh.entry, fresh.ttlSeconds);
+      trackWrite(lookup.primary, store.write(lookup.primary, fresh.entry, fresh.ttlSeconds));
       return;
     }
     const same = lookup.spec && lookup.spec.fields.join() === fields.join();
     const spec: VarySpec = same
       ? (lookup.spec as VarySpec)
       : { kind: 'vary', fields, gen: newGeneration() };
-    if (!same) void store.write(lookup.primary, spec, opts.maxTtlSeconds);
-    void store.write(
-      variantKey(lookup.primary, spec.gen, fresh.vary),
-      fresh.entry,
-      fresh.ttlSeconds,
+    trackWrite(
+      lookup.primary,
+      Promise.all([
+        same ? undefined : store.write(lookup.primary, spec, opts.maxTtlSeconds),
+        store.write(
+          variantKey(lookup.primary, spec.gen, fresh.vary),
+          fresh.entry,
+          fresh.ttlSeconds,
+        ),
+      ]),
     );
   };
 
   const lookup = async (req: CacheRequest, primary: string): Promise<Lookup> => {
+    // Read your own writes: a client that got a MISS and asks again at once (before the
+    // fire-and-forget write landed) must find what it was just given.
+    const pending = writing.get(primary);
+    if (pending) await waitFor(pending, opts.readTimeoutMs);
     const record = await store.read(primary);
     if (record?.kind !== 'vary') return { primary, spec: undefined, entry: record };
     const variant = await store.read(
