@@ -1,5 +1,5 @@
 import { type IncomingHttpHeaders, request } from 'node:http';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
 
 /** Request fields that describe this hop only (RFC 9110 §7.6.1); Node frames the next hop itself. */
 const HOP_BY_HOP = new Set([
@@ -23,10 +23,11 @@ function forwardedRequestHeaders(headers: IncomingHttpHeaders): IncomingHttpHead
  * The "application" behind the cache in the conformance run: every request is sent on to `origin`
  * and its answer replayed as the handler's own response — status, reason, every header (repeated
  * ones kept apart, `Connection` included so the cache sees what it lists), interim 1xx responses
- * and the body. Framing (`Transfer-Encoding`) is Node's business on each side.
+ * and the body — as a reverse proxy would. Framing (`Transfer-Encoding`) is Node's business on each
+ * side.
  */
 export function forwardTo(origin: string) {
-  return (req: Request, res: Response) => {
+  return (req: Request, res: Response, next: NextFunction) => {
     const upstream = request(new URL(req.originalUrl, origin), {
       method: req.method,
       headers: forwardedRequestHeaders(req.headers),
@@ -37,7 +38,9 @@ export function forwardTo(origin: string) {
         res.writeEarlyHints(info.headers as Record<string, string | string[]>);
       }
     });
+    let answered = false;
     upstream.on('response', (answer) => {
+      answered = true;
       res.statusCode = answer.statusCode ?? 502;
       if (answer.statusMessage) res.statusMessage = answer.statusMessage;
       const grouped = new Map<string, string[]>();
@@ -53,9 +56,12 @@ export function forwardTo(origin: string) {
       }
       answer.pipe(res);
     });
-    upstream.on('error', () => {
-      // The origin dropped the connection (the suite does so on purpose): drop ours too.
-      res.destroy();
+    upstream.on('error', (error) => {
+      // The origin dropped the connection (the suite does so on purpose). Before any answer a
+      // gateway says 502 Bad Gateway (Express's error handler, from `status`); after, it can only
+      // drop the client's connection too.
+      if (answered || res.headersSent) res.destroy();
+      else next(Object.assign(error, { status: 502 }));
     });
     req.pipe(upstream);
   };

@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createClient } from '@momento-http/core/node';
 import { startServer } from '@momento-http/server';
-import express from 'express';
+import express, { type NextFunction, type Request, type Response } from 'express';
 import { responseCache } from '../../../src/index';
 import { forwardTo } from './proxy';
 
@@ -132,6 +132,10 @@ app.use(
   }),
 );
 app.use(forwardTo(`http://127.0.0.1:${origin.port}`));
+// The proxy's 502s, without Express's default stack-trace logging.
+app.use((error: { status?: number }, _req: Request, res: Response, _next: NextFunction) => {
+  res.status(error.status ?? 500).end();
+});
 const server = await listen(app);
 const { port } = server.address() as { port: number };
 
