@@ -3,6 +3,7 @@ import CachePolicy from 'http-cache-semantics';
 import { headerDigest, headerValue, parseVary } from './key';
 import type { NormalizedOptions } from './options';
 import { policyHeaders } from './policy-headers';
+import { storedRange } from './range';
 import type { CacheRequest, Entry, StoredHeaders } from './types';
 
 type Directives = Record<string, string | true>;
@@ -65,7 +66,10 @@ export function decideStorage(
   headers: StoredHeaders,
   options: NormalizedOptions,
 ): StorageDecision | undefined {
-  if (!options.statuses.has(status)) return undefined;
+  // A 206 with one byte range is part of a 200: stored when 200s are (RFC 9111 §3.3).
+  const partial = status === 206;
+  if (partial && !storedRange(headers['content-range'])) return undefined;
+  if (!options.statuses.has(partial ? 200 : status)) return undefined;
   if (headers['set-cookie'] !== undefined) return undefined;
   const vary = parseVary(headers.vary);
   if (vary[0] === '*') return undefined;
@@ -93,7 +97,8 @@ export function decideStorage(
   }
   const policy = new CachePolicy(
     policyRequest(req, vary),
-    { status, headers: flat },
+    // (`http-cache-semantics` does not know 206; its freshness rules are the 200's.)
+    { status: partial ? 200 : status, headers: flat },
     {
       shared: true,
       cacheHeuristic: options.cacheHeuristic,

@@ -8,6 +8,7 @@ import { defaultUrlKey, newGeneration, parseVary, primaryKey, variantKey, varyVa
 import { normalizeOptions, type ResponseCacheOptions } from './options';
 import { callOrigin, type Fresh } from './origin';
 import { PurgeAll } from './purge-all';
+import { answerRange } from './range';
 import { dispatchRefresh, REFRESH } from './refresh';
 import { gatewayTimeout, reportOutcome, serveEntry } from './serve';
 import type { CacheRequest, CacheResponse, Entry, VarySpec } from './types';
@@ -152,6 +153,7 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
 
   /** Serves `entry` if the request may reuse it (fresh, allowed stale, or SWR); false otherwise. */
   const serveStored = (req: CacheRequest, res: CacheResponse, primary: string, entry: Entry) => {
+    if (answerRange(entry, req.headers.range).kind === 'none') return false;
     const policy = policyOf(entry);
     const reuse = evaluateReuse(policy, entry, req);
     if (reuse.kind === 'revalidate') return false;
@@ -210,12 +212,7 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
       return;
     }
     const fwd = forwardReason(found);
-    if (req.headers.range !== undefined) {
-      // Partial responses are not stored: a Range request the entry cannot answer goes through.
-      reportOutcome(res, { state: 'MISS', status: { fwd } }, opts);
-      next();
-      return;
-    }
+
     const origin = () =>
       callOrigin({
         req,
@@ -228,7 +225,8 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
         fwd,
       });
     const noStore = parseCacheControl(req.headers['cache-control'])['no-store'];
-    if (!opts.singleFlight || noStore) {
+    // A Range request's answer is a part: it is never handed to requests waiting for the whole.
+    if (!opts.singleFlight || noStore || req.headers.range !== undefined) {
       await origin();
       return;
     }

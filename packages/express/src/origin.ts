@@ -14,6 +14,7 @@ import {
 import { parseVary, varyValues } from './key';
 import type { NormalizedOptions } from './options';
 import { policyHeaders } from './policy-headers';
+import { storedRange } from './range';
 import { type Outcome, prepareEntryHead, reportOutcome } from './serve';
 import { responseTags } from './tags';
 import type { CacheRequest, CacheResponse, Entry, StoredHeaders } from './types';
@@ -137,13 +138,13 @@ export function callOrigin(call: OriginCall): Promise<Fresh | undefined> {
       },
       onEnd(captured, plan) {
         // (A 304 for the client is a substitute too: the origin's body was recorded all the same.)
-        if (!result && decision && captured.body && plan.mode !== 'pass') {
+        if (!result && decision && completeBody(captured, headers) && plan.mode !== 'pass') {
           const entry: Entry = {
             kind: 'entry',
             policy: decision.policy.toObject() as unknown as Record<string, unknown>,
             status: captured.status,
             headers,
-            body: captured.body,
+            body: captured.body as Buffer,
             tags: responseTags(headers, res),
             storedAt: startedAt,
           };
@@ -160,6 +161,17 @@ export function callOrigin(call: OriginCall): Promise<Fresh | undefined> {
     });
     call.next();
   });
+}
+
+/** The body was recorded whole, and a 206 holds exactly the bytes its Content-Range names. */
+function completeBody(
+  captured: { body: Buffer | undefined; status: number },
+  headers: StoredHeaders,
+) {
+  if (!captured.body) return false;
+  if (captured.status !== 206) return true;
+  const range = storedRange(headers['content-range']);
+  return range !== undefined && captured.body.byteLength === range.last - range.first + 1;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { type CacheStatus, setCacheStatus } from './cache-status';
 import { clientHasCurrent, notModifiedHeaders } from './headers';
 import type { NormalizedOptions } from './options';
-import { singleByteRange } from './range';
+import { answerRange } from './range';
 import type { CacheRequest, CacheResponse, Entry, StoredHeaders } from './types';
 
 /** The X-Cache states this middleware reports. */
@@ -31,28 +31,23 @@ export function reportOutcome(res: CacheResponse, outcome: Outcome, options: Ser
 export function prepareEntryHead(
   req: CacheRequest,
   res: CacheResponse,
-  entry: Pick<Entry, 'status' | 'headers' | 'body'>,
+  entry: Pick<Entry, 'status' | 'headers' | 'body' | 'storedAt'>,
   age: number,
   outcome: Outcome,
   options: ServeOptions,
 ): { status: number; body: Uint8Array | undefined } {
-  const notModified = entry.status === 200 && clientHasCurrent(req, entry.headers, true);
+  const notModified = entry.status === 200 && clientHasCurrent(req, entry.headers, entry.storedAt);
   const headers: StoredHeaders = notModified ? notModifiedHeaders(entry.headers) : entry.headers;
   for (const name in headers) {
     if (!options.removeTargetedFields.includes(name)) {
       res.setHeader(name, headers[name] as string | string[]);
     }
   }
-  // A Range request is answered from the stored complete 200 (RFC 9111 §3.4 / RFC 9110 §14.2).
-  const range =
-    !notModified && entry.status === 200
-      ? singleByteRange(req.headers.range, entry.body.byteLength)
-      : undefined;
-  let body = entry.body;
-  if (range) {
-    body = entry.body.subarray(range.start, range.end + 1);
-    res.setHeader('content-range', `bytes ${range.start}-${range.end}/${entry.body.byteLength}`);
-  }
+  // A Range request is answered from what is stored (RFC 9111 §3.4, RFC 9110 §14.2).
+  const answer = notModified ? undefined : answerRange(entry, req.headers.range);
+  const range = answer?.kind === 'part' ? answer : undefined;
+  const body = range ? range.body : entry.body;
+  if (range) res.setHeader('content-range', range.contentRange);
   if (!notModified && entry.status !== 204 && entry.status !== 304) {
     // The stored body is complete, so its length is known (and right for HEAD too).
     res.setHeader('content-length', body.byteLength);
