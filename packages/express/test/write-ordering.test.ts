@@ -51,4 +51,32 @@ describe.each(frameworks)('writes still in flight ($name)', ({ express }) => {
     const after = await request(server).get('/r');
     expect([after.text, after.headers['x-cache']]).toEqual(['v2', 'MISS']);
   });
+
+  it('an unsafe response is held back, body included, until its invalidation is done', async () => {
+    const slowDelete = gate();
+    const slowStore = Object.assign(Object.create(store) as TrackedStore, {
+      delete: async (key: CacheKey) => {
+        await slowDelete.wait;
+        return store.delete(key);
+      },
+    });
+    const { app: server } = cachedApp(express, slowStore, { readTimeoutMs: 2000 }, (a) => {
+      a.get('/w', (_req, res) => res.set('Cache-Control', 'max-age=600').send('old'));
+      a.post('/w', (_req, res) => {
+        // The body completes the response on the wire before end() is called.
+        res.set('Content-Length', '2');
+        res.write('ok');
+        setImmediate(() => res.end());
+      });
+    });
+    await request(server).get('/w');
+    await store.idle();
+    let deleted = false;
+    setTimeout(() => {
+      deleted = true;
+      slowDelete.open();
+    }, 100);
+    await request(server).post('/w');
+    expect(deleted).toBe(true);
+  });
 });

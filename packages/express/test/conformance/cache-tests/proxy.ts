@@ -1,4 +1,4 @@
-import { type IncomingHttpHeaders, request } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, request } from 'node:http';
 import type { NextFunction, Request, Response } from 'express';
 
 /** Request fields that describe this hop only (RFC 9110 §7.6.1); Node frames the next hop itself. */
@@ -38,9 +38,9 @@ export function forwardTo(origin: string) {
         res.writeEarlyHints(info.headers as Record<string, string | string[]>);
       }
     });
-    let answered = false;
+    let answered: IncomingMessage | undefined;
     upstream.on('response', (answer) => {
-      answered = true;
+      answered = answer;
       res.statusCode = answer.statusCode ?? 502;
       if (answer.statusMessage) res.statusMessage = answer.statusMessage;
       const grouped = new Map<string, string[]>();
@@ -60,6 +60,9 @@ export function forwardTo(origin: string) {
       // The origin dropped the connection (the suite does so on purpose). Before any answer a
       // gateway says 502 Bad Gateway (Express's error handler, from `status`); after, it can only
       // drop the client's connection too.
+      // A complete answer stays complete (bytes past its Content-Length break only that upstream
+      // connection, and may be reported before the answer's last bytes are passed on).
+      if (answered?.complete || res.writableEnded) return;
       if (answered || res.headersSent) res.destroy();
       else next(Object.assign(error, { status: 502 }));
     });
