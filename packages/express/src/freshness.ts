@@ -2,6 +2,8 @@ import { toTtlSeconds } from '@momento-http/core';
 import CachePolicy from 'http-cache-semantics';
 import { headerDigest, headerValue, parseVary } from './key';
 import type { NormalizedOptions } from './options';
+import { policyHeaders } from './policy-headers';
+import { storedRange } from './range';
 import type { CacheRequest, Entry, StoredHeaders } from './types';
 
 type Directives = Record<string, string | true>;
@@ -23,15 +25,6 @@ const seconds = (value: string | true | undefined): number | undefined => {
   const n = Number.parseInt(value, 10);
   return Number.isFinite(n) && n >= 0 ? n : undefined;
 };
-
-/** Stored headers as `http-cache-semantics` wants them: one string per name. */
-export function flatHeaders(headers: StoredHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
-    out[name] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return out;
-}
 
 /**
  * The request headers the policy may keep: cache directives, whether Authorization was present
@@ -58,7 +51,7 @@ export interface StorageDecision {
   ttlSeconds: number;
 }
 
-const hasExplicitFreshness = (cc: Directives, headers: StoredHeaders) =>
+const hasExplicitFreshness = (cc: Directives, headers: Record<string, string>) =>
   'max-age' in cc || 's-maxage' in cc || headers.expires !== undefined;
 
 /**
@@ -73,15 +66,27 @@ export function decideStorage(
   headers: StoredHeaders,
   options: NormalizedOptions,
 ): StorageDecision | undefined {
-  if (!options.statuses.has(status)) return undefined;
+  // A 206 with one byte range is part of a 200: stored when 200s are (RFC 9111 §3.3).
+  const partial = status === 206;
+  if (partial && !storedRange(headers['content-range'])) return undefined;
+  if (!options.statuses.has(partial ? 200 : status)) return undefined;
   if (headers['set-cookie'] !== undefined) return undefined;
   const vary = parseVary(headers.vary);
   if (vary[0] === '*') return undefined;
-  const flat = flatHeaders(headers);
-  const cc = parseCacheControl(flat['cache-control']);
+  const flat = policyHeaders(headers, options.targetedFields);
+  let cc = parseCacheControl(flat['cache-control']);
+  if (cc['must-understand'] && cc['no-store']) {
+    // RFC 9111 §5.2.2.3: a cache that understands the status (it is one of `statuses`) ignores
+    // the no-store that must-understand is paired with for caches that do not.
+    flat['cache-control'] = (flat['cache-control'] as string)
+      .split(',')
+      .filter((d) => d.trim().toLowerCase() !== 'no-store')
+      .join(',');
+    cc = parseCacheControl(flat['cache-control']);
+  }
   if (
     options.defaultTtlSeconds !== undefined &&
-    !hasExplicitFreshness(cc, headers) &&
+    !hasExplicitFreshness(cc, flat) &&
     !cc['no-store'] &&
     !cc['no-cache'] &&
     !cc.private
@@ -92,7 +97,8 @@ export function decideStorage(
   }
   const policy = new CachePolicy(
     policyRequest(req, vary),
-    { status, headers: flat },
+    // (`http-cache-semantics` does not know 206; its freshness rules are the 200's.)
+    { status: partial ? 200 : status, headers: flat },
     {
       shared: true,
       cacheHeuristic: options.cacheHeuristic,
@@ -104,9 +110,9 @@ export function decideStorage(
   if (!policy.storable()) return undefined;
   let ttlMs = policy.timeToLive();
   if (!(ttlMs > 0)) return undefined;
-  if (options.keepSeconds > 0 && (flat.etag || flat['last-modified'])) {
-    ttlMs += options.keepSeconds * 1000;
-  }
+  // Kept past its freshness: revalidated with its validators, served under max-stale, or served
+  // when the origin cannot be reached (RFC 9111 §4.2.4).
+  ttlMs += options.keepSeconds * 1000;
   const maxTtlSeconds = options.maxTtlSeconds;
   return {
     policy,
@@ -143,26 +149,49 @@ export function evaluateReuse(policy: CachePolicy, entry: Entry, req: CacheReque
   const minFresh = seconds(reqCC['min-fresh']);
   if (minFresh !== undefined && maxAge - age < minFresh) return { kind: 'revalidate', age };
   if (maxAge > age) return { kind: 'fresh', age };
-  if (resCC['must-revalidate'] || resCC['proxy-revalidate']) return { kind: 'revalidate', age };
+  if (forbidsStale(resCC)) return { kind: 'revalidate', age };
   const staleness = age - maxAge;
   const maxStale = reqCC['max-stale'];
-  if (maxStale === true || (maxStale !== undefined && (seconds(maxStale) ?? -1) >= staleness)) {
-    return { kind: 'stale', age };
-  }
+  const allowedByClient =
+    maxStale === true || (maxStale !== undefined && (seconds(maxStale) ?? -1) >= staleness);
+  // s-maxage implies proxy-revalidate: no stale serving on the client's word alone. The origin's
+  // own stale-while-revalidate (below) is explicit permission and still applies.
+  if (allowedByClient && resCC['s-maxage'] === undefined) return { kind: 'stale', age };
   const swr = seconds(resCC['stale-while-revalidate']);
   if (swr !== undefined && staleness < swr) return { kind: 'swr', age };
   return { kind: 'revalidate', age };
 }
 
-/** RFC 5861 §4: may this stale entry be served because the origin failed? */
-export function allowsStaleIfError(policy: CachePolicy, entry: Entry, req: CacheRequest): boolean {
+/** Gateway errors: the application could not reach what is behind it (RFC 9111 §4.2.4 "disconnected"). */
+const UNREACHABLE = new Set([502, 504]);
+
+/** Directives that forbid serving the entry stale, whatever else allows it. */
+function forbidsStale(resCC: Directives): boolean {
+  return Boolean(resCC['must-revalidate'] || resCC['proxy-revalidate'] || resCC['no-cache']);
+}
+
+/**
+ * May this stale entry be served because the origin failed with `status`? RFC 5861 §4
+ * `stale-if-error` (response or request) for 500/502/503/504; and, without it, RFC 9111 §4.2.4 for
+ * 502/504, which say the origin behind the application cannot be reached (the cache is
+ * "disconnected"). Never when the entry forbids serving stale. Returns the Cache-Status detail.
+ */
+export function staleOnError(
+  policy: CachePolicy,
+  entry: Entry,
+  req: CacheRequest,
+  status: number,
+): 'stale-if-error' | 'origin-unreachable' | undefined {
   const resCC = (entry.policy.rescc ?? {}) as Directives;
-  if (resCC['must-revalidate'] || resCC['proxy-revalidate'] || resCC['no-cache']) return false;
+  if (forbidsStale(resCC)) return undefined;
   const staleness = policy.age() - policy.maxAge();
   const reqCC = parseCacheControl(req.headers['cache-control']);
   const window = Math.max(
     seconds(resCC['stale-if-error']) ?? -1,
     seconds(reqCC['stale-if-error']) ?? -1,
   );
-  return window >= 0 && staleness <= window;
+  if (window >= 0 && staleness <= window) return 'stale-if-error';
+  // Without explicit permission; s-maxage implies proxy-revalidate (RFC 9111 §5.2.2.10).
+  const unreachable = UNREACHABLE.has(status) && resCC['s-maxage'] === undefined;
+  return unreachable ? 'origin-unreachable' : undefined;
 }

@@ -71,9 +71,15 @@ function entityTags(list: string): string[] {
 /**
  * RFC 9110 §13.1.2 / §13.1.3 for GET and HEAD: true when the client's copy is current, so a 304
  * is the answer. If-None-Match uses weak comparison and accepts lists and `*`; If-Modified-Since
- * is only evaluated when If-None-Match is absent, and only against a Last-Modified.
+ * is only evaluated when If-None-Match is absent. A cache answering from a stored response without
+ * Last-Modified compares with its Date, else the time it was received (RFC 9111 §4.3.2):
+ * `receivedAt`, epoch ms, given for stored responses only.
  */
-export function clientHasCurrent(req: CacheRequest, headers: StoredHeaders): boolean {
+export function clientHasCurrent(
+  req: CacheRequest,
+  headers: StoredHeaders,
+  receivedAt?: number,
+): boolean {
   const inm = one(req.headers['if-none-match']);
   if (inm !== undefined) {
     if (inm.trim() === '*') return true;
@@ -83,7 +89,9 @@ export function clientHasCurrent(req: CacheRequest, headers: StoredHeaders): boo
     return entityTags(inm).includes(ours);
   }
   const ims = one(req.headers['if-modified-since']);
-  const lastModified = one(headers['last-modified']);
+  const received = receivedAt === undefined ? undefined : new Date(receivedAt).toUTCString();
+  const lastModified =
+    one(headers['last-modified']) ?? (received && (one(headers.date) ?? received));
   if (ims === undefined || lastModified === undefined) return false;
   const since = Date.parse(ims);
   const modified = Date.parse(lastModified);

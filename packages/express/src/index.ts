@@ -2,6 +2,8 @@ export type { PurgeTarget, ResponseCacheMiddleware } from './middleware';
 export { responseCache } from './middleware';
 export type { CacheOperation, ResponseCacheOptions } from './options';
 export {
+  DEFAULT_CACHE_STATUS_NAME,
+  DEFAULT_KEEP_SECONDS,
   DEFAULT_KEY_PREFIX,
   DEFAULT_LOCK_TIMEOUT_MS,
   DEFAULT_MAX_BODY_BYTES,
@@ -10,4 +12,5 @@ export {
   DEFAULT_STATUSES,
   DEFAULT_WRITE_TIMEOUT_MS,
 } from './options';
+export { DEFAULT_TARGETED_FIELDS } from './targeted';
 export type { CacheRequest, CacheResponse } from './types';

@@ -95,10 +95,11 @@ export function invalidatedKeys(
 }
 
 /**
- * RFC 9111 §4.4 for an unsafe request: once the handler ends a 2xx/3xx response, its URL (and
- * Location / Content-Location) are invalidated before the response completes (waiting at most
- * `readTimeoutMs`; the deletes go on after that), so the client's next GET, on any instance, does
- * not get the old entry.
+ * RFC 9111 §4.4 for an unsafe request: once the handler starts sending a 2xx/3xx response, its
+ * URL (and Location / Content-Location) are invalidated before any of the response goes out
+ * (waiting at most `readTimeoutMs`; the deletes go on after that), so the client's next GET, on any
+ * instance, does not get the old entry. Holding back only `end` is not enough: a body written
+ * before it already completes a response with a Content-Length.
  */
 export function invalidateOnEnd(
   options: NormalizedOptions,
@@ -106,21 +107,36 @@ export function invalidateOnEnd(
   res: CacheResponse,
   invalidate: (keys: string[]) => Promise<unknown>,
 ): void {
-  const end = res.end;
-  let done = false;
-  res.end = function (this: CacheResponse, ...args: unknown[]) {
-    const finish = () => (end as (...a: unknown[]) => CacheResponse).apply(this, args);
-    if (done) return finish();
-    done = true;
+  const write = res.write as (...a: unknown[]) => boolean;
+  const end = res.end as (...a: unknown[]) => CacheResponse;
+  let state: 'idle' | 'waiting' | 'done' = 'idle';
+  const queued: [(...a: unknown[]) => unknown, unknown[]][] = [];
+  const release = () => {
+    state = 'done';
+    for (const [call, args] of queued.splice(0)) call.apply(res, args);
+  };
+  const start = () => {
+    state = 'waiting';
     let keys: string[] = [];
     try {
       keys = invalidatedKeys(options, req, res);
     } catch (error) {
       options.onError(error, 'delete');
     }
-    if (keys.length === 0) return finish();
+    if (keys.length === 0) return release();
     const deadline = new Deadline(options.readTimeoutMs, { operation: 'express invalidation' });
-    void deadline.raceOr(invalidate(keys), undefined).then(finish);
+    void deadline.raceOr(invalidate(keys), undefined).then(release);
+  };
+  res.write = function (this: CacheResponse, ...args: unknown[]) {
+    if (state === 'done') return write.apply(this, args);
+    queued.push([write, args]);
+    if (state === 'idle') start();
+    return true;
+  } as CacheResponse['write'];
+  res.end = function (this: CacheResponse, ...args: unknown[]) {
+    if (state === 'done') return end.apply(this, args);
+    queued.push([end, args]);
+    if (state === 'idle') start();
     return this;
   } as CacheResponse['end'];
 }

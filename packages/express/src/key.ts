@@ -44,12 +44,20 @@ export function primaryKey(prefix: string, urlKey: string): string {
 }
 
 /**
- * RFC 9111 §4.1 allows normalising varied values when it keeps their meaning. Accept-Encoding is
+ * RFC 9111 §4.1 allows normalising varied values when it keeps their meaning: whitespace around
+ * commas is dropped, Accept-Language is compared without case (not reordered: among equal weights
+ * a server may prefer the first). Accept-Encoding is
  * a set (order carries no preference; q-values do), so `br, gzip` and `gzip,br` share a variant:
  * any variant stored for the same set is one the client accepts.
  */
 function normalize(name: string, value: string): string {
-  if (name !== 'accept-encoding') return value;
+  // Whitespace around list commas carries nothing (RFC 9110 §5.6.1); language tags ignore case.
+  if (name === 'accept-language')
+    return value
+      .toLowerCase()
+      .replace(/\s*,\s*/g, ',')
+      .trim();
+  if (name !== 'accept-encoding') return value.replace(/\s*,\s*/g, ',').trim();
   return value
     .toLowerCase()
     .split(',')

@@ -1,13 +1,16 @@
 import { BoundedMap, Deadline, InvalidArgumentError, SingleFlight } from '@momento-http/core';
 import CachePolicy from 'http-cache-semantics';
+import type { CacheStatus } from './cache-status';
 import { EntryStore, UNREADABLE } from './entry-store';
 import { evaluateReuse, parseCacheControl } from './freshness';
 import { invalidateOnEnd, isUnsafe, keyForUrl, parsePurgeUrl } from './invalidation';
 import { defaultUrlKey, newGeneration, parseVary, primaryKey, variantKey, varyValues } from './key';
 import { normalizeOptions, type ResponseCacheOptions } from './options';
 import { callOrigin, type Fresh } from './origin';
+import { PurgeAll } from './purge-all';
+import { answerRange } from './range';
 import { dispatchRefresh, REFRESH } from './refresh';
-import { gatewayTimeout, serveEntry } from './serve';
+import { gatewayTimeout, reportOutcome, serveEntry } from './serve';
 import type { CacheRequest, CacheResponse, Entry, VarySpec } from './types';
 
 /** A background refresh that has not finished after this long is forgotten (another may start). */
@@ -23,6 +26,8 @@ export interface PurgeTarget {
   tags?: string[];
   /** Absolute URLs (`https://shop.example/items/1`); every variant of each is removed. */
   urls?: string[];
+  /** Every entry this middleware (its `keyPrefix`) stored, in every instance (within a second). */
+  all?: boolean;
 }
 
 /** The middleware returned by {@link responseCache}. */
@@ -63,16 +68,30 @@ interface Lookup {
 export function responseCache(options: ResponseCacheOptions = {}): ResponseCacheMiddleware {
   const opts = normalizeOptions(options);
   const store = new EntryStore(opts);
+  const purgeAll = new PurgeAll(opts.store, opts.keyPrefix, opts.readTimeoutMs, opts.onError);
   const fills = new SingleFlight<Fresh | undefined>();
   const refreshing = new Set<string>();
   const invalidatedAt = new BoundedMap<string, number>(INVALIDATIONS_REMEMBERED);
+  /** Writes still in flight, by primary key: an invalidation of the key waits for them. */
+  const writing = new Map<string, Promise<unknown>>();
   const owner = {};
+
+  /** A write still in flight could land after a delete and bring the entry back: wait for it. */
+  const afterWrite = (key: string) =>
+    waitFor(writing.get(key) ?? Promise.resolve(undefined), opts.writeTimeoutMs);
+
+  const trackWrite = (primary: string, write: Promise<unknown>) => {
+    writing.set(primary, write);
+    void write.finally(() => {
+      if (writing.get(primary) === write) writing.delete(primary);
+    });
+  };
 
   /** Deletes `keys` (never rejects) and blocks this instance's fills that started before. */
   const invalidate = (keys: string[]): Promise<unknown> => {
     const now = Date.now();
     for (const key of keys) invalidatedAt.set(key, now);
-    return Promise.all(keys.map((key) => store.delete(key)));
+    return Promise.all(keys.map((key) => afterWrite(key).then(() => store.delete(key))));
   };
 
   /** Stores a fresh response under its primary key, or as a variant below a vary spec. */
@@ -85,7 +104,7 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     if (fresh.ttlSeconds <= 0) return;
     const fields = parseVary(fresh.entry.headers.vary);
     if (fields.length === 0) {
-      void store.write(lookup.primary, fresh.entry, fresh.ttlSeconds);
+      trackWrite(lookup.primary, store.write(lookup.primary, fresh.entry, fresh.ttlSeconds));
       return;
     }
     // A new spec (a new generation) would orphan every variant stored under the one unread.
@@ -94,26 +113,34 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     const spec: VarySpec = same
       ? (lookup.spec as VarySpec)
       : { kind: 'vary', fields, gen: newGeneration() };
-    if (!same) void store.write(lookup.primary, spec, opts.maxTtlSeconds);
-    void store.write(
-      variantKey(lookup.primary, spec.gen, fresh.vary),
-      fresh.entry,
-      fresh.ttlSeconds,
+    trackWrite(
+      lookup.primary,
+      Promise.all([
+        same ? undefined : store.write(lookup.primary, spec, opts.maxTtlSeconds),
+        store.write(
+          variantKey(lookup.primary, spec.gen, fresh.vary),
+          fresh.entry,
+          fresh.ttlSeconds,
+        ),
+      ]),
     );
   };
 
   /** The spec, variant and tag reads of one request share one deadline of `readTimeoutMs`. */
   const lookup = async (req: CacheRequest, primary: string): Promise<Lookup> => {
     const deadline = new Deadline(opts.readTimeoutMs, { operation: 'express cache lookup' });
-    const record = await store.read(primary, deadline);
+    // A write of this key still in flight is read back by the entry store (read your own writes).
+    const [record, purgedAt] = await Promise.all([store.read(primary, deadline), purgeAll.read()]);
     if (record === UNREADABLE)
       return { primary, spec: undefined, entry: undefined, unreadable: true };
-    if (record?.kind !== 'vary') return { primary, spec: undefined, entry: record };
+    const live = (entry: Entry | undefined) =>
+      entry && entry.storedAt > purgedAt ? entry : undefined;
+    if (record?.kind !== 'vary') return { primary, spec: undefined, entry: live(record) };
     const variant = await store.read(
       variantKey(primary, record.gen, varyValues(req, record.fields)),
       deadline,
     );
-    const entry = variant !== UNREADABLE && variant?.kind === 'entry' ? variant : undefined;
+    const entry = variant !== UNREADABLE && variant?.kind === 'entry' ? live(variant) : undefined;
     return { primary, spec: record, entry };
   };
 
@@ -134,10 +161,13 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
 
   /** Serves `entry` if the request may reuse it (fresh, allowed stale, or SWR); false otherwise. */
   const serveStored = (req: CacheRequest, res: CacheResponse, primary: string, entry: Entry) => {
-    const reuse = evaluateReuse(policyOf(entry), entry, req);
+    if (answerRange(entry, req.headers.range).kind === 'none') return false;
+    const policy = policyOf(entry);
+    const reuse = evaluateReuse(policy, entry, req);
     if (reuse.kind === 'revalidate') return false;
     const state = reuse.kind === 'fresh' ? 'HIT' : 'STALE';
-    serveEntry(req, res, entry, reuse.age, state, opts.statusHeader);
+    const status: CacheStatus = { hit: true, ttl: policy.maxAge() - reuse.age };
+    serveEntry(req, res, entry, reuse.age, { state, status }, opts);
     if (reuse.kind === 'swr') {
       const fields = parseVary(entry.headers.vary);
       refreshInBackground(req, `${primary}|${varyValues(req, fields)}`, entry);
@@ -148,11 +178,17 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
   /** A near-cache hit, served synchronously (no promise on the hot path); false otherwise. */
   const serveFromNear = (req: CacheRequest, res: CacheResponse, primary: string): boolean => {
     if (!opts.nearCache) return false;
+    const purgedAt = purgeAll.known();
+    if (purgedAt === undefined) return false;
     let record = store.peek(primary);
     if (record?.kind === 'vary') {
       record = store.peek(variantKey(primary, record.gen, varyValues(req, record.fields)));
     }
-    return record?.kind === 'entry' && serveStored(req, res, primary, record);
+    return (
+      record?.kind === 'entry' &&
+      record.storedAt > purgedAt &&
+      serveStored(req, res, primary, record)
+    );
   };
 
   const handle = async (
@@ -172,6 +208,7 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
         stale: marker.entry,
         background: true,
         persist: (fresh) => persist(found, fresh),
+        fwd: 'stale',
       });
       return;
     }
@@ -179,9 +216,11 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     const { entry } = found;
     if (entry && serveStored(req, res, primary, entry)) return;
     if (parseCacheControl(req.headers['cache-control'])['only-if-cached']) {
-      gatewayTimeout(res, 'MISS', opts.statusHeader);
+      gatewayTimeout(res, opts);
       return;
     }
+    const fwd = forwardReason(found);
+
     const origin = () =>
       callOrigin({
         req,
@@ -191,9 +230,11 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
         stale: entry,
         background: false,
         persist: (fresh) => persist(found, fresh),
+        fwd,
       });
     const noStore = parseCacheControl(req.headers['cache-control'])['no-store'];
-    if (!opts.singleFlight || noStore) {
+    // A Range request's answer is a part: it is never handed to requests waiting for the whole.
+    if (!opts.singleFlight || noStore || req.headers.range !== undefined) {
       await origin();
       return;
     }
@@ -209,7 +250,9 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     const fresh = await waitFor(shared, opts.lockTimeoutMs);
     const fields = fresh ? parseVary(fresh.entry.headers.vary) : [];
     if (fresh && fresh.vary === varyValues(req, fields)) {
-      serveEntry(req, res, fresh.entry, 0, 'HIT', opts.statusHeader);
+      const ttl = policyOf(fresh.entry).maxAge();
+      const status: CacheStatus = { fwd, collapsed: true, stored: true, ttl };
+      serveEntry(req, res, fresh.entry, 0, { state: 'HIT', status }, opts);
       return;
     }
     await origin();
@@ -222,23 +265,27 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
       passed = true;
       next();
     };
+    /** Not for this cache: said so in Cache-Status, and handed on. */
+    const bypass = (fwd: 'method' | 'bypass') => {
+      reportOutcome(res, { state: 'MISS', status: { fwd } }, { ...opts, statusHeader: undefined });
+      pass();
+    };
     try {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         if (isUnsafe(req.method)) invalidateOnEnd(opts, req, res, invalidate);
-        return pass();
+        return bypass('method');
       }
       if (
         (req.originalMethod !== undefined && req.originalMethod !== req.method) ||
-        req.headers.range !== undefined ||
         req.headers['if-match'] !== undefined ||
         req.headers['if-unmodified-since'] !== undefined ||
         req.headers['if-range'] !== undefined ||
         opts.skip?.(req)
       ) {
-        return pass();
+        return bypass('bypass');
       }
       const urlKey = opts.keyGenerator ? opts.keyGenerator(req) : defaultUrlKey(req);
-      if (!urlKey) return pass();
+      if (!urlKey) return bypass('bypass');
       const primary = primaryKey(opts.keyPrefix, urlKey);
       const refresh = (req as unknown as Record<symbol, unknown>)[REFRESH];
       if (!refresh && serveFromNear(req, res, primary)) return;
@@ -254,7 +301,12 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
 
   const purge = async (target: PurgeTarget): Promise<void> => {
     if (!target || typeof target !== 'object') {
-      throw new InvalidArgumentError('purge takes { tags?: string[], urls?: string[] }');
+      throw new InvalidArgumentError(
+        'purge takes { tags?: string[], urls?: string[], all?: true }',
+      );
+    }
+    if (target.all !== undefined && typeof target.all !== 'boolean') {
+      throw new InvalidArgumentError(`purge all must be a boolean, got ${typeof target.all}`);
     }
     const tags = target.tags ?? [];
     const urls = (target.urls ?? []).map(parsePurgeUrl);
@@ -264,12 +316,21 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     const keys = urls.map((url) => keyForUrl(opts, url)).filter((k): k is string => !!k);
     for (const key of keys) invalidatedAt.set(key, Date.now());
     await Promise.all([
+      target.all ? purgeAll.purge() : undefined,
       tags.length ? store.invalidateTags(tags) : undefined,
-      ...keys.map((key) => store.delete(key, { strict: true })),
+      ...keys.map((key) => afterWrite(key).then(() => store.delete(key, { strict: true }))),
     ]);
   };
 
   return Object.assign(middleware, { purge });
+}
+
+/** Cache-Status `fwd`: why a request that found no usable entry goes to the origin. */
+function forwardReason(found: Lookup): NonNullable<CacheStatus['fwd']> {
+  if (!found.entry) return found.spec ? 'vary-miss' : 'uri-miss';
+  const policy = policyOf(found.entry);
+  // A fresh entry not used: the request asked for validation (no-cache, max-age, min-fresh).
+  return policy.maxAge() > policy.age() ? 'request' : 'stale';
 }
 
 /** Decoded entries are shared (near cache, concurrent reads): build each one's policy once. */

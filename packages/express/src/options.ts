@@ -4,6 +4,7 @@ import {
   InvalidArgumentError,
   resolveCacheTarget,
 } from '@momento-http/core/node';
+import { DEFAULT_TARGETED_FIELDS } from './targeted';
 import type { CacheRequest } from './types';
 
 /** Statuses stored by default: every final status `http-cache-semantics` understands (no 206). */
@@ -22,6 +23,10 @@ export { DEFAULT_MAX_TTL_SECONDS };
 export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
 /** Prefix of every key this middleware writes. */
 export const DEFAULT_KEY_PREFIX = 'http-cache|';
+/** How long a stale entry is kept for revalidation or for serving while the origin is down. */
+export const DEFAULT_KEEP_SECONDS = 600;
+/** This cache's name in `Cache-Status` (RFC 9211). */
+export const DEFAULT_CACHE_STATUS_NAME = 'momento-http';
 
 /** Where a cache failure happened, as given to `onError`. */
 export type CacheOperation = 'read' | 'write' | 'delete' | 'purge' | 'refresh' | 'tags';
@@ -59,8 +64,10 @@ export interface ResponseCacheOptions {
   /** Upper bound of an entry's lifetime, in seconds. @default 86400 */
   maxTtlSeconds?: number;
   /**
-   * Extra seconds a stale entry that has a validator (`ETag` / `Last-Modified`) is kept, so it can be
-   * revalidated with a conditional request instead of fetched again. @default 0
+   * Extra seconds an entry is kept once stale: revalidated with a conditional request when it has
+   * a validator (`ETag` / `Last-Modified`), served under a request's `max-stale`, or served when the
+   * origin cannot be reached (502/504, RFC 9111 §4.2.4). `0` drops entries when they go stale.
+   * @default 600
    */
   keepSeconds?: number;
   /** Larger bodies pass through uncached. @default 10 MiB */
@@ -83,6 +90,24 @@ export interface ResponseCacheOptions {
   nearCache?: boolean | Pick<NearCacheOptions, 'maxBytes' | 'ttlMs'>;
   /** Name of the response header that says HIT, MISS or STALE; `false` to send none. @default 'X-Cache' */
   statusHeader?: string | false;
+  /**
+   * This cache's name in the RFC 9211 `Cache-Status` field added to every response the middleware
+   * handles (`momento-http; hit; ttl=42`, `momento-http; fwd=uri-miss; stored`); `false` to send none.
+   * @default 'momento-http'
+   */
+  cacheStatus?: string | false;
+  /**
+   * RFC 9213 targeted cache-control fields this cache obeys, most specific first: the first one
+   * present with a valid value replaces `Cache-Control` and `Expires` for this cache. `[]` turns
+   * targeted fields off. @default ['Momento-Cache-Control', 'CDN-Cache-Control']
+   */
+  targetedFields?: readonly string[];
+  /**
+   * Targeted fields aimed at this cache alone, removed from what the client receives (a CDN in
+   * front still needs its `CDN-Cache-Control`, so that one is kept by default).
+   * @default ['Momento-Cache-Control']
+   */
+  removeTargetedFields?: readonly string[];
   /** Requests for which the cache is bypassed entirely. @default none */
   skip?: (req: CacheRequest) => boolean;
   /** Cache failures (reads, writes, purges). The request is never failed by them. @default ignore */
@@ -107,6 +132,11 @@ export interface NormalizedOptions {
   nearCache: Pick<NearCacheOptions, 'maxBytes' | 'ttlMs'> | undefined;
   circuitBreaker: { failures: number; cooldownMs: number } | undefined;
   statusHeader: string | undefined;
+  cacheStatus: string | undefined;
+  /** Lower-case. */
+  targetedFields: readonly string[];
+  /** Lower-case. */
+  removeTargetedFields: readonly string[];
   skip: ((req: CacheRequest) => boolean) | undefined;
   onError: (error: unknown, operation: CacheOperation) => void;
 }
@@ -151,6 +181,12 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
       `statusHeader must be a header name or false, got ${statusHeader}`,
     );
   }
+  const cacheStatus = options.cacheStatus ?? DEFAULT_CACHE_STATUS_NAME;
+  if (cacheStatus !== false && !/^[A-Za-z*][!#$%&'*+\-.^_`|~:/A-Za-z0-9]*$/.test(cacheStatus)) {
+    throw new InvalidArgumentError(
+      `cacheStatus must be a structured-field token (e.g. 'momento-http') or false, got ${cacheStatus}`,
+    );
+  }
   const near = options.nearCache;
   return {
     store: resolveCacheTarget(options).store,
@@ -166,7 +202,9 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
       min: 1,
       integer: true,
     }),
-    keepSeconds: number(options.keepSeconds, 'keepSeconds', 0, { integer: true }),
+    keepSeconds: number(options.keepSeconds, 'keepSeconds', DEFAULT_KEEP_SECONDS, {
+      integer: true,
+    }),
     maxBodyBytes: number(options.maxBodyBytes, 'maxBodyBytes', DEFAULT_MAX_BODY_BYTES),
     readTimeoutMs: number(options.readTimeoutMs, 'readTimeoutMs', DEFAULT_READ_TIMEOUT_MS, {
       min: 1,
@@ -192,7 +230,23 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
             ),
           },
     statusHeader: statusHeader === false ? undefined : statusHeader,
+    cacheStatus: cacheStatus === false ? undefined : cacheStatus,
+    targetedFields: fieldNames(options.targetedFields ?? DEFAULT_TARGETED_FIELDS, 'targetedFields'),
+    removeTargetedFields: fieldNames(
+      options.removeTargetedFields ?? ['Momento-Cache-Control'],
+      'removeTargetedFields',
+    ),
     skip: fn(options.skip, 'skip'),
     onError: fn(options.onError, 'onError') ?? (() => {}),
   };
+}
+
+const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/** A list of header names, lower-cased. */
+function fieldNames(value: readonly string[], name: string): string[] {
+  if (!Array.isArray(value) || value.some((f) => typeof f !== 'string' || !FIELD_NAME.test(f))) {
+    throw new InvalidArgumentError(`${name} must be an array of header names`);
+  }
+  return value.map((f) => f.toLowerCase());
 }

@@ -1,14 +1,9 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import { toTtlSeconds } from '@momento-http/core';
 import CachePolicy from 'http-cache-semantics';
+import type { CacheStatus } from './cache-status';
 import { captureResponse, type HeadPlan } from './capture';
-import {
-  allowsStaleIfError,
-  decideStorage,
-  flatHeaders,
-  policyRequest,
-  type StorageDecision,
-} from './freshness';
+import { decideStorage, policyRequest, type StorageDecision, staleOnError } from './freshness';
 import {
   clientHasCurrent,
   notModifiedHeaders,
@@ -18,11 +13,13 @@ import {
 } from './headers';
 import { parseVary, varyValues } from './key';
 import type { NormalizedOptions } from './options';
-import { prepareEntryHead } from './serve';
+import { policyHeaders } from './policy-headers';
+import { storedRange } from './range';
+import { type Outcome, prepareEntryHead, reportOutcome } from './serve';
 import { responseTags } from './tags';
 import type { CacheRequest, CacheResponse, Entry, StoredHeaders } from './types';
 
-/** Origin statuses after which a stale entry may be served under stale-if-error (RFC 5861 §4). */
+/** Origin statuses after which a stale entry may be served (RFC 5861 §4, RFC 9111 §4.2.4). */
 const ERROR_STATUSES = new Set([500, 502, 503, 504]);
 /** Fields a 304 from the origin may not change in the stored entry (the body is the old one). */
 const KEPT_ON_REVALIDATION = new Set(['content-length', 'content-encoding', 'content-range']);
@@ -46,6 +43,8 @@ export interface OriginCall {
   background: boolean;
   /** Called with what to store once the handler has finished. */
   persist: (fresh: Fresh) => void;
+  /** Why the request goes to the origin (Cache-Status `fwd`). */
+  fwd: NonNullable<CacheStatus['fwd']>;
 }
 
 function dropDownstreamHeaders(res: CacheResponse, upstream: OutgoingHttpHeaders): void {
@@ -59,8 +58,7 @@ function dropDownstreamHeaders(res: CacheResponse, upstream: OutgoingHttpHeaders
  * Resolves with the shareable result, or `undefined` when there is none.
  */
 export function callOrigin(call: OriginCall): Promise<Fresh | undefined> {
-  const { req, res, options, stale, background } = call;
-  const statusHeader = options.statusHeader;
+  const { req, res, options, stale, background, fwd } = call;
   const startedAt = Date.now();
   const upstream = res.getHeaders();
   // The origin must produce a full response we can store: the client's own conditionals are
@@ -84,10 +82,10 @@ export function callOrigin(call: OriginCall): Promise<Fresh | undefined> {
     let headers: StoredHeaders = {};
     let result: Fresh | undefined;
 
-    const substitute = (entry: Entry, age: number, state: 'HIT' | 'STALE'): HeadPlan => {
+    const substitute = (entry: Entry, age: number, outcome: Outcome): HeadPlan => {
       if (background) return { mode: 'hold' };
       dropDownstreamHeaders(res, upstream);
-      const { status, body } = prepareEntryHead(req, res, entry, age, state, statusHeader);
+      const { status, body } = prepareEntryHead(req, res, entry, age, outcome, options);
       return { mode: 'substitute', status, body };
     };
 
@@ -97,37 +95,56 @@ export function callOrigin(call: OriginCall): Promise<Fresh | undefined> {
         headers = storedHeaders(raw, upstream);
         if (stale && validators && status === 304) {
           const revalidated = revalidate(req, stale, headers, startedAt, options);
-          if (revalidated.ttlSeconds > 0) result = revalidated;
-          return substitute(revalidated.entry, 0, 'HIT');
+          const stored = revalidated.ttlSeconds > 0;
+          if (stored) result = revalidated;
+          const ttl = CachePolicy.fromObject(
+            revalidated.entry.policy as unknown as CachePolicy.CachePolicyObject,
+          ).maxAge();
+          return substitute(revalidated.entry, 0, {
+            state: 'HIT',
+            status: { fwd, fwdStatus: 304, stored, ttl },
+          });
         }
         if (stale && ERROR_STATUSES.has(status)) {
           const policy = CachePolicy.fromObject(
             stale.policy as unknown as CachePolicy.CachePolicyObject,
           );
-          if (allowsStaleIfError(policy, stale, req))
-            return substitute(stale, policy.age(), 'STALE');
+          const reason = staleOnError(policy, stale, req, status);
+          if (reason) {
+            const ttl = policy.maxAge() - policy.age();
+            return substitute(stale, policy.age(), {
+              state: 'STALE',
+              status: { fwd, fwdStatus: status, ttl, detail: reason },
+            });
+          }
         }
         decision = decideStorage(req, status, headers, options);
         if (background) return { mode: decision ? 'hold' : 'pass' };
-        if (statusHeader) res.setHeader(statusHeader, 'MISS');
+        const outcome: Outcome = {
+          state: 'MISS',
+          status: { fwd, fwdStatus: status, stored: decision !== undefined },
+        };
+        let plan: HeadPlan = decision ? { mode: 'tee' } : { mode: 'pass' };
         if (status === 200 && clientHasCurrent(req, headers)) {
           for (const name of Object.keys(headers)) res.removeHeader(name);
           for (const [name, value] of Object.entries(notModifiedHeaders(headers))) {
             res.setHeader(name, value);
           }
-          return { mode: 'substitute', status: 304, body: undefined };
+          plan = { mode: 'substitute', status: 304, body: undefined };
         }
-        return decision ? { mode: 'tee' } : { mode: 'pass' };
+        for (const name of options.removeTargetedFields) res.removeHeader(name);
+        reportOutcome(res, outcome, options);
+        return plan;
       },
       onEnd(captured, plan) {
         // (A 304 for the client is a substitute too: the origin's body was recorded all the same.)
-        if (!result && decision && captured.body && plan.mode !== 'pass') {
+        if (!result && decision && completeBody(captured, headers) && plan.mode !== 'pass') {
           const entry: Entry = {
             kind: 'entry',
             policy: decision.policy.toObject() as unknown as Record<string, unknown>,
             status: captured.status,
             headers,
-            body: captured.body,
+            body: captured.body as Buffer,
             tags: responseTags(headers, res),
             storedAt: startedAt,
           };
@@ -144,6 +161,17 @@ export function callOrigin(call: OriginCall): Promise<Fresh | undefined> {
     });
     call.next();
   });
+}
+
+/** The body was recorded whole, and a 206 holds exactly the bytes its Content-Range names. */
+function completeBody(
+  captured: { body: Buffer | undefined; status: number },
+  headers: StoredHeaders,
+) {
+  if (!captured.body) return false;
+  if (captured.status !== 206) return true;
+  const range = storedRange(headers['content-range']);
+  return range !== undefined && captured.body.byteLength === range.last - range.first + 1;
 }
 
 /**
@@ -166,7 +194,7 @@ function revalidate(
   const vary = parseVary(stale.headers.vary);
   const { policy: updated } = policy.revalidatedPolicy(policyRequest(req, vary), {
     status: 304,
-    headers: flatHeaders(fromOrigin),
+    headers: policyHeaders(fromOrigin, options.targetedFields),
   });
   const headers: StoredHeaders = { ...stale.headers };
   delete headers.age;

@@ -14,6 +14,9 @@ describe('options', () => {
     ['statusHeader', { statusHeader: 'bad header' }],
     ['keyGenerator', { keyGenerator: 'url' as never }],
     ['onError', { onError: {} as never }],
+    ['cacheStatus', { cacheStatus: 'two words' }],
+    ['targetedFields', { targetedFields: ['CDN Cache Control'] }],
+    ['removeTargetedFields', { removeTargetedFields: 'Momento-Cache-Control' as never }],
   ])('rejects a bad %s with InvalidArgumentError', (name, options) => {
     expect(() => responseCache({ store, ...options })).toThrow(InvalidArgumentError);
     expect(() => responseCache({ store, ...options })).toThrow(name);
