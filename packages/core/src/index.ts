@@ -75,6 +75,14 @@ export type { DecodeEnvelopeOptions, EncodeEnvelopeOptions } from './toolkit/env
 export { DEFAULT_MAX_DECODED_BYTES, decodeEnvelope, encodeEnvelope } from './toolkit/envelope';
 export type { ChunkingErrorCode, EnvelopeErrorCode } from './toolkit/errors';
 export { ChunkingError, EnvelopeError } from './toolkit/errors';
+export type { FailureDiagnosis } from './toolkit/failure-diagnosis';
+export { diagnoseFailure } from './toolkit/failure-diagnosis';
+export type {
+  AdapterName,
+  FailureHandler,
+  FailureReporterOptions,
+} from './toolkit/failure-report';
+export { createFailureReporter, formatFailure } from './toolkit/failure-report';
 export type { FencedNearCacheOptions, NearEntryLife } from './toolkit/fenced-near-cache';
 export { FencedNearCache } from './toolkit/fenced-near-cache';
 export {
