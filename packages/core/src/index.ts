@@ -58,6 +58,8 @@ export type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '
 // caching toolkit
 export type { BoundedMapOptions } from './toolkit/bounded-map';
 export { BoundedMap } from './toolkit/bounded-map';
+export type { CacheStatsSnapshot, ReadOutcome } from './toolkit/cache-stats';
+export { CacheStats } from './toolkit/cache-stats';
 export type { CacheTarget, CacheTargetOptions } from './toolkit/cache-target';
 export { DEFAULT_CACHE_NAME, resolveCacheTarget } from './toolkit/cache-target';
 export type { ChunkingOptions } from './toolkit/chunking';
@@ -125,6 +127,7 @@ export { normalizeTtlPolicy, toTtlSeconds } from './toolkit/ttl';
 export type { NearCachedStore } from './toolkit/with-near-cache';
 export { withNearCache } from './toolkit/with-near-cache';
 export { withSingleFlight } from './toolkit/with-single-flight';
+export { withStats } from './toolkit/with-stats';
 export { WriteFence } from './toolkit/write-fence';
 export type { PendingWrite } from './toolkit/write-ledger';
 export { WriteLedger } from './toolkit/write-ledger';

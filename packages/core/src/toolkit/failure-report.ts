@@ -5,6 +5,7 @@
  * per request; a user's `onError` replaces the report entirely.
  */
 import { BoundedMap } from './bounded-map';
+import type { CacheStats } from './cache-stats';
 import { diagnoseFailure } from './failure-diagnosis';
 
 /** The adapters that report through this (named in the message so the user knows who speaks). */
@@ -24,6 +25,8 @@ export interface FailureReporterOptions<Operation extends string = string> {
   cacheName?: string | undefined;
   /** Where the default report goes (a framework's logger). @default console.warn */
   warn?: ((message: string) => void) | undefined;
+  /** Counts every failure as `errors` (whoever handles it). */
+  stats?: CacheStats | undefined;
 }
 
 /** Causes remembered per process; beyond this, the oldest may be reported again. */
@@ -50,9 +53,10 @@ function reportedCauses(): BoundedMap<string, true> {
 export function createFailureReporter<Operation extends string = string>(
   options: FailureReporterOptions<Operation>,
 ): FailureHandler<Operation> {
-  const { onError } = options;
+  const { onError, stats } = options;
   if (onError) {
     return (error, operation) => {
+      stats?.count('errors');
       try {
         onError(error, operation);
       } catch {
@@ -62,6 +66,7 @@ export function createFailureReporter<Operation extends string = string>(
   }
   const warn = options.warn ?? ((message: string) => console.warn(message));
   return (error, operation) => {
+    stats?.count('errors');
     const diagnosis = diagnoseFailure(error, options.cacheName);
     const seen = reportedCauses();
     if (seen.has(diagnosis.key)) return;
