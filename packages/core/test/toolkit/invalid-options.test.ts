@@ -7,6 +7,7 @@ import { EntryCache } from '../../src/toolkit/entry-cache';
 import { FencedNearCache } from '../../src/toolkit/fenced-near-cache';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
 import { withNamespace } from '../../src/toolkit/namespace';
+import { NamespaceGeneration } from '../../src/toolkit/namespace-generation';
 import { NearCache } from '../../src/toolkit/near-cache';
 import { TagStates } from '../../src/toolkit/tag-states';
 import { TaggedEntryReader } from '../../src/toolkit/tagged-entry-reader';
@@ -47,6 +48,26 @@ const cases: [string, () => unknown, RegExp][] = [
     'withNamespace generationCacheMs',
     () => withNamespace(memory, 'ns', { generationCacheMs: -1 }),
     /^generationCacheMs must be a number >= 0, got -1/,
+  ],
+  [
+    'NamespaceGeneration namespace',
+    () => new NamespaceGeneration(memory, null as never),
+    /^namespace must be a string, got null/,
+  ],
+  [
+    'NamespaceGeneration ttlSeconds',
+    () => new NamespaceGeneration(memory, 'ns', { ttlSeconds: 0 }),
+    /^ttlSeconds must be a positive whole number of seconds, got 0/,
+  ],
+  [
+    'NamespaceGeneration cacheMs',
+    () => new NamespaceGeneration(memory, 'ns', { cacheMs: -1 }),
+    /^cacheMs must be a number >= 0, got -1/,
+  ],
+  [
+    'NamespaceGeneration timeoutMs',
+    () => new NamespaceGeneration(memory, 'ns', { timeoutMs: 0 }),
+    /^timeoutMs must be a number >= 1, got 0/,
   ],
   [
     'TagStore ttlSeconds',
