@@ -42,7 +42,7 @@ interface Target {
 const STORED_VALUE_FAILED =
   'a stored value failed its check and was read as a miss (truncated, altered in transit, or written by something else)';
 const STORED_VALUE_FIX =
-  'nothing, if it is rare: the value is fetched again and rewritten. If it repeats, look for another program writing the same keys, or a proxy altering response bodies';
+  'nothing if it is rare (the value is fetched again and rewritten); if it repeats, look for another program writing the same keys, or a proxy altering response bodies';
 
 /**
  * Explains `error`. `cacheName` names the cache when the error does not say (a deadline that
@@ -129,7 +129,7 @@ function explain(error: unknown, cache: string, server: string): { cause: string
     };
   }
   if (error instanceof InvalidArgumentError) {
-    return { cause: error.message, fix: 'correct the option or input it names' };
+    return { cause: error.message, fix: 'fix the configuration as the message says' };
   }
   if (error instanceof ChunkingError && error.code === 'MISSING_CHUNK') {
     return {
