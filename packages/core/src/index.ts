@@ -58,6 +58,8 @@ export type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '
 // caching toolkit
 export type { BoundedMapOptions } from './toolkit/bounded-map';
 export { BoundedMap } from './toolkit/bounded-map';
+export type { CacheStatsSnapshot, ReadOutcome } from './toolkit/cache-stats';
+export { CacheStats } from './toolkit/cache-stats';
 export type { CacheTarget, CacheTargetOptions } from './toolkit/cache-target';
 export { DEFAULT_CACHE_NAME, resolveCacheTarget } from './toolkit/cache-target';
 export type { ChunkingOptions } from './toolkit/chunking';
@@ -75,6 +77,14 @@ export type { DecodeEnvelopeOptions, EncodeEnvelopeOptions } from './toolkit/env
 export { DEFAULT_MAX_DECODED_BYTES, decodeEnvelope, encodeEnvelope } from './toolkit/envelope';
 export type { ChunkingErrorCode, EnvelopeErrorCode } from './toolkit/errors';
 export { ChunkingError, EnvelopeError } from './toolkit/errors';
+export type { FailureDiagnosis } from './toolkit/failure-diagnosis';
+export { diagnoseFailure } from './toolkit/failure-diagnosis';
+export type {
+  AdapterName,
+  FailureHandler,
+  FailureReporterOptions,
+} from './toolkit/failure-report';
+export { createFailureReporter, formatFailure } from './toolkit/failure-report';
 export type { FencedNearCacheOptions, NearEntryLife } from './toolkit/fenced-near-cache';
 export { FencedNearCache } from './toolkit/fenced-near-cache';
 export {
@@ -117,6 +127,7 @@ export { normalizeTtlPolicy, toTtlSeconds } from './toolkit/ttl';
 export type { NearCachedStore } from './toolkit/with-near-cache';
 export { withNearCache } from './toolkit/with-near-cache';
 export { withSingleFlight } from './toolkit/with-single-flight';
+export { withStats } from './toolkit/with-stats';
 export { WriteFence } from './toolkit/write-fence';
 export type { PendingWrite } from './toolkit/write-ledger';
 export { WriteLedger } from './toolkit/write-ledger';

@@ -143,9 +143,14 @@ export function cacheStoreConformance(
       async () => {
         const store = await makeStore();
         const key = fresh();
-        await store.set(key, 'brief', { ttlSeconds: 1 });
         await store.set(`${key}-kept`, 'kept', { ttlSeconds: 60 });
-        expect(byteDifference(await store.get(key), utf8('brief'))).toBe('equal');
+        const written = Date.now();
+        await store.set(key, 'brief', { ttlSeconds: 1 });
+        const first = await store.get(key);
+        // On a stalled machine the 1 s may be over by the first read; only then is a miss right.
+        if (first !== undefined || Date.now() - written < 1000) {
+          expect(byteDifference(first, utf8('brief'))).toBe('equal');
+        }
         const deadline = Date.now() + expiryWithinMs;
         let state = 'present';
         while (state === 'present' && Date.now() < deadline) {

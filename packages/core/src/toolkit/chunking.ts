@@ -4,6 +4,7 @@ import { mapConcurrent } from './concurrency';
 import { ChunkingError } from './errors';
 import { concatBytes, keyBytes } from './keys';
 import { DEFAULT_MAX_ITEM_BYTES, DEFAULT_MAX_TTL_SECONDS } from './limits';
+import { checkAtLeast, checkWholeNumber } from './option-checks';
 
 /** Options for {@link withChunking}. */
 export interface ChunkingOptions {
@@ -59,14 +60,12 @@ export function withChunking(store: CacheStore, options: ChunkingOptions = {}): 
   const slack = options.chunkTtlSlackSeconds ?? 60;
   const maxTtl = options.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
   const { onError, deleteChunks = false } = options;
-  if (!(maxItemBytes > SAFETY_MARGIN_BYTES * 2)) {
-    throw new RangeError(
-      `maxItemBytes must exceed ${SAFETY_MARGIN_BYTES * 2}, got ${maxItemBytes}`,
-    );
-  }
-  if (options.chunkBytes !== undefined && !(options.chunkBytes >= 1)) {
-    throw new RangeError(`chunkBytes must be at least 1, got ${options.chunkBytes}`);
-  }
+  checkWholeNumber('maxItemBytes', maxItemBytes, SAFETY_MARGIN_BYTES * 2 + 1, 'bytes');
+  if (options.chunkBytes !== undefined) checkAtLeast('chunkBytes', options.chunkBytes, 1);
+  checkWholeNumber('concurrency', concurrency);
+  checkAtLeast('maxValueBytes', maxValueBytes, 1);
+  checkAtLeast('chunkTtlSlackSeconds', slack);
+  checkWholeNumber('maxTtlSeconds', maxTtl, 1, 'seconds');
 
   const report = (error: ChunkingError, key: CacheKey) => {
     try {

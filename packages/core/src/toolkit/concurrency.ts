@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from '../client/errors';
+import { show } from './option-checks';
 /**
  * Maps `items` through the async `fn` with at most `limit` calls in flight, keeping input order
  * in the result. Momento's HTTP API has no batch calls, so batches (getMany, chunk reads, tag
@@ -7,7 +9,7 @@
  * in the background and their results are dropped).
  *
  * @param limit maximum concurrent calls, a positive integer (`Infinity` allowed).
- * @throws RangeError for an invalid `limit`.
+ * @throws InvalidArgumentError for an invalid `limit`.
  * @example const values = await mapConcurrent(keys, 16, (key) => store.get(key));
  */
 export async function mapConcurrent<T, R>(
@@ -16,7 +18,9 @@ export async function mapConcurrent<T, R>(
   fn: (item: T, index: number) => Promise<R>,
 ): Promise<R[]> {
   if (!(limit === Number.POSITIVE_INFINITY || (Number.isSafeInteger(limit) && limit >= 1))) {
-    throw new RangeError(`limit must be a positive integer, received ${limit}`);
+    throw new InvalidArgumentError(
+      `limit must be a positive whole number or Infinity, got ${show(limit)}`,
+    );
   }
   const list = Array.from(items);
   const results = new Array<R>(list.length);

@@ -1,5 +1,6 @@
 import { estimateDecodedBytes } from './decoded-size';
 import { NearCache, type NearCacheOptions } from './near-cache';
+import { checkWholeNumber } from './option-checks';
 import { WriteFence } from './write-fence';
 
 /** Options for {@link FencedNearCache}. */
@@ -59,6 +60,8 @@ export class FencedNearCache<T> {
       now: this.#now,
       sizeOf: options.sizeOf ?? estimateDecodedBytes,
     });
+    // Checked here so the message names this class's option, not WriteFence's.
+    if (maxTrackedWrites !== undefined) checkWholeNumber('maxTrackedWrites', maxTrackedWrites);
     this.#fence = new WriteFence(maxTrackedWrites);
   }
 

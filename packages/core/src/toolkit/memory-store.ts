@@ -1,6 +1,7 @@
 import { BadRequestError, InvalidArgumentError, ItemTooLargeError } from '../client/errors';
 import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
 import { DEFAULT_MAX_ITEM_BYTES, DEFAULT_MAX_TTL_SECONDS, MAX_KEY_BYTES } from './limits';
+import { checkWholeNumber } from './option-checks';
 
 /** Options for {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -48,12 +49,27 @@ export function createMemoryStore(
   cacheName = 'default-cache',
   options: MemoryStoreOptions = {},
 ): MemoryStore {
-  const maxTtlSeconds = options.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
+  const maxTtlSeconds = checkWholeNumber(
+    'maxTtlSeconds',
+    options.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS,
+    1,
+    'seconds',
+  );
   const defaultTtlSeconds = Math.min(
-    options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS,
+    checkWholeNumber(
+      'defaultTtlSeconds',
+      options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS,
+      1,
+      'seconds',
+    ),
     maxTtlSeconds,
   );
-  const maxItemBytes = options.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES;
+  const maxItemBytes = checkWholeNumber(
+    'maxItemBytes',
+    options.maxItemBytes ?? DEFAULT_MAX_ITEM_BYTES,
+    1,
+    'bytes',
+  );
   const now = options.now ?? Date.now;
   const items = new Map<string, { value: Uint8Array; expiresAt: number }>();
 

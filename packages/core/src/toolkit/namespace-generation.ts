@@ -3,6 +3,7 @@ import type { CacheKey, CacheStore, CallOptions } from '../contract';
 import { raceAbort } from './concurrency';
 import { concatBytes } from './keys';
 import { DEFAULT_MAX_TTL_SECONDS } from './limits';
+import { checkAtLeast, checkWholeNumber, show } from './option-checks';
 
 /** Options for {@link NamespaceGeneration}. */
 export interface NamespaceGenerationOptions {
@@ -89,21 +90,22 @@ export class NamespaceGeneration {
   /** @throws InvalidArgumentError for a namespace that is not a string or bad options. */
   constructor(store: CacheStore, namespace: string, options: NamespaceGenerationOptions = {}) {
     if (typeof namespace !== 'string') {
-      throw new InvalidArgumentError(`namespace must be a string, got ${typeof namespace}`);
+      throw new InvalidArgumentError(`namespace must be a string, got ${show(namespace)}`);
     }
-    const ttlSeconds = options.ttlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
-    if (!Number.isSafeInteger(ttlSeconds) || ttlSeconds < 1) {
-      throw new InvalidArgumentError(`ttlSeconds must be a positive integer, got ${ttlSeconds}`);
-    }
-    const cacheMs = options.cacheMs ?? 0;
-    if (!(cacheMs >= 0)) throw new InvalidArgumentError(`cacheMs must be >= 0, got ${cacheMs}`);
+    const ttlSeconds = checkWholeNumber(
+      'ttlSeconds',
+      options.ttlSeconds ?? DEFAULT_MAX_TTL_SECONDS,
+      1,
+      'seconds',
+    );
+    const cacheMs = checkAtLeast('cacheMs', options.cacheMs ?? 0);
     this.namespace = namespace;
     this.#store = store;
     this.#escaped = namespace.replace(/[%|]/g, (c) => (c === '%' ? '%25' : '%7C'));
     this.generationKey = `${this.#escaped}|__gen__`;
     this.#ttlSeconds = ttlSeconds;
     this.#cacheMs = cacheMs;
-    this.#timeoutMs = options.timeoutMs ?? 5000;
+    this.#timeoutMs = checkAtLeast('timeoutMs', options.timeoutMs ?? 5000, 1);
     this.#onError = options.onError ?? (() => {});
     this.#now = options.now ?? Date.now;
   }

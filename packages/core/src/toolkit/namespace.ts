@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../client/errors';
 import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
 import { DEFAULT_MAX_TTL_SECONDS } from './limits';
 import { NamespaceGeneration, NamespaceGenerationError } from './namespace-generation';
+import { checkAtLeast, checkWholeNumber, show } from './option-checks';
 
 /** Options for {@link withNamespace}. */
 export interface NamespaceOptions {
@@ -66,15 +67,13 @@ export function withNamespace(
   namespace: string,
   options: NamespaceOptions = {},
 ): NamespacedStore {
-  if (typeof namespace !== 'string') throw new TypeError('namespace must be a string');
+  if (typeof namespace !== 'string') {
+    throw new InvalidArgumentError(`namespace must be a string, got ${show(namespace)}`);
+  }
   const generationTtlSeconds = options.generationTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
   const cacheMs = options.generationCacheMs ?? 0;
-  if (!Number.isSafeInteger(generationTtlSeconds) || generationTtlSeconds < 1) {
-    throw new RangeError(
-      `generationTtlSeconds must be a positive integer, got ${generationTtlSeconds}`,
-    );
-  }
-  if (!(cacheMs >= 0)) throw new RangeError(`generationCacheMs must be >= 0, got ${cacheMs}`);
+  checkWholeNumber('generationTtlSeconds', generationTtlSeconds, 1, 'seconds');
+  checkAtLeast('generationCacheMs', cacheMs);
   const generation = new NamespaceGeneration(store, namespace, {
     ttlSeconds: generationTtlSeconds,
     cacheMs,

@@ -1,3 +1,4 @@
+import { checkAtLeast } from './option-checks';
 /** Options for {@link NearCache}. */
 export interface NearCacheOptions<V = Uint8Array> {
   /** Upper bound on the summed size of entries (per `sizeOf`) plus a small per-entry overhead. @default 16 MiB */
@@ -45,9 +46,8 @@ export class NearCache<V = Uint8Array> {
   constructor(options: NearCacheOptions<V> = {}) {
     this.#maxBytes = options.maxBytes ?? DEFAULT_NEAR_CACHE_MAX_BYTES;
     this.#ttlMs = options.ttlMs ?? DEFAULT_NEAR_CACHE_TTL_MS;
-    if (!(this.#maxBytes >= 0))
-      throw new RangeError(`maxBytes must be >= 0, got ${this.#maxBytes}`);
-    if (!(this.#ttlMs >= 0)) throw new RangeError(`ttlMs must be >= 0, got ${this.#ttlMs}`);
+    checkAtLeast('maxBytes', this.#maxBytes);
+    checkAtLeast('ttlMs', this.#ttlMs);
     this.#sizeOf = options.sizeOf ?? defaultSizeOf;
     this.#now = options.now ?? Date.now;
   }
@@ -90,7 +90,7 @@ export class NearCache<V = Uint8Array> {
    * coherence channel that dropped: what was kept for long must now expire soon.
    */
   capTtl(maxMs: number): void {
-    if (!(maxMs >= 0)) throw new RangeError(`maxMs must be >= 0, got ${maxMs}`);
+    checkAtLeast('maxMs', maxMs);
     const latest = this.#now() + maxMs;
     for (const entry of this.#entries.values()) {
       if (entry.expiresAt > latest) entry.expiresAt = latest;

@@ -1,6 +1,7 @@
 import type { CallOptions } from '../contract';
 import { BoundedMap } from './bounded-map';
 import { FencedNearCache, type FencedNearCacheOptions } from './fenced-near-cache';
+import { checkAtLeast, checkWholeNumber } from './option-checks';
 import type { TagState, TagStore } from './tags';
 
 /** Options for {@link TagStates}. */
@@ -57,7 +58,9 @@ export class TagStates {
   constructor(store: TagStore, options: TagStatesOptions = {}) {
     this.#store = store;
     this.#now = options.now ?? Date.now;
-    this.#local = new BoundedMap(options.maxLocalRecords ?? 10_000);
+    this.#local = new BoundedMap(
+      checkWholeNumber('maxLocalRecords', options.maxLocalRecords ?? 10_000),
+    );
     this.#near = options.nearCache
       ? new FencedNearCache<TagState>({ ...options.nearCache, sizeOf: () => TAG_STATE_BYTES })
       : undefined;
@@ -123,9 +126,7 @@ export class TagStates {
     options: { expireInSeconds?: number } & CallOptions = {},
   ): Promise<void> {
     const { expireInSeconds = 0, ...call } = options;
-    if (!(expireInSeconds >= 0)) {
-      throw new RangeError(`expireInSeconds must be >= 0, got ${expireInSeconds}`);
-    }
+    checkAtLeast('expireInSeconds', expireInSeconds);
     const now = this.#now();
     const turn = this.#currentTurn();
     const joined: Promise<void>[] = [];

@@ -3,6 +3,7 @@ import { BoundedMap } from './bounded-map';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { Deadline } from './deadline';
 import type { EntryCache, EntrySource } from './entry-cache';
+import { checkWholeNumber } from './option-checks';
 import type { TagStates } from './tag-states';
 import { tagVerdict } from './tag-verdict';
 import type { TagState } from './tags';
@@ -69,7 +70,12 @@ export class TaggedEntryReader<T> {
     this.#createdAt = options.createdAt;
     this.#breaker = options.breaker;
     this.#onError = options.onError ?? (() => {});
-    this.#knownTags = new BoundedMap(options.maxKnownKeys ?? 10_000, { evict: 'use' });
+    this.#knownTags = new BoundedMap(
+      checkWholeNumber('maxKnownKeys', options.maxKnownKeys ?? 10_000),
+      {
+        evict: 'use',
+      },
+    );
   }
 
   /**

@@ -1,6 +1,8 @@
+import { InvalidArgumentError } from '../client/errors';
 import type { CacheStore, CallOptions } from '../contract';
 import { mapConcurrent } from './concurrency';
 import { DEFAULT_MAX_TTL_SECONDS } from './limits';
+import { checkAtLeast, checkWholeNumber, show } from './option-checks';
 import { tagVerdict } from './tag-verdict';
 
 /** Options for {@link TagStore}. */
@@ -54,8 +56,10 @@ export class TagStore {
     this.#ttlSeconds = options.ttlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
     this.#concurrency = options.concurrency ?? 16;
     this.#now = options.now ?? Date.now;
-    if (!Number.isSafeInteger(this.#ttlSeconds) || this.#ttlSeconds < 1) {
-      throw new RangeError(`ttlSeconds must be a positive integer, got ${this.#ttlSeconds}`);
+    checkWholeNumber('ttlSeconds', this.#ttlSeconds, 1, 'seconds');
+    checkWholeNumber('concurrency', this.#concurrency);
+    if (typeof this.#prefix !== 'string') {
+      throw new InvalidArgumentError(`prefix must be a string, got ${show(this.#prefix)}`);
     }
   }
 
@@ -74,9 +78,7 @@ export class TagStore {
     options: { expireInSeconds?: number } & CallOptions = {},
   ): Promise<void> {
     const { expireInSeconds = 0, ...call } = options;
-    if (!(expireInSeconds >= 0)) {
-      throw new RangeError(`expireInSeconds must be >= 0, got ${expireInSeconds}`);
-    }
+    checkAtLeast('expireInSeconds', expireInSeconds);
     const unique = [...new Set(tags)];
     await mapConcurrent(unique, this.#concurrency, async (tag) => {
       const now = this.#now();

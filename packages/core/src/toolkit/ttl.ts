@@ -3,7 +3,9 @@
  * `1..max` on every write. This is the one place that conversion happens.
  */
 
+import { InvalidArgumentError } from '../client/errors';
 import { DEFAULT_MAX_TTL_SECONDS } from './limits';
+import { checkWholeNumber, show } from './option-checks';
 
 /** How an adapter maps framework TTLs onto Momento TTLs. */
 export interface TtlPolicy {
@@ -23,7 +25,7 @@ export interface TtlPolicy {
  * `ttlMs <= 0` means "already expired": adapters should delete instead of calling this; if they do
  * call it, the result is the minimum (1 s).
  *
- * @throws RangeError when `ttlMs` is NaN or the policy is invalid.
+ * @throws InvalidArgumentError when `ttlMs` is NaN or the policy is invalid.
  * @example toTtlSeconds(1500, { defaultTtlSeconds: 3600, maxTtlSeconds: 86400 }) // 2
  */
 export function toTtlSeconds(ttlMs: number | undefined, policy: TtlPolicy): number {
@@ -32,7 +34,7 @@ export function toTtlSeconds(ttlMs: number | undefined, policy: TtlPolicy): numb
     return Math.min(checkPositiveInteger(policy.defaultTtlSeconds, 'defaultTtlSeconds'), max);
   }
   if (typeof ttlMs !== 'number' || Number.isNaN(ttlMs)) {
-    throw new RangeError(`ttlMs must be a number of milliseconds, received ${String(ttlMs)}`);
+    throw new InvalidArgumentError(`ttlMs must be a number of milliseconds, got ${show(ttlMs)}`);
   }
   return Math.min(Math.max(Math.ceil(ttlMs / 1000), 1), max);
 }
@@ -41,7 +43,7 @@ export function toTtlSeconds(ttlMs: number | undefined, policy: TtlPolicy): numb
  * Validates and fills a TTL policy once (adapters call this while normalising their options).
  *
  * @param defaults `maxTtlSeconds` defaults to 86400; `defaultTtlSeconds` defaults to the maximum.
- * @throws RangeError when a value is not a positive integer.
+ * @throws InvalidArgumentError naming the value that is not a positive whole number.
  */
 export function normalizeTtlPolicy(input: Partial<TtlPolicy> = {}): TtlPolicy {
   const maxTtlSeconds = checkPositiveInteger(
@@ -56,8 +58,5 @@ export function normalizeTtlPolicy(input: Partial<TtlPolicy> = {}): TtlPolicy {
 }
 
 function checkPositiveInteger(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 1) {
-    throw new RangeError(`${name} must be a positive whole number of seconds, received ${value}`);
-  }
-  return value;
+  return checkWholeNumber(name, value, 1, 'seconds');
 }

@@ -1,4 +1,5 @@
 import { BoundedMap } from './bounded-map';
+import { checkWholeNumber } from './option-checks';
 
 /** Keys whose last write is remembered; past it the oldest is forgotten and raises the floor. */
 const DEFAULT_MAX_TRACKED_KEYS = 10_000;
@@ -30,9 +31,7 @@ export class WriteFence {
   #floor = 0;
 
   constructor(maxTrackedKeys = DEFAULT_MAX_TRACKED_KEYS) {
-    if (!(maxTrackedKeys >= 1)) {
-      throw new RangeError(`maxTrackedKeys must be >= 1, got ${maxTrackedKeys}`);
-    }
+    checkWholeNumber('maxTrackedKeys', maxTrackedKeys);
     this.#marks = new BoundedMap(maxTrackedKeys, {
       // A forgotten key may have been written after reads still in flight: refuse them all.
       onEvict: (_, marks) => {

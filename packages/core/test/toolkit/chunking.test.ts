@@ -187,7 +187,7 @@ describe('withChunking', () => {
     expect(chunkKeys(memory).length).toBe(4);
     const frame = readFrame((await memory.get('k'))!);
     expect(frame.kind === 'manifest' && frame.manifest.chunkSize).toBe(4000);
-    expect(() => withChunking(memory, { maxItemBytes: 100 })).toThrow(RangeError);
-    expect(() => withChunking(memory, { chunkBytes: 0 })).toThrow(RangeError);
+    expect(() => withChunking(memory, { maxItemBytes: 100 })).toThrow(InvalidArgumentError);
+    expect(() => withChunking(memory, { chunkBytes: 0 })).toThrow(InvalidArgumentError);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/client/errors';
 import { mapConcurrent } from '../../src/toolkit/concurrency';
 
 describe('mapConcurrent', () => {
@@ -36,7 +37,7 @@ describe('mapConcurrent', () => {
   });
 
   it('validates the limit', async () => {
-    await expect(mapConcurrent([1], 0, async (n) => n)).rejects.toThrow(RangeError);
-    await expect(mapConcurrent([1], 1.5, async (n) => n)).rejects.toThrow(RangeError);
+    await expect(mapConcurrent([1], 0, async (n) => n)).rejects.toThrow(InvalidArgumentError);
+    await expect(mapConcurrent([1], 1.5, async (n) => n)).rejects.toThrow(InvalidArgumentError);
   });
 });

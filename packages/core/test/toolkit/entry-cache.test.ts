@@ -1,10 +1,11 @@
 /** EntryCache: read-your-writes while writes are in flight, and the fenced near cache of decoded entries. */
+import { RecordingStore } from '@momento-http/test-kit';
 import { describe, expect, it, vi } from 'vitest';
 import { EntryCache } from '../../src/toolkit/entry-cache';
 import { FencedNearCache } from '../../src/toolkit/fenced-near-cache';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
 import { WriteLedger } from '../../src/toolkit/write-ledger';
-import { deferred, instrument } from './helpers';
+import { deferred } from './helpers';
 
 interface Doc {
   text: string;
@@ -13,7 +14,7 @@ const encode = (doc: Doc) => new TextEncoder().encode(JSON.stringify(doc));
 const decode = (bytes: Uint8Array): Doc => JSON.parse(new TextDecoder().decode(bytes)) as Doc;
 
 function setup(near = false) {
-  const { store, calls, hold } = instrument(createMemoryStore());
+  const store = new RecordingStore(createMemoryStore());
   const onError = vi.fn();
   const entries = new EntryCache<Doc>({
     store,
@@ -21,7 +22,7 @@ function setup(near = false) {
     near: near ? new FencedNearCache<Doc>() : undefined,
     onError,
   });
-  return { entries, calls, hold, onError, store };
+  return { entries, onError, store };
 }
 
 describe('WriteLedger', () => {
@@ -44,24 +45,24 @@ describe('WriteLedger', () => {
 
 describe.each([false, true])('EntryCache (near cache %s)', (near) => {
   it('a read after a write in flight sees the written value, without asking the store', async () => {
-    const { entries, calls, hold } = setup(near);
+    const { entries, store } = setup(near);
     await entries.set('k', { text: 'old' }, encode({ text: 'old' }));
     const gate = deferred();
-    hold.set = gate.promise; // the PUT is slow
+    store.rule({ method: 'set', until: gate.promise }); // the PUT is slow
     const write = entries.set('k', { text: 'new' }, encode({ text: 'new' }));
-    const reads = calls.get.length;
+    const reads = store.gets.length;
     expect((await entries.read('k')).entry).toEqual({ text: 'new' });
-    expect(calls.get.length).toBe(reads);
+    expect(store.gets.length).toBe(reads);
     gate.resolve();
     await write;
     expect(await entries.get('k')).toEqual({ text: 'new' });
   });
 
   it('a read after a delete in flight misses', async () => {
-    const { entries, hold } = setup(near);
+    const { entries, store } = setup(near);
     await entries.set('k', { text: 'old' }, encode({ text: 'old' }));
     const gate = deferred();
-    hold.delete = gate.promise;
+    store.rule({ method: 'delete', until: gate.promise });
     const removal = entries.delete('k');
     expect(await entries.get('k')).toBeUndefined();
     gate.resolve();
@@ -70,27 +71,26 @@ describe.each([false, true])('EntryCache (near cache %s)', (near) => {
   });
 
   it('a read waits for a write whose value is still being produced, then sees it', async () => {
-    const { entries, calls, hold } = setup(near);
+    const { entries, store } = setup(near);
     await entries.set('k', { text: 'old' }, encode({ text: 'old' }));
     const produced = deferred<{ entry: Doc; bytes: Uint8Array }>();
     const storeGate = deferred();
-    hold.set = storeGate.promise;
+    store.rule({ method: 'set', until: storeGate.promise });
     const write = entries.setWhenReady('k', () => produced.promise);
     expect(entries.peek('k')).toBeUndefined(); // not known yet: must wait
     const read = entries.get('k');
-    const gets = calls.get.length;
+    const gets = store.gets.length;
     produced.resolve({ entry: { text: 'new' }, bytes: encode({ text: 'new' }) });
     expect(await read).toEqual({ text: 'new' }); // before the PUT landed
-    expect(calls.get.length).toBe(gets);
+    expect(store.gets.length).toBe(gets);
     storeGate.resolve();
     await write;
   });
 
   it('a failed write is not answered from once it settled', async () => {
-    const { entries, hold } = setup(near);
+    const { entries, store } = setup(near);
     await entries.set('k', { text: 'old' }, encode({ text: 'old' }));
-    hold.set = Promise.reject(new Error('down'));
-    hold.set.catch(() => {});
+    store.rule({ method: 'set', fail: new Error('down') });
     await expect(entries.set('k', { text: 'new' }, encode({ text: 'new' }))).rejects.toThrow();
     expect(await entries.get('k')).toEqual({ text: 'old' });
   });
@@ -106,25 +106,25 @@ describe.each([false, true])('EntryCache (near cache %s)', (near) => {
 
 describe('EntryCache near cache', () => {
   it('a hit is synchronous (peek), decodes nothing and makes no request', async () => {
-    const { store, calls } = instrument(createMemoryStore());
+    const store = new RecordingStore(createMemoryStore());
     const decodeSpy = vi.fn(decode);
     const entries = new EntryCache<Doc>({ store, decode: decodeSpy, near: new FencedNearCache() });
     await store.set('k', encode({ text: 'v' }));
     await entries.get('k');
-    const before = { gets: calls.get.length, decodes: decodeSpy.mock.calls.length };
+    const before = { gets: store.gets.length, decodes: decodeSpy.mock.calls.length };
     expect(entries.peek('k')).toEqual({ entry: { text: 'v' }, source: 'near' });
     expect(await entries.get('k')).toEqual({ text: 'v' });
-    expect({ gets: calls.get.length, decodes: decodeSpy.mock.calls.length }).toEqual(before);
+    expect({ gets: store.gets.length, decodes: decodeSpy.mock.calls.length }).toEqual(before);
   });
 
   it('a read that began before a write never fills the near cache with the older value', async () => {
-    const { store, hold } = instrument(createMemoryStore());
+    const store = new RecordingStore(createMemoryStore());
     const entries = new EntryCache<Doc>({ store, decode, near: new FencedNearCache() });
     await store.set('k', encode({ text: 'old' }));
     const gate = deferred();
-    hold.get = gate.promise; // the GET has read "old" and is slow to answer
+    // the GET has read "old" and is slow to answer
+    store.rule({ method: 'get', at: 'response', until: gate.promise, count: 1 });
     const read = entries.get('k');
-    hold.get = undefined;
     await entries.set('k', { text: 'new' }, encode({ text: 'new' }));
     gate.resolve();
     expect(await read).toEqual({ text: 'old' }); // it began first: either value is fine

@@ -1,5 +1,3 @@
-import type { CacheKey, CacheStore } from '../../src/contract';
-
 export const text = (bytes: Uint8Array | undefined) =>
   bytes === undefined ? undefined : new TextDecoder().decode(bytes);
 
@@ -26,31 +24,4 @@ export async function digest(bytes: Uint8Array): Promise<string> {
     await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>),
   );
   return Array.from(hash, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-/** A store that records calls and can hold them (TODO: move these tests onto the kit's RecordingStore). */
-export function instrument(inner: CacheStore) {
-  const calls = { get: [] as CacheKey[], set: [] as CacheKey[], delete: [] as CacheKey[] };
-  const hold: { get?: Promise<void>; set?: Promise<void>; delete?: Promise<void> } = {};
-  const store: CacheStore = {
-    cacheName: inner.cacheName,
-    async get(key, opts) {
-      calls.get.push(key);
-      const gate = hold.get;
-      const value = await inner.get(key, opts);
-      if (gate) await gate;
-      return value;
-    },
-    async set(key, value, opts) {
-      calls.set.push(key);
-      if (hold.set) await hold.set;
-      return inner.set(key, value, opts);
-    },
-    async delete(key, opts) {
-      calls.delete.push(key);
-      if (hold.delete) await hold.delete;
-      return inner.delete(key, opts);
-    },
-  };
-  return { store, calls, hold };
 }

@@ -1,3 +1,4 @@
+import { RecordingStore } from '@momento-http/test-kit';
 import { describe, expect, it, vi } from 'vitest';
 import type { CacheStore } from '../../src/contract';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
@@ -6,7 +7,7 @@ import {
   NamespaceGeneration,
   NamespaceGenerationError,
 } from '../../src/toolkit/namespace-generation';
-import { deferred, instrument, text } from './helpers';
+import { deferred, text } from './helpers';
 
 /** A store whose next `n` reads of `key` answer `body` (a garbage 200), then behave. */
 function garbageFor(inner: CacheStore, key: string, body: Uint8Array, n = 1): CacheStore {
@@ -42,7 +43,7 @@ describe('NamespaceGeneration', () => {
     const memory = createMemoryStore();
     const setup = new NamespaceGeneration(memory, 'ns');
     const good = await setup.confirm();
-    const { store, calls } = instrument(garbageFor(memory, 'ns|__gen__', body, 3));
+    const store = new RecordingStore(garbageFor(memory, 'ns|__gen__', body, 3));
     const onError = vi.fn();
     const gen = new NamespaceGeneration(store, 'ns', { onError });
     for (let i = 0; i < 3; i++) {
@@ -54,7 +55,7 @@ describe('NamespaceGeneration', () => {
         ),
       ).toBe('miss');
     }
-    expect(calls.set).toEqual([]);
+    expect(store.sets).toEqual([]);
     expect(onError).toHaveBeenCalledTimes(3);
     expect(onError.mock.calls[0]![0]).toBeInstanceOf(NamespaceGenerationError);
     expect(await gen.confirm()).toBe(good); // the fault passed: the same generation, data intact
@@ -69,30 +70,29 @@ describe('NamespaceGeneration', () => {
   });
 
   it('clear() moves this process at once, before its write lands', async () => {
-    const { store, calls, hold } = instrument(createMemoryStore());
+    const store = new RecordingStore(createMemoryStore());
     const gen = new NamespaceGeneration(store, 'ns');
     const before = await gen.confirm();
     const gate = deferred();
-    hold.set = gate.promise;
+    store.rule({ method: 'set', until: gate.promise });
     const clearing = gen.clear();
-    const gets = calls.get.length;
+    const gets = store.gets.length;
     const during = await Promise.race([gen.confirm(), Promise.resolve('pending')]);
     expect(gen.knownPrefix()).not.toBe(before);
     gate.resolve();
     await clearing;
     expect(await gen.confirm()).toBe(gen.knownPrefix());
-    expect(calls.get.length).toBe(gets + 1); // the read while clearing went to no store
+    expect(store.gets.length).toBe(gets + 1); // the read while clearing went to no store
     expect(during).toBe('pending'); // it waited for the write instead of reading the old generation
   });
 
   it('a failed clear() rejects and the stored generation is read again', async () => {
-    const { store, hold } = instrument(createMemoryStore());
+    const store = new RecordingStore(createMemoryStore());
     const gen = new NamespaceGeneration(store, 'ns');
     const before = await gen.confirm();
-    hold.set = Promise.reject(new Error('down'));
-    hold.set.catch(() => {});
+    const stopFailing = store.rule({ method: 'set', fail: new Error('down') });
     await expect(gen.clear()).rejects.toThrow('down');
-    hold.set = undefined;
+    stopFailing();
     expect(await gen.confirm()).toBe(before);
   });
 
@@ -121,13 +121,13 @@ describe('NamespaceGeneration', () => {
 
   it('cacheMs: a confirmed generation is used without a read while fresh', async () => {
     let t = 0;
-    const { store, calls } = instrument(createMemoryStore());
+    const store = new RecordingStore(createMemoryStore());
     const gen = new NamespaceGeneration(store, 'ns', { cacheMs: 1000, now: () => t });
     await gen.confirm();
-    const gets = calls.get.length;
+    const gets = store.gets.length;
     t = 500;
     expect(gen.freshPrefix()).toBe(gen.knownPrefix());
-    expect(calls.get.length).toBe(gets);
+    expect(store.gets.length).toBe(gets);
     t = 1000;
     expect(gen.freshPrefix()).toBeUndefined();
     await gen.confirm();

@@ -1,5 +1,6 @@
 import { RecordingStore } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/client/errors';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
 import { withNamespace } from '../../src/toolkit/namespace';
 import { NamespaceGenerationError } from '../../src/toolkit/namespace-generation';
@@ -150,8 +151,12 @@ describe('withNamespace', () => {
 
   it('validates options and honours an aborted signal', async () => {
     const memory = createMemoryStore();
-    expect(() => withNamespace(memory, 'ns', { generationTtlSeconds: 0 })).toThrow(RangeError);
-    expect(() => withNamespace(memory, 'ns', { generationCacheMs: -1 })).toThrow(RangeError);
+    expect(() => withNamespace(memory, 'ns', { generationTtlSeconds: 0 })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => withNamespace(memory, 'ns', { generationCacheMs: -1 })).toThrow(
+      InvalidArgumentError,
+    );
     const controller = new AbortController();
     controller.abort(new Error('stop'));
     await expect(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/client/errors';
 import { NearCache } from '../../src/toolkit/near-cache';
 
 const bytes = (n: number) => new Uint8Array(n);
@@ -61,7 +62,7 @@ describe('NearCache', () => {
     const near = new NearCache({ ttlMs: 0 });
     near.set('k', bytes(1));
     expect(near.get('k')).toBeUndefined();
-    expect(() => new NearCache({ maxBytes: -1 })).toThrow(RangeError);
-    expect(() => new NearCache({ ttlMs: Number.NaN })).toThrow(RangeError);
+    expect(() => new NearCache({ maxBytes: -1 })).toThrow(InvalidArgumentError);
+    expect(() => new NearCache({ ttlMs: Number.NaN })).toThrow(InvalidArgumentError);
   });
 });

@@ -1,26 +1,27 @@
+import { RecordingStore } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
 import { NEVER_INVALIDATED, TagStates } from '../../src/toolkit/tag-states';
 import { tagVerdict } from '../../src/toolkit/tag-verdict';
 import { TagStore } from '../../src/toolkit/tags';
-import { deferred, instrument } from './helpers';
+import { deferred } from './helpers';
 
 function setup(nearCache = true) {
   const memory = createMemoryStore();
-  const { store, calls, hold } = instrument(memory);
+  const store = new RecordingStore(memory);
   const states = new TagStates(new TagStore(store), nearCache ? { nearCache: {} } : {});
-  return { memory, states, calls, hold };
+  return { memory, states, store };
 }
 
 describe('TagStates', () => {
   it.each([true, false])(
     'own invalidation is seen at once, before the tag write lands (near %s)',
     async (near) => {
-      const { states, hold } = setup(near);
+      const { states, store } = setup(near);
       const created = Date.now() - 5;
       await states.read(['t']); // near: remembers "never invalidated"
       const gate = deferred();
-      hold.set = gate.promise;
+      store.rule({ method: 'set', until: gate.promise });
       const invalidation = states.invalidate(['t']);
       expect(tagVerdict(await states.read(['t']), created)).toBe('expired');
       if (near) expect(tagVerdict(states.peek(['t'])!, created)).toBe('expired'); // and synchronously
@@ -32,34 +33,33 @@ describe('TagStates', () => {
 
   it('two identical invalidations at once write each tag once (two handler kinds, one store)', async () => {
     let t = 1_000_000;
-    const { store, calls } = instrument(createMemoryStore());
+    const store = new RecordingStore(createMemoryStore());
     const states = new TagStates(new TagStore(store), { now: () => t++ }); // a new millisecond per call
     await Promise.all([states.invalidate(['a', 'b']), states.invalidate(['a', 'b'])]);
-    expect(calls.set.filter((k) => k === '__tag__|a')).toHaveLength(1);
-    expect(calls.set.filter((k) => k === '__tag__|b')).toHaveLength(1);
+    expect(store.sets.filter((s) => s.key === '__tag__|a')).toHaveLength(1);
+    expect(store.sets.filter((s) => s.key === '__tag__|b')).toHaveLength(1);
   });
 
   it('a later invalidation (another turn, another millisecond) is written even while one is in flight', async () => {
     let t = 1_000_000;
-    const { store, calls, hold } = instrument(createMemoryStore());
+    const store = new RecordingStore(createMemoryStore());
     const states = new TagStates(new TagStore(store), { now: () => t++ });
     const gate = deferred();
-    hold.set = gate.promise;
+    store.rule({ method: 'set', until: gate.promise });
     const first = states.invalidate(['a']);
     await new Promise((r) => setImmediate(r)); // past this turn's microtasks
     const second = states.invalidate(['a']);
     gate.resolve();
     await Promise.all([first, second]);
-    expect(calls.set.filter((k) => k === '__tag__|a')).toHaveLength(2);
+    expect(store.sets.filter((s) => s.key === '__tag__|a')).toHaveLength(2);
   });
 
   it('a failed tag write rejects, and this process still sees its invalidation', async () => {
-    const { states, hold } = setup();
+    const { states, store } = setup();
     const created = Date.now() - 5;
-    hold.set = Promise.reject(new Error('down'));
-    hold.set.catch(() => {});
+    const stopFailing = store.rule({ method: 'set', fail: new Error('down') });
     await expect(states.invalidate(['t'])).rejects.toThrow('down');
-    hold.set = undefined;
+    stopFailing();
     expect(tagVerdict(await states.read(['t']), created)).toBe('expired');
   });
 
@@ -74,21 +74,20 @@ describe('TagStates', () => {
   });
 
   it('the near cache holds absences, so a second read of never-invalidated tags makes no request', async () => {
-    const { states, calls } = setup();
+    const { states, store } = setup();
     expect(await states.read(['x', 'y'])).toEqual(new Map());
-    const gets = calls.get.length;
+    const gets = store.gets.length;
     expect(await states.read(['x', 'y'])).toEqual(new Map());
     expect(states.peek(['x', 'y'])).toEqual(new Map());
-    expect(calls.get.length).toBe(gets);
+    expect(store.gets.length).toBe(gets);
     expect(states.near?.get('x')).toBe(NEVER_INVALIDATED);
   });
 
   it('a tag read that overlapped an invalidation does not fill the near cache with the old state', async () => {
-    const { states, hold } = setup();
+    const { states, store } = setup();
     const gate = deferred();
-    hold.get = gate.promise;
+    store.rule({ method: 'get', at: 'response', until: gate.promise, count: 1 });
     const read = states.read(['t']);
-    hold.get = undefined;
     const invalidation = states.invalidate(['t']);
     gate.resolve();
     await read;

@@ -1,3 +1,4 @@
+import { RecordingStore } from '@momento-http/test-kit';
 import { describe, expect, it, vi } from 'vitest';
 import type { CacheStore } from '../../src/contract';
 import { ConnectionError, TimeoutError } from '../../src/index';
@@ -9,7 +10,7 @@ import { createMemoryStore } from '../../src/toolkit/memory-store';
 import { TagStates } from '../../src/toolkit/tag-states';
 import { TaggedEntryReader } from '../../src/toolkit/tagged-entry-reader';
 import { TagStateError, TagStore } from '../../src/toolkit/tags';
-import { deferred, instrument } from './helpers';
+import { deferred } from './helpers';
 
 interface Page {
   html: string;
@@ -20,7 +21,7 @@ const encode = (p: Page) => new TextEncoder().encode(JSON.stringify(p));
 const decode = (b: Uint8Array) => JSON.parse(new TextDecoder().decode(b)) as Page;
 
 function setup(inner: CacheStore = createMemoryStore(), near = false) {
-  const { store, calls, hold } = instrument(inner);
+  const store = new RecordingStore(inner);
   const onError = vi.fn();
   const entries = new EntryCache<Page>({
     store,
@@ -36,41 +37,42 @@ function setup(inner: CacheStore = createMemoryStore(), near = false) {
     createdAt: (p) => p.at,
     onError,
   });
-  return { reader, tags, entries, calls, hold, onError, store };
+  return { reader, tags, entries, onError, store };
 }
 
 const page = (html: string, tags = ['t'], at = Date.now() - 10): Page => ({ html, tags, at });
 
 describe('TaggedEntryReader', () => {
   it('reads the tags it remembers for a key in parallel with the entry (one round trip)', async () => {
-    const { reader, calls, hold } = setup();
+    const { reader, store } = setup();
     await reader.write('p', page('v'), encode(page('v')));
     const gate = deferred();
-    hold.get = gate.promise; // every GET is held: count what went out before any answered
+    // every GET is held: count what went out before any answered
+    store.rule({ method: 'get', at: 'response', until: gate.promise });
     const read = reader.read('p');
-    await vi.waitFor(() => expect(new Set(calls.get)).toEqual(new Set(['p', '__tag__|t'])));
+    await vi.waitFor(() => expect(new Set(store.gets)).toEqual(new Set(['p', '__tag__|t'])));
     gate.resolve();
     expect((await read)?.entry.html).toBe('v');
   });
 
   it('tags found in the entry but not remembered are read after it, then remembered', async () => {
-    const { reader, store, calls } = setup();
+    const { reader, store } = setup();
     await store.set('p', encode(page('v', ['a', 'b'])));
     expect((await reader.read('p'))?.verdict).toBe('fresh');
-    expect(calls.get).toEqual(['p', '__tag__|a', '__tag__|b']);
-    calls.get.length = 0;
+    expect(store.gets).toEqual(['p', '__tag__|a', '__tag__|b']);
+    store.forget();
     await reader.read('p', {}, { extraTags: ['implicit'] });
-    expect(new Set(calls.get)).toEqual(
+    expect(new Set(store.gets)).toEqual(
       new Set(['p', '__tag__|a', '__tag__|b', '__tag__|implicit']),
     );
   });
 
   it('an invalidation made here expires the entry at once; a deferred one makes it stale', async () => {
-    const { reader, tags, hold } = setup();
+    const { reader, tags, store } = setup();
     await reader.write('p', page('v', ['x', 'y']), encode(page('v', ['x', 'y'])));
     await tags.invalidate(['y'], { expireInSeconds: 60 });
     expect((await reader.read('p'))?.verdict).toBe('stale');
-    hold.set = new Promise(() => {}); // the tag write never lands
+    store.rule({ method: 'set', hang: true }); // the tag write never lands
     void tags.invalidate(['x']);
     expect(await reader.read('p')).toBeUndefined();
   });

@@ -1,5 +1,6 @@
 import { RecordingStore } from '@momento-http/test-kit';
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/client/errors';
 import type { CacheStore } from '../../src/contract';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
 import { isExpiredByTags, isStaleByTags, TagStateError, TagStore } from '../../src/toolkit/tags';
@@ -137,7 +138,9 @@ describe('TagStore', () => {
     const memory = createMemoryStore('c', { maxItemBytes: 30 });
     const tags = new TagStore(memory);
     await expect(tags.invalidate(['a-tag-long-enough-to-overflow'])).rejects.toThrow(/too large/);
-    await expect(tags.invalidate(['a'], { expireInSeconds: -1 })).rejects.toThrow(RangeError);
-    expect(() => new TagStore(memory, { ttlSeconds: 0 })).toThrow(RangeError);
+    await expect(tags.invalidate(['a'], { expireInSeconds: -1 })).rejects.toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => new TagStore(memory, { ttlSeconds: 0 })).toThrow(InvalidArgumentError);
   });
 });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '../../src/client/errors';
 import { DEFAULT_MAX_TTL_SECONDS } from '../../src/toolkit/limits';
 import { normalizeTtlPolicy, toTtlSeconds } from '../../src/toolkit/ttl';
 
@@ -28,7 +29,7 @@ describe('toTtlSeconds', () => {
   });
 
   it('rejects NaN and invalid policies', () => {
-    expect(() => toTtlSeconds(Number.NaN, policy)).toThrow(RangeError);
+    expect(() => toTtlSeconds(Number.NaN, policy)).toThrow(InvalidArgumentError);
     expect(() => toTtlSeconds(1, { defaultTtlSeconds: 1, maxTtlSeconds: 0 })).toThrow(/maxTtl/);
     expect(() => toTtlSeconds(undefined, { defaultTtlSeconds: 1.5, maxTtlSeconds: 9 })).toThrow(
       /defaultTtl/,
@@ -44,6 +45,6 @@ describe('normalizeTtlPolicy', () => {
     });
     const input = Object.freeze({ defaultTtlSeconds: 500, maxTtlSeconds: 100 });
     expect(normalizeTtlPolicy(input)).toEqual({ defaultTtlSeconds: 100, maxTtlSeconds: 100 });
-    expect(() => normalizeTtlPolicy({ maxTtlSeconds: -1 })).toThrow(RangeError);
+    expect(() => normalizeTtlPolicy({ maxTtlSeconds: -1 })).toThrow(InvalidArgumentError);
   });
 });

@@ -1,0 +1,32 @@
+/**
+ * Counts the bytes that cross the wire, under everything that could answer without a request
+ * (near cache, single flight): put it directly over the client's store so only real transfers
+ * count.
+ */
+import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
+import type { CacheStats } from './cache-stats';
+
+const encoder = new TextEncoder();
+
+/**
+ * Wraps `store` so `stats.bytesRead` grows by every value a `get` returns and `stats.bytesWritten`
+ * by every value a `set` sent (counted once the write succeeded). Keys are not counted.
+ *
+ * @example const store = withSingleFlight(withChunking(withStats(client.cache(name), stats)));
+ */
+export function withStats(store: CacheStore, stats: CacheStats): CacheStore {
+  return {
+    cacheName: store.cacheName,
+    async get(key: CacheKey, opts?: CallOptions) {
+      const value = await store.get(key, opts);
+      if (value !== undefined) stats.count('bytesRead', value.byteLength);
+      return value;
+    },
+    async set(key: CacheKey, value: CacheValue, opts?: SetOptions) {
+      await store.set(key, value, opts);
+      const bytes = typeof value === 'string' ? encoder.encode(value).byteLength : value.byteLength;
+      stats.count('bytesWritten', bytes);
+    },
+    delete: (key: CacheKey, opts?: CallOptions) => store.delete(key, opts),
+  };
+}
