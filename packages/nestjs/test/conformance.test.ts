@@ -33,7 +33,8 @@ function moduleStore(options: () => MomentoCacheModuleOptions): () => CacheStore
   return () => store!;
 }
 
-const api = { describe: describe.concurrent, it, expect };
+// Sequential: on a loaded machine, overlapping tests can stretch a 1-second TTL check past its TTL.
+const api = { describe, it, expect };
 
 describe('the module stack on the memory store', () => {
   const store = moduleStore(() => ({ store: createMemoryStore() }));

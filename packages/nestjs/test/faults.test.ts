@@ -77,10 +77,13 @@ describe('one deadline per operation, against a cache answering at 90 % of it', 
       async () => (await request(app.url).get('/http/items')).headers['x-cache'] === 'HIT',
     );
     proxy.add({ path: '/cache', delayMs: SLOW_MS });
+    const reads = proxy.count({ method: 'GET' });
     const started = performance.now();
     const res = await request(app.url).get('/http/items').expect(200);
     const elapsed = performance.now() - started;
     expect(res.headers['x-cache']).toBe('HIT');
+    // Served from the cache (entry and tag state), not from this process's write in flight.
+    expect(proxy.count({ method: 'GET' }) - reads).toBe(2);
     expect(elapsed).toBeLessThan(TIMEOUT_MS + 100);
   });
 
@@ -131,8 +134,15 @@ describe('damaged answers', () => {
       timeoutMs: big ? 60_000 : 10_000,
     });
     const rule = proxy.add({ method: 'GET', key, count: 1, ...fault });
-    const res = await request(app.url).get(path);
-    expect(rule.hits).toBe(1);
+    // Requests answered by this process's own write still in flight never reach the cache; the
+    // first one that does meets the fault.
+    const res = await eventually(
+      async () => {
+        const answer = await request(app.url).get(path);
+        return rule.hits === 1 && answer;
+      },
+      { intervalMs: 50, timeoutMs: 60_000, what: 'a read reaching the cache' },
+    );
     expect(res.headers['x-cache']).toBe('MISS');
     return res;
   }
@@ -226,7 +236,7 @@ describe.each([
       FaultAppModule.with({
         client: local.client({ baseUrl: proxy.url }),
         namespace: uniqueNamespace(),
-        timeoutMs: 1000,
+        timeoutMs: 3000,
         nearCache,
       }),
     );
@@ -235,11 +245,13 @@ describe.each([
   afterEach(() => proxy.clear());
 
   it('a response whose write is still in flight is already a HIT here', async () => {
-    proxy.add({ method: 'PUT', path: '/cache', delayMs: 800 });
+    proxy.add({ method: 'PUT', path: '/cache', delayMs: 2000 });
     const miss = await request(app.url).get('/http/me?ryw=1').expect(200);
     expect(miss.headers['x-cache']).toBe('MISS');
+    const reads = proxy.count({ method: 'GET', key: /ryw=1$/ });
     const hit = await request(app.url).get('/http/me?ryw=1').expect(200);
     expect(hit.headers['x-cache']).toBe('HIT');
+    expect(proxy.count({ method: 'GET', key: /ryw=1$/ })).toBe(reads); // answered in process
     expect(hit.body).toEqual(miss.body);
   });
 
