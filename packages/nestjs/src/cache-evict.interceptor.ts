@@ -1,3 +1,4 @@
+import { Deadline } from '@momento-http/core';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import {
   type CallHandler,
@@ -51,14 +52,20 @@ export class CacheEvictInterceptor implements NestInterceptor {
       this.cache.report(error, 'evict');
       return;
     }
+    if (!tags.length && !keys.length) return;
+    // One deadline for the whole eviction: the tag record's read and write and every key's
+    // delete share `timeoutMs`, so a slow cache delays the response by at most that much.
+    const deadline = new Deadline(this.cache.options.timeoutMs, { operation: '@CacheEvict' });
     await Promise.all([
       tags.length
-        ? this.cache.tags
-            .invalidate(tags)
-            .catch((e: unknown) => this.cache.report(e, 'invalidateTags'))
+        ? deadline
+            .run((o) => this.cache.tags.invalidate(tags, o))
+            .catch((e: unknown) => this.cache.report(e, 'invalidateTags', tags.join(',')))
         : undefined,
       ...keys.map((key) =>
-        this.cacheManager.del(key).catch((e) => this.cache.report(e, 'del', key)),
+        deadline
+          .race(this.cacheManager.del(key))
+          .catch((e: unknown) => this.cache.report(e, 'del', key)),
       ),
     ]);
   }

@@ -1,3 +1,4 @@
+import { Deadline } from '@momento-http/core';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
@@ -69,7 +70,8 @@ export class MomentoCacheService {
 
   /**
    * Invalidates every response stored with one of `tags` (see `@CacheTags`), in every instance
-   * sharing the cache. Resolves `false` when the store failed (then nothing may be invalidated).
+   * sharing the cache (in this one at once). Resolves `false` when the store failed or did not
+   * answer within `timeoutMs` (then other instances may not see it).
    */
   async invalidateTags(tags: string[]): Promise<boolean> {
     if (!Array.isArray(tags) || tags.some((t) => typeof t !== 'string' || !t)) {
@@ -77,7 +79,10 @@ export class MomentoCacheService {
     }
     if (!tags.length) return true;
     try {
-      await this.context.tags.invalidate(tags);
+      const deadline = new Deadline(this.context.options.timeoutMs, {
+        operation: 'invalidateTags',
+      });
+      await deadline.run((o) => this.context.tags.invalidate(tags, o));
       return true;
     } catch (error) {
       this.context.report(error, 'invalidateTags', tags.join(','));

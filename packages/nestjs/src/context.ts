@@ -1,46 +1,51 @@
 import {
   type CacheStore,
-  createClient,
   SingleFlight,
-  TagStore,
+  type TagStates,
   type TtlPolicy,
   toTtlSeconds,
-  withNearCache,
+  withChunking,
   withSingleFlight,
 } from '@momento-http/core';
 import { KeyvMomento } from '@momento-http/keyv';
 import type { OnModuleDestroy } from '@nestjs/common';
 import Keyv from 'keyv';
-import type { NormalizedOptions } from './options';
-import { withTimeBox } from './time-box';
+import type { NormalizedOptions } from './normalize-options';
+import { createTagStates, ResponseCache } from './response-cache';
 
 /**
  * Everything the module shares between its providers, built once from the normalised options:
- * the Keyv 5 instance handed to `@nestjs/cache-manager`, the time-boxed store the HTTP
- * interceptor writes whole responses to, and the tag store.
+ * the Keyv 5 instance handed to `@nestjs/cache-manager`, and the core engine behind
+ * `HttpCacheInterceptor`, `@CacheEvict` and `MomentoCacheService.invalidateTags`, composed in the
+ * core README's order: store stack → circuit breaker → near cache → entries → tag states → reader.
  */
 export class MomentoCacheContext implements OnModuleDestroy {
   /** The Keyv 5 instance given to cache-manager as `stores: [keyv]` (Nest keeps it as it is). */
   readonly keyv: Keyv;
-  /** Time-boxed (and, when enabled, near-cached) store for response entries. */
+  /** The store stack of response entries and tags: `withSingleFlight(withChunking(cache))`. */
   readonly store: CacheStore;
-  /** Tag timestamps; always read from Momento, never from the near cache, so all instances agree. */
-  readonly tags: TagStore;
+  /** Tag states: this process's invalidations seen at once, other instances' on the next read. */
+  readonly tags: TagStates;
+  /** `HttpCacheInterceptor`'s entries: near cache, read-your-writes, tagged reads, breaker. */
+  readonly responses: ResponseCache;
   /** In-process single-flight for `MomentoCacheService.wrap`. */
   readonly flights = new SingleFlight<unknown>();
   readonly ttlPolicy: TtlPolicy;
   #closed = false;
 
   constructor(readonly options: NormalizedOptions) {
-    const base = options.store ?? (options.client ?? createClient()).cache(options.cacheName);
-    // Concurrent requests for one hot key (or one tag) share a single store read.
-    const shared = withSingleFlight(withTimeBox(base, options.timeoutMs));
-    this.store = options.nearCache ? withNearCache(shared, options.nearCache) : shared;
-    // A tag key must outlive every entry it may invalidate.
-    this.tags = new TagStore(shared, {
-      prefix: options.tagPrefix,
-      ttlSeconds: options.maxTtlSeconds,
-    });
+    const base = options.store;
+    // Integrity and chunking under everything; concurrent reads of one key share one request.
+    this.store = withSingleFlight(
+      withChunking(base, {
+        maxTtlSeconds: options.maxTtlSeconds,
+        onError: (error, { key }) => this.report(error, 'get', String(key)),
+      }),
+    );
+    this.tags = createTagStates(this.store, options);
+    this.responses = new ResponseCache(this.store, this.tags, options, (error, operation, key) =>
+      this.report(error, operation, key),
+    );
     this.ttlPolicy = {
       defaultTtlSeconds: options.defaultTtlSeconds,
       maxTtlSeconds: options.maxTtlSeconds,

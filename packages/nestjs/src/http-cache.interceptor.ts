@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256, toHex } from '@momento-http/core';
 import { CACHE_KEY_METADATA, CACHE_TTL_METADATA } from '@nestjs/cache-manager';
 import {
   type CallHandler,
@@ -13,14 +13,7 @@ import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import { type Observable, of, tap } from 'rxjs';
 import { MomentoCacheContext } from './context';
 import type { CacheTagsValue } from './decorators';
-import {
-  decodeEntry,
-  encodeEntry,
-  forbidsStoring,
-  type HttpEntry,
-  storableHeaders,
-} from './http-entry';
-import { StoreTimeoutError } from './time-box';
+import { forbidsStoring, type HttpEntry, storableHeaders } from './http-entry';
 import { CACHE_TAGS_METADATA, MOMENTO_CACHE } from './tokens';
 
 /** The parts of Express' `Request` and Fastify's `FastifyRequest` used here. */
@@ -41,10 +34,8 @@ interface AnyResponse {
 /** `@Sse()` metadata key (`SSE_METADATA` in @nestjs/common's constants, not a public export). */
 const SSE_METADATA = '__sse__';
 
-/** Longer keys are stored as their SHA-256 (Momento's key limit is 4096 bytes). */
-const MAX_PLAIN_KEY_LENGTH = 1024;
-
-const hash = (value: string) => createHash('sha256').update(value).digest('base64url');
+/** A request header's value as it goes into a key: its SHA-256, never the value in clear. */
+const digest = (value: string) => toHex(sha256(value));
 
 /**
  * Caches whole HTTP responses of GET and HEAD handlers in Momento: the status, the headers
@@ -54,8 +45,9 @@ const hash = (value: string) => createHash('sha256').update(value).digest('base6
  * Differences from `CacheInterceptor`: status and headers set with `@Res({ passthrough: true })`
  * survive; HEAD is served from the GET entry; requests with an `Authorization` header (or the
  * configured `http.varyByHeaders`) get their own entries; responses with `Cache-Control:
- * no-store|private` are not stored; every store call has a deadline, so a hung store costs at most
- * `timeoutMs` and counts as a miss; entries carry `@CacheTags` for invalidation across instances.
+ * no-store|private` are not stored; a lookup (entry and tags together) has one deadline, so a hung
+ * store costs at most `timeoutMs` and counts as a miss; a near-cache hit costs no timer and no
+ * decode; entries carry `@CacheTags` for invalidation across instances.
  * Honours `@CacheTTL` (ms) and `@CacheKey`. Sends `X-Cache: HIT|MISS` and `Age` on hits.
  *
  * Extend it and override {@link trackBy} for other keys (e.g. a user id from `req.user`).
@@ -90,9 +82,9 @@ export class HttpCacheInterceptor implements NestInterceptor {
     }
     if (!key) return next.handle();
     // Momento keys are at most 4 KiB; long URLs (or long @CacheKey values) are hashed.
-    const storeKey = `${this.cache.options.namespace}:http:${key.length > MAX_PLAIN_KEY_LENGTH ? `#${hash(key)}` : key}`;
+    const storeKey = this.cache.responses.idOf(key);
     const startedAt = Date.now();
-    const entry = await this.lookup(storeKey);
+    const entry = await this.cache.responses.lookup(storeKey);
     const response = context.switchToHttp().getResponse<AnyResponse>();
     if (entry) {
       try {
@@ -144,38 +136,9 @@ export class HttpCacheInterceptor implements NestInterceptor {
     for (const name of this.cache.options.varyByHeaders) {
       const value = request.headers[name];
       if (value !== undefined)
-        key += `|${name}=${hash(Array.isArray(value) ? value.join(',') : value)}`;
+        key += `|${name}=${digest(Array.isArray(value) ? value.join(',') : value)}`;
     }
     return key;
-  }
-
-  /** The entry and its tag check together get one `timeoutMs` budget (each call has it too). */
-  private async lookup(storeKey: string): Promise<HttpEntry | undefined> {
-    const budget = this.cache.options.timeoutMs;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const expired = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new StoreTimeoutError('lookup', budget)), budget);
-    });
-    try {
-      return await Promise.race([this.read(storeKey), expired]);
-    } catch (error) {
-      // Timeout, store down, undecodable bytes: a miss, never a failed request.
-      this.cache.report(error, 'get', storeKey);
-      return undefined;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
-
-  private async read(storeKey: string): Promise<HttpEntry | undefined> {
-    const bytes = await this.cache.store.get(storeKey);
-    if (!bytes) return undefined;
-    const entry = await decodeEntry(bytes);
-    if (!entry || entry.expiresAt <= Date.now()) return undefined;
-    if (entry.tags.length && (await this.cache.tags.areTagsExpired(entry.tags, entry.storedAt))) {
-      return undefined;
-    }
-    return entry;
   }
 
   private replay(response: AnyResponse, entry: HttpEntry): void {
@@ -221,9 +184,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       expiresAt: Date.now() + effectiveTtlMs,
       tags,
     };
-    await this.cache.store.set(storeKey, await encodeEntry(entry), {
-      ttlSeconds: this.cache.ttlSeconds(effectiveTtlMs),
-    });
+    await this.cache.responses.save(storeKey, entry, this.cache.ttlSeconds(effectiveTtlMs));
   }
 
   /** A `Vary` on a request header we do not key on would mix variants: do not store then. */

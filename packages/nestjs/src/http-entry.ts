@@ -1,4 +1,4 @@
-import { decodeEnvelope, encodeEnvelope } from '@momento-http/core';
+import { decodeEnvelope, EnvelopeError, encodeEnvelope } from '@momento-http/core';
 
 /** One stored response: what the handler returned plus the status and headers it left behind. */
 export interface HttpEntry {
@@ -76,15 +76,28 @@ export function encodeEntry(entry: HttpEntry): Promise<Uint8Array> {
   );
 }
 
-/** Decodes an entry; anything unexpected (another version, foreign bytes) is `undefined`. */
-export async function decodeEntry(bytes: Uint8Array): Promise<HttpEntry | undefined> {
+/**
+ * Decodes an entry. Bytes that are not an intact envelope reject with core's `EnvelopeError`
+ * (checksum, truncation, foreign bytes); an envelope that is not one of our entries (another
+ * version, someone else's value under our key) rejects with `EnvelopeError` `MALFORMED`: either
+ * way the read is a reported miss, never a wrong response.
+ */
+export async function decodeEntry(bytes: Uint8Array): Promise<HttpEntry> {
   const decoded = await decodeEnvelope(bytes);
   if (!Array.isArray(decoded) || decoded[0] !== ENTRY_VERSION || decoded.length !== 7) {
-    return undefined;
+    throw notAnEntry();
   }
   const [, status, headers, value, storedAt, expiresAt, tags] = decoded;
-  if (typeof status !== 'number' || typeof storedAt !== 'number' || typeof expiresAt !== 'number') {
-    return undefined;
+  if (
+    typeof status !== 'number' ||
+    typeof storedAt !== 'number' ||
+    typeof expiresAt !== 'number' ||
+    typeof headers !== 'object' ||
+    headers === null ||
+    !Array.isArray(tags) ||
+    tags.some((tag) => typeof tag !== 'string')
+  ) {
+    throw notAnEntry();
   }
   return {
     status,
@@ -92,6 +105,9 @@ export async function decodeEntry(bytes: Uint8Array): Promise<HttpEntry | undefi
     value,
     storedAt,
     expiresAt,
-    tags: Array.isArray(tags) ? (tags as string[]) : [],
+    tags: tags as string[],
   };
 }
+
+const notAnEntry = () =>
+  new EnvelopeError('MALFORMED', 'the value under this key is not an HttpCacheInterceptor entry');

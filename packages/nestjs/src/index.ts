@@ -1,15 +1,16 @@
 export { CACHE_MANAGER, CacheInterceptor, CacheKey, CacheTTL } from '@nestjs/cache-manager';
+export type {
+  MomentoCacheModuleAsyncOptions,
+  MomentoCacheOptionsFactory,
+} from './async-options';
 export { MomentoCacheService } from './cache.service';
 export { CacheEvictInterceptor } from './cache-evict.interceptor';
 export { MomentoCacheContext } from './context';
 export type { CacheEvictOptions, CacheTagsValue } from './decorators';
 export { CacheEvict, CacheTags } from './decorators';
 export { HttpCacheInterceptor } from './http-cache.interceptor';
-export type {
-  MomentoCacheModuleAsyncOptions,
-  MomentoCacheOptionsFactory,
-} from './momento-cache.module';
 export { MomentoCacheModule } from './momento-cache.module';
+export { MomentoCacheOptionsError } from './normalize-options';
 export type {
   HttpCacheSettings,
   MomentoCacheErrorHandler,
@@ -22,7 +23,6 @@ export {
   DEFAULT_NAMESPACE,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TTL_SECONDS,
-  MomentoCacheOptionsError,
 } from './options';
-export { StoreTimeoutError } from './time-box';
+export type { ResponseCache } from './response-cache';
 export { MOMENTO_CACHE, MOMENTO_CACHE_OPTIONS } from './tokens';

@@ -2,73 +2,19 @@ import { CacheModule, type CacheModuleOptions } from '@nestjs/cache-manager';
 import {
   type DynamicModule,
   type FactoryProvider,
-  type InjectionToken,
   Module,
   type ModuleMetadata,
-  type OptionalFactoryDependency,
   type Provider,
-  type Type,
   type ValueProvider,
 } from '@nestjs/common';
+import { asyncOptionsProviders, type MomentoCacheModuleAsyncOptions } from './async-options';
 import { MomentoCacheService } from './cache.service';
 import { CacheEvictInterceptor } from './cache-evict.interceptor';
 import { MomentoCacheContext } from './context';
 import { HttpCacheInterceptor } from './http-cache.interceptor';
-import { type MomentoCacheModuleOptions, normalizeOptions } from './options';
+import { normalizeOptions } from './normalize-options';
+import type { MomentoCacheModuleOptions } from './options';
 import { MOMENTO_CACHE, MOMENTO_CACHE_OPTIONS } from './tokens';
-
-/** A class that builds the options (for `forRootAsync({ useClass | useExisting })`). */
-export interface MomentoCacheOptionsFactory {
-  createMomentoCacheOptions(): MomentoCacheModuleOptions | Promise<MomentoCacheModuleOptions>;
-}
-
-/** Options of {@link MomentoCacheModule.forRootAsync}: one of `useFactory`, `useClass`, `useExisting`. */
-export interface MomentoCacheModuleAsyncOptions extends Pick<ModuleMetadata, 'imports'> {
-  /** Returns the module options (for example from `ConfigService`). */
-  // biome-ignore lint/suspicious/noExplicitAny: the injected values' types are the caller's (as in Nest's own FactoryProvider)
-  useFactory?: (...args: any[]) => MomentoCacheModuleOptions | Promise<MomentoCacheModuleOptions>;
-  /** Providers passed to `useFactory`. @default [] */
-  inject?: (InjectionToken | OptionalFactoryDependency)[];
-  /** A {@link MomentoCacheOptionsFactory} class, instantiated inside the module. */
-  useClass?: Type<MomentoCacheOptionsFactory>;
-  /** An existing {@link MomentoCacheOptionsFactory} provider (from `imports`). */
-  useExisting?: InjectionToken<MomentoCacheOptionsFactory>;
-  /** Register the module globally (the factory's `isGlobal` cannot, as it runs later). @default false */
-  isGlobal?: boolean;
-}
-
-const fromFactory = (factory: MomentoCacheOptionsFactory) => factory.createMomentoCacheOptions();
-
-/** The providers that yield the options, for each `forRootAsync` style. */
-function asyncOptionsProviders(options: MomentoCacheModuleAsyncOptions): Provider[] {
-  const styles = [options?.useFactory, options?.useClass, options?.useExisting].filter(Boolean);
-  if (styles.length !== 1) {
-    throw new TypeError(
-      'MomentoCacheModule.forRootAsync: give exactly one of "useFactory", "useClass", "useExisting"',
-    );
-  }
-  if (options.useFactory) {
-    if (typeof options.useFactory !== 'function') {
-      throw new TypeError('MomentoCacheModule.forRootAsync: "useFactory" must be a function');
-    }
-    return [
-      {
-        provide: MOMENTO_CACHE_OPTIONS,
-        useFactory: options.useFactory,
-        inject: options.inject ?? [],
-      },
-    ];
-  }
-  if (options.useClass) {
-    return [
-      options.useClass,
-      { provide: MOMENTO_CACHE_OPTIONS, useFactory: fromFactory, inject: [options.useClass] },
-    ];
-  }
-  return [
-    { provide: MOMENTO_CACHE_OPTIONS, useFactory: fromFactory, inject: [options.useExisting!] },
-  ];
-}
 
 /** Holds the options and the shared context, so `CacheModule` and this module see one instance. */
 @Module({})

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from '@momento-http/core';
 import { createKeyv } from '@momento-http/keyv';
 import {
   CACHE_MANAGER,
@@ -75,6 +76,33 @@ describe('forRoot', () => {
     ).rejects.toThrow(/"defaultTtlSeconds"/);
   });
 
+  it('refuses unknown options by name, with the fix (cache-manager habits such as "stores")', async () => {
+    const compile = (options: object) =>
+      Test.createTestingModule({ imports: [MomentoCacheModule.forRoot(options)] }).compile();
+    const stores = compile({ client: momento.client(), stores: [] });
+    await expect(stores).rejects.toThrow(InvalidArgumentError);
+    await expect(compile({ client: momento.client(), stores: [] })).rejects.toThrow(
+      /"stores".*"client"/,
+    );
+    await expect(compile({ client: momento.client(), tll: 1000 })).rejects.toThrow(
+      /"tll": not an option.*ttl/,
+    );
+    await expect(compile({ client: momento.client(), nearCache: { ttl: 5 } })).rejects.toThrow(
+      /"nearCache.ttl"/,
+    );
+  });
+
+  it('resolves client, store and cacheName through core (a bad one is named)', async () => {
+    const compile = (options: object) =>
+      Test.createTestingModule({ imports: [MomentoCacheModule.forRoot(options)] }).compile();
+    await expect(compile({ client: momento.client(), store: momento.store() })).rejects.toThrow(
+      /store and client/,
+    );
+    await expect(compile({ client: momento.client(), cacheName: ' x ' })).rejects.toThrow(
+      InvalidArgumentError,
+    );
+  });
+
   it('never mutates the caller options', async () => {
     const options = Object.freeze({ client: momento.client(), namespace: uniqueNamespace() });
     const moduleRef = await Test.createTestingModule({
@@ -116,6 +144,45 @@ describe('forRootAsync styles', () => {
     }).compile();
     expect(moduleRef.get<MomentoCacheContext>(MOMENTO_CACHE).options.namespace).toBe(namespace);
     await moduleRef.close();
+  });
+
+  it('names the missing createMomentoCacheOptions() of an options class', async () => {
+    @Injectable()
+    class NotAFactory {
+      options() {
+        return {};
+      }
+    }
+    const compile = () =>
+      Test.createTestingModule({
+        imports: [MomentoCacheModule.forRootAsync({ useClass: NotAFactory as never })],
+      }).compile();
+    await expect(compile()).rejects.toThrow(InvalidArgumentError);
+    await expect(compile()).rejects.toThrow(
+      /NotAFactory has no createMomentoCacheOptions\(\).*MomentoCacheOptionsFactory/,
+    );
+  });
+
+  it('honours extraProviders: useFactory can inject them', async () => {
+    const NAMESPACE = Symbol('NAMESPACE');
+    const namespace = uniqueNamespace();
+    const moduleRef = await Test.createTestingModule({
+      imports: [
+        MomentoCacheModule.forRootAsync({
+          extraProviders: [{ provide: NAMESPACE, useValue: namespace }],
+          inject: [NAMESPACE],
+          useFactory: (ns: string) => ({ client: momento.client(), namespace: ns }),
+        }),
+      ],
+    }).compile();
+    expect(moduleRef.get<MomentoCacheContext>(MOMENTO_CACHE).options.namespace).toBe(namespace);
+    await moduleRef.close();
+  });
+
+  it('refuses module options given next to useFactory, naming where they belong', () => {
+    expect(() =>
+      MomentoCacheModule.forRootAsync({ useFactory: () => ({}), ttl: 5 } as never),
+    ).toThrow(/"ttl".*useFactory returns/);
   });
 
   it('refuses zero or several styles', () => {

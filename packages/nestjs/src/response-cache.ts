@@ -1,0 +1,113 @@
+import {
+  type CacheStore,
+  CircuitBreaker,
+  Deadline,
+  EntryCache,
+  FencedNearCache,
+  storeKey,
+  TaggedEntryReader,
+  TagStates,
+  TagStore,
+} from '@momento-http/core';
+import { decodeEntry, encodeEntry, type HttpEntry } from './http-entry';
+import type { NormalizedOptions } from './normalize-options';
+
+/** Where a failure is reported: the operation's name and, when known, the key. */
+export type Report = (error: unknown, operation: string, key?: string) => void;
+
+/** An entry past its own expiry (Momento keeps it up to a second longer) is a quiet miss. */
+const isLive = (entry: HttpEntry) => entry.expiresAt > Date.now();
+
+/**
+ * `HttpCacheInterceptor`'s entries on the core engine: an `EntryCache` of decoded entries (with
+ * the fenced near cache when on, and read-your-writes), the tag states, one `TaggedEntryReader`
+ * and one `CircuitBreaker`. Each lookup and each write is one `Deadline`; nothing here rejects.
+ */
+export class ResponseCache {
+  readonly entries: EntryCache<HttpEntry>;
+  readonly reader: TaggedEntryReader<HttpEntry>;
+  readonly breaker = new CircuitBreaker();
+  readonly #timeoutMs: number;
+  readonly #keyPrefix: string;
+  readonly #report: Report;
+
+  constructor(store: CacheStore, tags: TagStates, options: NormalizedOptions, report: Report) {
+    this.#timeoutMs = options.timeoutMs;
+    this.#keyPrefix = `${options.namespace}:http:`;
+    this.#report = report;
+    const near = options.nearCache && new FencedNearCache<HttpEntry>(options.nearCache);
+    this.entries = new EntryCache<HttpEntry>({
+      store,
+      decode: async (bytes) => {
+        const entry = await decodeEntry(bytes);
+        return isLive(entry) ? entry : undefined;
+      },
+      near: near || undefined,
+      // Never held near past its own expiry.
+      nearLife: (entry) => ({ ttlMs: entry.expiresAt - Date.now() }),
+      onError: (error) => report(error, 'decode'),
+    });
+    this.reader = new TaggedEntryReader<HttpEntry>({
+      entries: this.entries,
+      tags,
+      tagsOf: (entry) => entry.tags,
+      createdAt: (entry) => entry.storedAt,
+      breaker: this.breaker,
+      onError: (error, operation) => report(error, operation === 'read' ? 'get' : operation),
+    });
+  }
+
+  /** The key an entry is stored under: the namespace, then core's `storeKey` (hashed past 1 KiB). */
+  idOf(key: string): string {
+    return this.#keyPrefix + storeKey(key);
+  }
+
+  /**
+   * The live entry at `id`, or `undefined`. A near-cache hit (or this process's write in flight)
+   * whose tags are known answers without a timer or a decode; otherwise the entry and its tags
+   * share one deadline of `timeoutMs`. Failures and timeouts are reported misses.
+   */
+  async lookup(id: string): Promise<HttpEntry | undefined> {
+    const known = this.reader.peek(id);
+    if (known && isLive(known.entry)) return known.entry;
+    const deadline = new Deadline(this.#timeoutMs, { operation: 'HttpCacheInterceptor lookup' });
+    const found = await this.reader.read(id, { deadline }, { usable: isLive });
+    return found?.entry;
+  }
+
+  /**
+   * Stores `entry` within one deadline of `timeoutMs`; reads in this process see it at once. A
+   * value the envelope cannot carry (a class instance), a failure or a timeout is reported.
+   */
+  async save(id: string, entry: HttpEntry, ttlSeconds: number): Promise<void> {
+    if (!this.breaker.allows()) return;
+    let bytes: Uint8Array;
+    let copy: HttpEntry;
+    try {
+      bytes = await encodeEntry(entry);
+      // What is served from memory is what the store holds, not the handler's live object
+      // (which the handler may change after returning it).
+      copy = await decodeEntry(bytes);
+    } catch (error) {
+      this.#report(error, 'set', id);
+      return;
+    }
+    const deadline = new Deadline(this.#timeoutMs, { operation: 'HttpCacheInterceptor write' });
+    try {
+      await deadline.run((o) => this.reader.write(id, copy, bytes, { ...o, ttlSeconds }));
+      this.breaker.succeeded();
+    } catch (error) {
+      this.breaker.failed(error);
+      this.#report(error, 'set', id);
+    }
+  }
+}
+
+/** The tag side every part of the module shares (interceptor reads, evictions, the service). */
+export function createTagStates(store: CacheStore, options: NormalizedOptions): TagStates {
+  // A tag key must outlive every entry it may invalidate. No tag-state near cache: every
+  // instance sees another's invalidation on its next read (this one's own, at once).
+  return new TagStates(
+    new TagStore(store, { prefix: options.tagPrefix, ttlSeconds: options.maxTtlSeconds }),
+  );
+}
