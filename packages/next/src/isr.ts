@@ -80,6 +80,23 @@ function entryTags(data: IsrValue | null, ctx: IsrContext | undefined): string[]
   return typeof header === 'string' && header ? header.split(',').filter(Boolean) : [];
 }
 
+/** What is stored for `set(key, data, ctx)`: the tags and lifetime Next gives, and a copy of `data`. */
+function storedEntryOf(data: IsrValue | null, ctx: IsrContext | undefined): StoredEntry {
+  const cacheControl =
+    ctx?.cacheControl ??
+    (ctx?.revalidate !== undefined ? { revalidate: ctx.revalidate, expire: undefined } : undefined);
+  // Next keeps using `data` after `set`: this process serves a copy of its own.
+  const entry: StoredEntry = {
+    lastModified: Date.now(),
+    tags: entryTags(data, ctx),
+    value: copySharingBytes(data),
+  };
+  if (cacheControl) {
+    entry.cacheControl = { revalidate: cacheControl.revalidate, expire: cacheControl.expire };
+  }
+  return entry;
+}
+
 /** Checks the decoded envelope is one of this handler's entries (another writer's value is a miss). */
 function isStoredEntry(value: unknown): value is StoredEntry {
   const e = value as Partial<StoredEntry> | null;
@@ -149,22 +166,15 @@ export function createIsrHandler(options: NextCacheOptions = {}): IsrHandlerClas
     }
 
     async set(key: string, data: IsrValue | null, ctx?: IsrContext): Promise<void> {
-      const tags = entryTags(data, ctx);
-      const cacheControl =
-        ctx?.cacheControl ??
-        (ctx?.revalidate !== undefined
-          ? { revalidate: ctx.revalidate, expire: undefined }
-          : undefined);
-      // Next keeps using `data` after `set`: this process serves a copy of its own.
-      const entry: StoredEntry = { lastModified: Date.now(), tags, value: copySharingBytes(data) };
-      if (cacheControl) {
-        entry.cacheControl = { revalidate: cacheControl.revalidate, expire: cacheControl.expire };
-      }
-      await engine.write(scopeOf(ctx, data), key, async () => ({
-        entry,
-        bytes: await encodeEnvelope(entry, { compressAboveBytes: resolved.compressAboveBytes }),
-        ttlSeconds: entryTtlSeconds(cacheControl?.expire, resolved.maxTtlSeconds),
-      }));
+      // Built inside the write: whatever Next hands over, a failure is reported, never thrown.
+      await engine.write(scopeOf(ctx, data), key, async () => {
+        const entry = storedEntryOf(data, ctx);
+        return {
+          entry,
+          bytes: await encodeEnvelope(entry, { compressAboveBytes: resolved.compressAboveBytes }),
+          ttlSeconds: entryTtlSeconds(entry.cacheControl?.expire, resolved.maxTtlSeconds),
+        };
+      });
     }
 
     async revalidateTag(tags: string | string[], durations?: { expire?: number }): Promise<void> {
