@@ -146,8 +146,10 @@ export function resolveOptions(options: NextCacheOptions = {}): ResolvedOptions 
     throw new InvalidArgumentError('options must be an object');
   }
   const { store, client, cacheName } = options;
-  // Checks store/client/cacheName as the real resolution will, without the environment.
-  resolveCacheTarget({ store, client, cacheName }, {}, () => UNUSED_CLIENT);
+  // Checks store/client/cacheName as the real resolution will, without the environment and
+  // without creating a client (the node entry's resolveCacheTarget takes no client factory).
+  const stand = store === undefined && client === undefined ? UNUSED_CLIENT : client;
+  resolveCacheTarget({ store, client: stand, cacheName }, {});
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new InvalidArgumentError('onError must be a function');
   }
