@@ -118,6 +118,7 @@ export type {
   ReadBound,
   TaggedEntryReaderOptions,
   TaggedRead,
+  TaggedReadOptions,
 } from './toolkit/tagged-entry-reader';
 export { TaggedEntryReader } from './toolkit/tagged-entry-reader';
 export type { TagState, TagStoreOptions } from './toolkit/tags';

@@ -1,4 +1,3 @@
-export { CacheDeadlineError } from './deadline';
 export type {
   CacheControl,
   IsrCacheEntry,

@@ -1,10 +1,9 @@
-import { decodeEnvelope, encodeEnvelope } from '@momento-http/core';
+import { decodeEnvelope, EnvelopeError, encodeEnvelope } from '@momento-http/core';
 import { readBuildId } from './build-id';
-import { copySharingBytes } from './near-entries';
+import { copySharingBytes } from './copy-sharing-bytes';
+import { HandlerEngine } from './handler-engine';
 import { type NextCacheOptions, resolveOptions } from './options';
-import { Runtime } from './runtime';
 import { entryTtlSeconds } from './ttl';
-import { readVerified } from './verified-read';
 
 /** `{ revalidate, expire }` in seconds, as Next passes it (15.3+) and accepts back from `get` (16.4+). */
 export interface CacheControl {
@@ -74,15 +73,53 @@ const isFetch = (ctx: IsrContext | undefined, data?: IsrValue | null): boolean =
 function entryTags(data: IsrValue | null, ctx: IsrContext | undefined): string[] {
   if (isFetch(ctx, data)) {
     const fromValue = (data as { tags?: unknown } | null)?.tags;
-    return [...new Set([...(ctx?.tags ?? []), ...(Array.isArray(fromValue) ? fromValue : [])])];
+    const all: unknown[] = [...(ctx?.tags ?? []), ...(Array.isArray(fromValue) ? fromValue : [])];
+    return [...new Set(all.filter((tag): tag is string => typeof tag === 'string' && tag !== ''))];
   }
   const header = (data?.headers as Record<string, unknown> | undefined)?.[TAGS_HEADER];
-  return typeof header === 'string' && header ? header.split(',') : [];
+  return typeof header === 'string' && header ? header.split(',').filter(Boolean) : [];
+}
+
+/** What is stored for `set(key, data, ctx)`: the tags and lifetime Next gives, and a copy of `data`. */
+function storedEntryOf(data: IsrValue | null, ctx: IsrContext | undefined): StoredEntry {
+  const cacheControl =
+    ctx?.cacheControl ??
+    (ctx?.revalidate !== undefined ? { revalidate: ctx.revalidate, expire: undefined } : undefined);
+  // Next keeps using `data` after `set`: this process serves a copy of its own.
+  const entry: StoredEntry = {
+    lastModified: Date.now(),
+    tags: entryTags(data, ctx),
+    value: copySharingBytes(data),
+  };
+  if (cacheControl) {
+    entry.cacheControl = { revalidate: cacheControl.revalidate, expire: cacheControl.expire };
+  }
+  return entry;
+}
+
+/** Checks the decoded envelope is one of this handler's entries (another writer's value is a miss). */
+function isStoredEntry(value: unknown): value is StoredEntry {
+  const e = value as Partial<StoredEntry> | null;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    typeof e.lastModified === 'number' &&
+    Array.isArray(e.tags) &&
+    e.tags.every((tag) => typeof tag === 'string') &&
+    typeof e.value === 'object'
+  );
+}
+
+async function decodeStoredEntry(bytes: Uint8Array): Promise<StoredEntry> {
+  const entry = await decodeEnvelope(bytes);
+  if (!isStoredEntry(entry)) throw new EnvelopeError('MALFORMED', 'not a Next ISR cache entry');
+  return entry;
 }
 
 /**
- * Builds a Next.js `cacheHandler` class over Momento. Every class it returns shares one runtime
- * (store, tag store, pending writes), however many instances Next creates.
+ * Builds a Next.js `cacheHandler` class over Momento. Every class it returns shares one engine
+ * (store, near cache, writes in flight), however many instances Next creates; the tag states are
+ * shared with every other handler of this process over the same cache and namespace.
  *
  * @example
  * // cache-handler.mjs, referenced by next.config `cacheHandler`
@@ -91,12 +128,14 @@ function entryTags(data: IsrValue | null, ctx: IsrContext | undefined): string[]
  */
 export function createIsrHandler(options: NextCacheOptions = {}): IsrHandlerClass {
   const resolved = resolveOptions(options);
-  const runtime = new Runtime<StoredEntry>(resolved);
+  const engine = new HandlerEngine<StoredEntry>(resolved, {
+    decode: decodeStoredEntry,
+    tagsOf: (entry) => entry.tags,
+    createdAt: (entry) => entry.lastModified,
+  });
   let pagePrefix = resolved.keyPrefix;
-  const decode = async (bytes: Uint8Array) => (await decodeEnvelope(bytes)) as StoredEntry;
-
-  const storeKey = (key: string, ctx: IsrContext | undefined, data?: IsrValue | null) =>
-    runtime.key(isFetch(ctx, data) ? FETCH_SCOPE : `page|${pagePrefix ?? 'dev'}`, key);
+  const scopeOf = (ctx: IsrContext | undefined, data?: IsrValue | null) =>
+    isFetch(ctx, data) ? FETCH_SCOPE : `page|${pagePrefix ?? 'dev'}`;
 
   return class MomentoIsrHandler implements IsrHandler {
     constructor(ctx: IsrHandlerContext = {}) {
@@ -104,10 +143,9 @@ export function createIsrHandler(options: NextCacheOptions = {}): IsrHandlerClas
     }
 
     async get(key: string, ctx?: IsrContext): Promise<IsrCacheEntry | null> {
-      const k = storeKey(key, ctx);
-      // Fetch entries name their tags in the context; pages carry none (their memo is used as is).
+      // Fetch entries name their tags in the context; pages carry theirs inside the entry.
       const extraTags = [...(ctx?.tags ?? []), ...(ctx?.softTags ?? [])];
-      const read = await readVerified(runtime, k, extraTags, decode, (e) => e.lastModified);
+      const read = await engine.read(scopeOf(ctx), key, { extraTags });
       if (!read) return null;
       const { entry } = read;
       let lastModified = entry.lastModified;
@@ -121,38 +159,26 @@ export function createIsrHandler(options: NextCacheOptions = {}): IsrHandlerClas
         if (typeof revalidate !== 'number' || revalidate <= 0) return null;
         lastModified = Math.min(lastModified, Date.now() - revalidate * 1000 - 1);
       }
-      // A near-cached entry serves every request: Next gets its own objects around shared bytes.
-      const value = read.shared ? copySharingBytes(entry.value) : entry.value;
-      const result: IsrCacheEntry = { lastModified, value };
+      // The entry may be held near or be a write in flight: Next gets its own objects.
+      const result: IsrCacheEntry = { lastModified, value: copySharingBytes(entry.value) };
       if (entry.cacheControl) result.cacheControl = { ...entry.cacheControl };
       return result;
     }
 
     async set(key: string, data: IsrValue | null, ctx?: IsrContext): Promise<void> {
-      const k = storeKey(key, ctx, data);
-      const tags = entryTags(data, ctx);
-      runtime.rememberTags(k, tags);
-      const cacheControl =
-        ctx?.cacheControl ??
-        (ctx?.revalidate !== undefined
-          ? { revalidate: ctx.revalidate, expire: undefined }
-          : undefined);
-      await runtime.write(k, async () => {
-        const stored: StoredEntry = { lastModified: Date.now(), tags, value: data };
-        if (cacheControl)
-          stored.cacheControl = {
-            revalidate: cacheControl.revalidate,
-            expire: cacheControl.expire,
-          };
-        const bytes = await encodeEnvelope(stored, {
-          compressAboveBytes: resolved.compressAboveBytes,
-        });
-        return { bytes, ttlSeconds: entryTtlSeconds(cacheControl?.expire, resolved.maxTtlSeconds) };
+      // Built inside the write: whatever Next hands over, a failure is reported, never thrown.
+      await engine.write(scopeOf(ctx, data), key, async () => {
+        const entry = storedEntryOf(data, ctx);
+        return {
+          entry,
+          bytes: await encodeEnvelope(entry, { compressAboveBytes: resolved.compressAboveBytes }),
+          ttlSeconds: entryTtlSeconds(entry.cacheControl?.expire, resolved.maxTtlSeconds),
+        };
       });
     }
 
     async revalidateTag(tags: string | string[], durations?: { expire?: number }): Promise<void> {
-      await runtime.invalidate(typeof tags === 'string' ? [tags] : tags, durations?.expire);
+      await engine.invalidate(typeof tags === 'string' ? [tags] : tags, durations?.expire);
     }
 
     resetRequestCache(): void {}

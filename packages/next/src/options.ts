@@ -1,16 +1,19 @@
 import {
   type CacheStore,
+  DEFAULT_CACHE_NAME,
   DEFAULT_MAX_ITEM_BYTES,
   DEFAULT_MAX_TTL_SECONDS,
+  InvalidArgumentError,
   type MomentoClient,
   type NearCacheOptions,
+  resolveCacheTarget,
 } from '@momento-http/core';
 
 /** Options shared by {@link createIsrHandler} and {@link createUseCacheHandler}. */
 export interface NextCacheOptions {
-  /** A ready store (e.g. `createMemoryStore()` in tests). Takes precedence over `client`. */
+  /** A ready store (e.g. `createMemoryStore()` in tests). Give `store` or `client`, not both. */
   store?: CacheStore;
-  /** A Momento client; the handler uses `client.cache(cacheName)`. @default createClient() from env */
+  /** A Momento client; the handler uses `client.cache(cacheName)`. @default a client configured from env */
   client?: MomentoClient;
   /** Cache name. @default process.env.MOMENTO_CACHE_NAME ?? 'default-cache' */
   cacheName?: string;
@@ -22,9 +25,9 @@ export interface NextCacheOptions {
   keyPrefix?: string;
   /** Prefix of every key this package writes (entries and tags). @default 'next|' */
   namespace?: string;
-  /** Deadline of a read (entry and tags); past it the read is a miss. @default 1500 */
+  /** Deadline of one read (the entry and every tag it needs); past it the read is a miss. @default 1500 */
   getTimeoutMs?: number;
-  /** Deadline of a write, including chunked ones. @default 10000 */
+  /** Deadline of a write (including chunked ones) and of a revalidation. @default 10000 */
   setTimeoutMs?: number;
   /** Longest TTL written, in seconds (Momento on-demand allows 24 h). @default 86400 */
   maxTtlSeconds?: number;
@@ -50,24 +53,32 @@ export interface NextCacheOptions {
   onError?: (error: unknown, operation: string) => void;
 }
 
+/** The near cache's settings, once resolved (sizes are the decoded sizes). */
+export interface NearSettings {
+  maxBytes?: number;
+  ttlMs?: number;
+  now?: () => number;
+}
+
 /** {@link NextCacheOptions} with every default applied. */
 export interface ResolvedOptions {
-  store?: CacheStore;
-  client?: MomentoClient;
-  cacheName: string;
-  keyPrefix?: string;
+  store: CacheStore | undefined;
+  client: MomentoClient | undefined;
+  cacheName: string | undefined;
+  keyPrefix: string | undefined;
   namespace: string;
   getTimeoutMs: number;
   setTimeoutMs: number;
   maxTtlSeconds: number;
   maxItemBytes: number;
   compressAboveBytes: number;
-  nearCache: false | NearCacheOptions;
+  nearCache: NearSettings | false;
   circuitBreakMs: number;
   onError: (error: unknown, operation: string) => void;
 }
 
-export const DEFAULT_CACHE_NAME = 'default-cache';
+/** Core's: the cache used when neither the options nor the environment name one. */
+export { DEFAULT_CACHE_NAME };
 export const DEFAULT_NAMESPACE = 'next|';
 export const DEFAULT_GET_TIMEOUT_MS = 1500;
 export const DEFAULT_SET_TIMEOUT_MS = 10_000;
@@ -76,28 +87,82 @@ export { DEFAULT_MAX_ITEM_BYTES };
 export const DEFAULT_COMPRESS_ABOVE_BYTES = 1_000_000;
 export const DEFAULT_CIRCUIT_BREAK_MS = 2000;
 
-const positive = (name: string, value: number | undefined, fallback: number): number => {
+/** Stands in for the client while the options are checked: no connection, no environment. */
+const UNUSED_CLIENT = { cache: () => ({}) as CacheStore };
+
+const positive = (name: string, value: unknown, fallback: number): number => {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) {
-    throw new TypeError(`@momento-http/next: ${name} must be a positive number, got ${value}`);
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new InvalidArgumentError(`${name} must be a positive number, got ${String(value)}`);
   }
   return value;
 };
 
-/** Applies the defaults once; the caller's object is not modified. */
+const atLeastZero = (name: string, value: unknown, fallback: number): number => {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new InvalidArgumentError(`${name} must be a number >= 0, got ${String(value)}`);
+  }
+  return value;
+};
+
+const whole = (name: string, value: unknown, fallback: number): number => {
+  const n = positive(name, value, fallback);
+  if (!Number.isSafeInteger(n))
+    throw new InvalidArgumentError(`${name} must be a whole number, got ${n}`);
+  return n;
+};
+
+const text = (name: string, value: unknown): string | undefined => {
+  if (value === undefined || typeof value === 'string') return value;
+  throw new InvalidArgumentError(`${name} must be a string, got ${typeof value}`);
+};
+
+function nearSettings(value: NextCacheOptions['nearCache']): NearSettings | false {
+  if (value === undefined || value === false) return false;
+  if (value === true) return {};
+  if (typeof value !== 'object' || value === null) {
+    throw new InvalidArgumentError(`nearCache must be a boolean or an options object`);
+  }
+  const settings: NearSettings = {};
+  if (value.maxBytes !== undefined)
+    settings.maxBytes = positive('nearCache.maxBytes', value.maxBytes, 0);
+  if (value.ttlMs !== undefined) settings.ttlMs = positive('nearCache.ttlMs', value.ttlMs, 0);
+  if (value.now !== undefined) {
+    if (typeof value.now !== 'function')
+      throw new InvalidArgumentError('nearCache.now must be a function');
+    settings.now = value.now;
+  }
+  return settings;
+}
+
+/**
+ * Applies the defaults once; the caller's object is not modified. Bad options throw core's
+ * `InvalidArgumentError` naming the option. The store itself is resolved later, on first use
+ * (`resolveCacheTarget`): importing a handler during `next build` without credentials must not throw.
+ */
 export function resolveOptions(options: NextCacheOptions = {}): ResolvedOptions {
-  const env = globalThis.process?.env ?? {};
+  if (typeof options !== 'object' || options === null) {
+    throw new InvalidArgumentError('options must be an object');
+  }
+  const { store, client, cacheName } = options;
+  // Checks store/client/cacheName as the real resolution will, without the environment and
+  // without creating a client (the node entry's resolveCacheTarget takes no client factory).
+  const stand = store === undefined && client === undefined ? UNUSED_CLIENT : client;
+  resolveCacheTarget({ store, client: stand, cacheName }, {});
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new InvalidArgumentError('onError must be a function');
+  }
   return {
-    store: options.store,
-    client: options.client,
-    cacheName:
-      options.cacheName ?? options.store?.cacheName ?? env.MOMENTO_CACHE_NAME ?? DEFAULT_CACHE_NAME,
-    keyPrefix: options.keyPrefix,
-    namespace: options.namespace ?? DEFAULT_NAMESPACE,
+    store,
+    client,
+    cacheName,
+    keyPrefix: text('keyPrefix', options.keyPrefix),
+    namespace: text('namespace', options.namespace) ?? DEFAULT_NAMESPACE,
     getTimeoutMs: positive('getTimeoutMs', options.getTimeoutMs, DEFAULT_GET_TIMEOUT_MS),
     setTimeoutMs: positive('setTimeoutMs', options.setTimeoutMs, DEFAULT_SET_TIMEOUT_MS),
     maxTtlSeconds: Math.min(
-      positive('maxTtlSeconds', options.maxTtlSeconds, DEFAULT_MAX_TTL_SECONDS),
+      whole('maxTtlSeconds', options.maxTtlSeconds, DEFAULT_MAX_TTL_SECONDS),
       DEFAULT_MAX_TTL_SECONDS,
     ),
     maxItemBytes: positive('maxItemBytes', options.maxItemBytes, DEFAULT_MAX_ITEM_BYTES),
@@ -106,9 +171,8 @@ export function resolveOptions(options: NextCacheOptions = {}): ResolvedOptions 
       options.compressAboveBytes,
       DEFAULT_COMPRESS_ABOVE_BYTES,
     ),
-    nearCache:
-      options.nearCache === true ? {} : options.nearCache ? { ...options.nearCache } : false,
-    circuitBreakMs: options.circuitBreakMs ?? DEFAULT_CIRCUIT_BREAK_MS,
+    nearCache: nearSettings(options.nearCache),
+    circuitBreakMs: atLeastZero('circuitBreakMs', options.circuitBreakMs, DEFAULT_CIRCUIT_BREAK_MS),
     onError: options.onError ?? (() => {}),
   };
 }

@@ -1,8 +1,7 @@
-import { decodeEnvelope, encodeEnvelope } from '@momento-http/core';
+import { decodeEnvelope, EnvelopeError, encodeEnvelope } from '@momento-http/core';
+import { HandlerEngine } from './handler-engine';
 import { type NextCacheOptions, resolveOptions } from './options';
-import { Runtime } from './runtime';
 import { entryTtlSeconds } from './ttl';
-import { readVerified } from './verified-read';
 
 /** A `'use cache'` entry as Next hands it over and expects it back. */
 export interface UseCacheEntry {
@@ -41,6 +40,9 @@ interface StoredEntry {
   revalidate: number;
 }
 
+/** Every `'use cache'` key is stored under this scope (keys embed the build id already). */
+const USE_CACHE_SCOPE = 'uc';
+
 const flat = (args: (string | string[])[]): string[] =>
   args.flatMap((a) => (Array.isArray(a) ? a : [a]));
 
@@ -72,10 +74,36 @@ const streamOf = (bytes: Uint8Array): ReadableStream<Uint8Array> =>
     },
   });
 
+const NUMBER_FIELDS = ['stale', 'timestamp', 'expire', 'revalidate'] as const;
+
+/** Checks the decoded envelope is one of this handler's entries (another writer's value is a miss). */
+function isStoredEntry(value: unknown): value is StoredEntry {
+  const e = value as Partial<StoredEntry> | null;
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    e.value instanceof Uint8Array &&
+    Array.isArray(e.tags) &&
+    e.tags.every((tag) => typeof tag === 'string') &&
+    NUMBER_FIELDS.every((field) => typeof e[field] === 'number')
+  );
+}
+
+async function decodeStoredEntry(bytes: Uint8Array): Promise<StoredEntry> {
+  const entry = await decodeEnvelope(bytes);
+  if (!isStoredEntry(entry)) throw new EnvelopeError('MALFORMED', "not a Next 'use cache' entry");
+  return entry;
+}
+
+/** Next's own handler reads this clock for the same check (`Date.now()` is instrumented). */
+const live = (entry: StoredEntry) =>
+  performance.timeOrigin + performance.now() <= entry.timestamp + entry.expire * 1000;
+
 /**
  * Builds a `'use cache'` handler over Momento, for `cacheHandlers.default` and `.remote`.
  * Implicit (soft) tags are checked inside `get`, so `getExpiration` answers `Infinity` and
- * costs no round trip; an entry's own `cacheTag()` tags are read concurrently with it.
+ * costs no round trip; an entry's own `cacheTag()` tags are read concurrently with it. The tag
+ * states are shared with every other handler of this process over the same cache and namespace.
  *
  * @example
  * // use-cache-handler.mjs, referenced by next.config `cacheHandlers.default` and `.remote`
@@ -84,17 +112,18 @@ const streamOf = (bytes: Uint8Array): ReadableStream<Uint8Array> =>
  */
 export function createUseCacheHandler(options: NextCacheOptions = {}): UseCacheHandler {
   const resolved = resolveOptions(options);
-  const runtime = new Runtime<StoredEntry>(resolved);
-  const keyOf = (cacheKey: string) => runtime.key('uc', cacheKey);
-  const decode = async (bytes: Uint8Array) => (await decodeEnvelope(bytes)) as StoredEntry;
-  // Next's own handler reads this clock for the same check (`Date.now()` is instrumented).
-  const live = (entry: StoredEntry) =>
-    performance.timeOrigin + performance.now() <= entry.timestamp + entry.expire * 1000;
+  const engine = new HandlerEngine<StoredEntry>(resolved, {
+    decode: decodeStoredEntry,
+    tagsOf: (entry) => entry.tags,
+    createdAt: (entry) => entry.timestamp,
+  });
 
   const handler: UseCacheHandler = {
     async get(cacheKey, softTags = []) {
-      const k = keyOf(cacheKey);
-      const read = await readVerified(runtime, k, softTags, decode, (e) => e.timestamp, live);
+      const read = await engine.read(USE_CACHE_SCOPE, cacheKey, {
+        extraTags: softTags,
+        usable: live,
+      });
       if (!read) return undefined;
       const { entry, verdict } = read;
       // The stored bytes may be shared with the near cache: the stream gets its own copy.
@@ -109,26 +138,22 @@ export function createUseCacheHandler(options: NextCacheOptions = {}): UseCacheH
     },
 
     async set(cacheKey, pendingEntry) {
-      const k = keyOf(cacheKey);
-      await runtime.write(k, async () => {
-        const entry = await pendingEntry;
+      await engine.write(USE_CACHE_SCOPE, cacheKey, async () => {
+        const pending = await pendingEntry;
         // Next regenerates `expire: 0` entries on every read; storing them would be a wasted write.
-        if (entry.expire === 0) return undefined;
-        const value = await drain(entry.value);
-        const tags = [...entry.tags];
-        runtime.rememberTags(k, tags);
-        const stored: StoredEntry = {
-          value,
-          tags,
-          stale: entry.stale,
-          timestamp: entry.timestamp,
-          expire: entry.expire,
-          revalidate: entry.revalidate,
+        if (pending.expire === 0) return undefined;
+        const entry: StoredEntry = {
+          value: await drain(pending.value),
+          tags: pending.tags.filter((tag) => typeof tag === 'string'),
+          stale: pending.stale,
+          timestamp: pending.timestamp,
+          expire: pending.expire,
+          revalidate: pending.revalidate,
         };
-        const bytes = await encodeEnvelope(stored, {
+        const bytes = await encodeEnvelope(entry, {
           compressAboveBytes: resolved.compressAboveBytes,
         });
-        return { bytes, ttlSeconds: entryTtlSeconds(entry.expire, resolved.maxTtlSeconds) };
+        return { entry, bytes, ttlSeconds: entryTtlSeconds(entry.expire, resolved.maxTtlSeconds) };
       });
     },
 
@@ -141,11 +166,11 @@ export function createUseCacheHandler(options: NextCacheOptions = {}): UseCacheH
     },
 
     async updateTags(tags, durations) {
-      await runtime.invalidate(tags, durations?.expire);
+      await engine.invalidate(tags, durations?.expire);
     },
 
     async expireTags(...tags) {
-      await runtime.invalidate(flat(tags), undefined);
+      await engine.invalidate(flat(tags), undefined);
     },
   };
   return handler;

@@ -6,12 +6,20 @@ import { appPage, connectionRefused, pageCtx, pageSetCtx, tick } from './support
 
 const local = useLocalServer({ clientOptions: { timeoutMs: 2000, retries: 0 } });
 
-/** Two "instances": separate handler classes (separate module state) over one cache. */
+/**
+ * Two "instances": separate handler classes over one cache, each with a client of its own (the
+ * handlers of one process over one client share their tag states, as two processes never do).
+ */
 function twoInstances(extra: Parameters<typeof createIsrHandler>[0] = {}) {
   const store = new RecordingStore(local.store());
   const namespace = `t${Math.random().toString(36).slice(2)}|`;
   const A = createIsrHandler({ store, namespace, keyPrefix: 'build-1', ...extra });
-  const B = createIsrHandler({ store, namespace, keyPrefix: 'build-1', ...extra });
+  const B = createIsrHandler({
+    store: new RecordingStore(local.store()),
+    namespace,
+    keyPrefix: 'build-1',
+    ...extra,
+  });
   return { a: new A(), b: new B(), store, namespace };
 }
 
@@ -150,7 +158,7 @@ describe('ISR cacheHandler over the local server', () => {
     await a.set('/short', appPage(), pageSetCtx(1, 120));
     await a.set('/forever', appPage(), pageSetCtx(1, 31_536_000));
     await a.set(
-      `/${'x'.repeat(500)}`,
+      `/${'x'.repeat(1100)}`, // longer than core's MAX_PLAIN_KEY_BYTES
       appPage(),
       pageSetCtx(false as unknown as number, undefined),
     );

@@ -1,5 +1,5 @@
 import { RecordingStore, useLocalServer } from '@momento-http/test-kit';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createIsrHandler } from '../src/isr';
 import { appPage, connectionRefused, pageCtx, pageSetCtx, tick } from './support';
 
@@ -21,7 +21,8 @@ function instances(near: { maxBytes?: number } = {}) {
     ...shared,
     nearCache: { ttlMs: 1000, now: () => clock.now, ...near },
   });
-  const B = createIsrHandler(shared);
+  // A client of its own: a second process (one process's handlers share their tag states).
+  const B = createIsrHandler({ ...shared, store: new RecordingStore(local.store()) });
   return { a: new A(), b: new B(), store, clock, errors };
 }
 
@@ -38,6 +39,23 @@ describe('ISR cacheHandler with the near cache', () => {
     await tick();
     await a.revalidateTag(['isr']);
     expect(await a.get('/n', pageCtx)).toBeNull();
+  });
+
+  it('answers a near hit with no timer and no decode', async () => {
+    const { a, store } = instances();
+    await a.set('/n', appPage(), pageSetCtx());
+    const first = (await a.get('/n', pageCtx))!.value as unknown as ReturnType<typeof appPage>;
+    const reads = store.gets.length;
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const hit = (await a.get('/n', pageCtx))!.value as unknown as ReturnType<typeof appPage>;
+      expect(timers).not.toHaveBeenCalled();
+      // The same bytes as before: nothing was decoded (a decode makes new Buffers).
+      expect(hit.rscData).toBe(first.rscData);
+      expect(store.gets).toHaveLength(reads);
+    } finally {
+      timers.mockRestore();
+    }
   });
 
   it('hands every hit its own objects around shared bytes, so what Next does to one never reaches the next', async () => {

@@ -37,7 +37,8 @@ function twoInstances(extra: Parameters<typeof createUseCacheHandler>[0] = {}) {
   const namespace = `u${Math.random().toString(36).slice(2)}|`;
   return {
     a: createUseCacheHandler({ store, namespace, ...extra }),
-    b: createUseCacheHandler({ store, namespace, ...extra }),
+    // A client of its own: a second process (one process's handlers share their tag states).
+    b: createUseCacheHandler({ store: new RecordingStore(local.store()), namespace, ...extra }),
     store,
   };
 }

@@ -29,6 +29,14 @@ export interface TaggedEntryReaderOptions<T> {
 /** How a read is bounded: a deadline shared with the rest of the user's operation, or plain call options. */
 export type ReadBound = { deadline: Deadline } | CallOptions;
 
+/** What {@link TaggedEntryReader.read} and {@link TaggedEntryReader.peek} check besides the entry's own tags. */
+export interface TaggedReadOptions<T> {
+  /** Tags the caller knows apply beyond those the entry carries (Next's implicit tags). */
+  extraTags?: readonly string[] | undefined;
+  /** Turns an entry down before its tags are looked at (past its own expiry, say). */
+  usable?: ((entry: T) => boolean) | undefined;
+}
+
 /** An entry a caller may serve, and whether a tag made it stale. */
 export interface TaggedRead<T> {
   entry: T;
@@ -80,13 +88,16 @@ export class TaggedEntryReader<T> {
 
   /**
    * The answer this process has for `id` without waiting: a pending write or near entry whose
-   * tags are all known here and do not expire it. `undefined` means "call {@link read}", never
-   * "miss".
+   * tags (and `extraTags`) are all known here and do not expire it, and that `usable` accepts.
+   * `undefined` means "call {@link read}", never "miss".
    */
-  peek(id: string): TaggedRead<T> | undefined {
+  peek(id: string, options: TaggedReadOptions<T> = {}): TaggedRead<T> | undefined {
     const known = this.#entries.peek(id);
     if (known?.entry === undefined) return undefined;
-    const states = this.#tags.peek(this.#tagsOf(known.entry));
+    if (options.usable && !options.usable(known.entry)) return undefined;
+    const carried = this.#tagsOf(known.entry);
+    const extra = options.extraTags ?? [];
+    const states = this.#tags.peek(extra.length ? [...new Set([...carried, ...extra])] : carried);
     if (!states) return undefined;
     const verdict = tagVerdict(states, this.#createdAt(known.entry));
     return verdict === 'expired'
@@ -101,7 +112,7 @@ export class TaggedEntryReader<T> {
   async read(
     id: string,
     bound: ReadBound = {},
-    options: { extraTags?: readonly string[]; usable?: (entry: T) => boolean } = {},
+    options: TaggedReadOptions<T> = {},
   ): Promise<TaggedRead<T> | undefined> {
     const remembered = this.#knownTags.get(id) ?? [];
     const extra = options.extraTags ?? [];
@@ -137,6 +148,22 @@ export class TaggedEntryReader<T> {
     const tags = this.#tagsOf(entry);
     if (tags.length) this.#remember(id, tags);
     return this.#entries.set(id, entry, bytes, options);
+  }
+
+  /**
+   * A write whose entry is not known yet (see {@link EntryCache.setWhenReady}): reads of `id` wait
+   * for `produce`, and the tags of what it produced are remembered. Rejects on failure.
+   */
+  writeWhenReady(
+    id: string,
+    produce: () => Promise<{ entry: T; bytes: Uint8Array; options?: SetOptions } | undefined>,
+  ): Promise<void> {
+    return this.#entries.setWhenReady(id, async () => {
+      const item = await produce();
+      const tags = item ? this.#tagsOf(item.entry) : [];
+      if (tags.length) this.#remember(id, tags);
+      return item;
+    });
   }
 
   /** The entry and the guessed tags' states, concurrently; `undefined` on a miss or a failure. */

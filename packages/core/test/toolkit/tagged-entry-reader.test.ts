@@ -159,6 +159,32 @@ describe('TaggedEntryReader', () => {
     stuck.resolve(undefined);
   });
 
+  it('peek checks extraTags and usable too, and answers only when every tag state is held', async () => {
+    const { reader, tags } = setup(createMemoryStore(), true);
+    await reader.write('p', page('v'), encode(page('v')));
+    await reader.read('p', {}, { extraTags: ['implicit'] });
+    expect(reader.peek('p', { extraTags: ['implicit'] })?.verdict).toBe('fresh');
+    expect(reader.peek('p', { extraTags: ['never-read'] })).toBeUndefined();
+    expect(reader.peek('p', { usable: () => false })).toBeUndefined();
+    await tags.invalidate(['implicit']);
+    expect(reader.peek('p')?.entry.html).toBe('v');
+    expect(reader.peek('p', { extraTags: ['implicit'] })).toBeUndefined();
+  });
+
+  it('writeWhenReady makes reads wait for the value and remembers its tags', async () => {
+    const { reader, calls } = setup();
+    const produced = deferred<{ entry: Page; bytes: Uint8Array } | undefined>();
+    const writing = reader.writeWhenReady('p', () => produced.promise);
+    const read = reader.read('p', { deadline: new Deadline(5_000) });
+    const v = page('v', ['a']);
+    produced.resolve({ entry: v, bytes: encode(v) });
+    expect(await read).toMatchObject({ entry: { html: 'v' }, source: 'pending' });
+    await writing;
+    calls.get.length = 0;
+    await reader.read('p');
+    expect(new Set(calls.get)).toEqual(new Set(['p', '__tag__|a'])); // one round trip
+  });
+
   it('undecodable entry bytes are a reported miss', async () => {
     const { reader, store, onError } = setup();
     await store.set('p', 'garbage');

@@ -1,0 +1,217 @@
+import {
+  CircuitBreaker,
+  Deadline,
+  EntryCache,
+  FencedNearCache,
+  resolveCacheTarget,
+  storeKey,
+  TaggedEntryReader,
+  type TaggedRead,
+  type TaggedReadOptions,
+  type TagStates,
+} from '@momento-http/core';
+import type { ResolvedOptions } from './options';
+import { sharedTagStates } from './shared-tag-states';
+import { handlerStoreStack } from './store-stack';
+
+/** What a handler kind tells the engine about its entries. */
+export interface EntryKind<T> {
+  /** Bytes to entry; throws on bytes that are not one of this kind's entries (a reported miss). */
+  decode: (bytes: Uint8Array) => Promise<T>;
+  tagsOf: (entry: T) => readonly string[];
+  /** When the entry was made (epoch ms), compared with tag revalidation times. */
+  createdAt: (entry: T) => number;
+}
+
+/** An entry ready to store: the decoded form (served to this process) and its bytes. */
+export interface EntryToStore<T> {
+  entry: T;
+  bytes: Uint8Array;
+  ttlSeconds: number;
+}
+
+interface Layers<T> {
+  reader: TaggedEntryReader<T>;
+  tags: TagStates;
+  breaker: CircuitBreaker;
+}
+
+/** Near-cache TTLs need a monotonic clock; Next instruments `Date.now()` under cacheComponents. */
+const monotonic = () => performance.now();
+
+/**
+ * One handler kind's view of the core engine, composed in the documented order: the store stack
+ * `withSingleFlight(withChunking(store))`, one circuit breaker, the near cache of decoded entries
+ * (when on), an `EntryCache` with read-your-writes, the process's shared `TagStates`, and a
+ * `TaggedEntryReader`. Built on first use: a handler imported during `next build` without
+ * credentials costs nothing and never throws. Nothing here rejects but a revalidation.
+ */
+export class HandlerEngine<T> {
+  readonly options: ResolvedOptions;
+  readonly #kind: EntryKind<T>;
+  #layers: Layers<T> | { error: unknown } | undefined;
+
+  constructor(options: ResolvedOptions, kind: EntryKind<T>) {
+    this.options = options;
+    this.#kind = kind;
+  }
+
+  /** The entry at `scope`/`key` if it may be served; one `Deadline` covers the entry and all its tags. */
+  async read(
+    scope: string,
+    key: string,
+    options: TaggedReadOptions<T>,
+  ): Promise<TaggedRead<T> | undefined> {
+    let layers: Layers<T>;
+    let id: string;
+    try {
+      layers = this.#build();
+      id = this.#id(scope, key);
+    } catch (error) {
+      this.#report(error, 'get');
+      return undefined;
+    }
+    // A near or pending entry whose tag states are all held answers without a timer.
+    const local = layers.reader.peek(id, options);
+    if (local) return local;
+    const deadline = new Deadline(this.options.getTimeoutMs, { operation: 'next cache get' });
+    return layers.reader.read(id, { deadline }, options);
+  }
+
+  /**
+   * Stores what `produce` makes (it may wait for Next's pending entry); reads of the key in this
+   * process wait for it, then see it. Never rejects: failures go to `onError`.
+   */
+  async write(
+    scope: string,
+    key: string,
+    produce: () => Promise<EntryToStore<T> | undefined>,
+  ): Promise<void> {
+    let layers: Layers<T>;
+    let id: string;
+    try {
+      layers = this.#build();
+      id = this.#id(scope, key);
+    } catch (error) {
+      this.#report(error, 'set');
+      return;
+    }
+    const { reader, breaker } = layers;
+    let storing = false;
+    try {
+      await reader.writeWhenReady(id, async () => {
+        let item: EntryToStore<T> | undefined;
+        try {
+          item = await produce();
+        } catch (error) {
+          // Next's render or stream failed: nothing to store, and no sign of a cache outage.
+          this.#report(error, 'set');
+          return undefined;
+        }
+        if (!item || !breaker.allows()) return undefined;
+        storing = true;
+        const deadline = new Deadline(this.options.setTimeoutMs, { operation: 'next cache set' });
+        const options = deadline.callOptions({
+          ttlSeconds: item.ttlSeconds,
+          signal: deadline.signal,
+        });
+        return { entry: item.entry, bytes: item.bytes, options };
+      });
+      if (storing) breaker.succeeded();
+    } catch (error) {
+      if (storing) breaker.failed(error);
+      this.#report(error, 'set');
+    }
+  }
+
+  /**
+   * Records a revalidation of `tags` for every instance; this process sees it at once. Rejects when
+   * it could not be recorded: reporting success for a revalidation nobody will see is worse.
+   * `expireSeconds` undefined or 0 expires at once; otherwise the tags turn stale now
+   * (stale-while-revalidate) and expire that many seconds later.
+   */
+  async invalidate(tags: readonly unknown[], expireSeconds: number | undefined): Promise<void> {
+    const unique = [...new Set(tags)].filter(
+      (tag): tag is string => typeof tag === 'string' && tag.length > 0,
+    );
+    if (unique.length === 0) return;
+    try {
+      const { tags: tagStates } = this.#build();
+      // Past the longest entry TTL a deferred expiry changes nothing (every entry is gone by then).
+      const expireInSeconds =
+        expireSeconds === undefined || !(expireSeconds > 0)
+          ? 0
+          : Math.min(expireSeconds, this.options.maxTtlSeconds);
+      const deadline = new Deadline(this.options.setTimeoutMs, { operation: 'next revalidate' });
+      // Started synchronously: the other handler kind's identical call in this turn joins it.
+      await deadline.run((o) => tagStates.invalidate(unique, { ...o, expireInSeconds }));
+    } catch (error) {
+      this.#report(error, 'revalidate');
+      throw error;
+    }
+  }
+
+  /** The store key: namespace, scope, then the key (hashed when long). */
+  #id(scope: string, key: string): string {
+    return `${this.options.namespace}${scope}|${storeKey(key)}`;
+  }
+
+  #report(error: unknown, operation: string): void {
+    this.options.onError(error, operation);
+  }
+
+  #build(): Layers<T> {
+    if (!this.#layers) {
+      try {
+        this.#layers = this.#compose();
+      } catch (error) {
+        this.#layers = { error };
+        this.#report(error, 'configure');
+      }
+    }
+    if ('error' in this.#layers) throw this.#layers.error;
+    return this.#layers;
+  }
+
+  #compose(): Layers<T> {
+    const o = this.options;
+    const target = resolveCacheTarget({ store: o.store, client: o.client, cacheName: o.cacheName });
+    const store = handlerStoreStack(target.store, o, (error) => this.#report(error, 'chunking'));
+    const breaker = new CircuitBreaker({ failures: 1, cooldownMs: o.circuitBreakMs });
+    const near = o.nearCache
+      ? new FencedNearCache<T>({
+          maxBytes: o.nearCache.maxBytes,
+          ttlMs: o.nearCache.ttlMs,
+          now: o.nearCache.now ?? monotonic,
+        })
+      : undefined;
+    const entries = new EntryCache<T>({
+      store,
+      decode: this.#kind.decode,
+      near,
+      onError: (error) => this.#report(error, 'decode'),
+    });
+    const endpoint = globalThis.process?.env?.MOMENTO_ENDPOINT ?? '';
+    const tags = sharedTagStates(
+      {
+        owner: o.store ?? o.client,
+        cacheName: o.store || o.client ? target.cacheName : `${endpoint}|${target.cacheName}`,
+        namespace: o.namespace,
+        ttlSeconds: o.maxTtlSeconds,
+        near: o.nearCache,
+        nearClock: monotonic,
+      },
+      store,
+    );
+    const reader = new TaggedEntryReader<T>({
+      entries,
+      tags,
+      tagsOf: this.#kind.tagsOf,
+      createdAt: this.#kind.createdAt,
+      breaker,
+      // A failed entry or tag read is a miss of this `get`.
+      onError: (error) => this.#report(error, 'get'),
+    });
+    return { reader, tags, breaker };
+  }
+}
