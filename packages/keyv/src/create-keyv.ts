@@ -11,17 +11,18 @@ export interface CreateKeyvOptions extends KeyvMomentoOptions {
 }
 
 /**
- * A ready Keyv instance on a {@link KeyvMomento} store. Keyv's own key prefixing is turned off
- * (the store namespaces keys itself, so there is no `keyv::keyv:` double prefix).
+ * A ready Keyv instance on a {@link KeyvMomento} store; `T` is the type of the values (as in
+ * `new Keyv<T>()`). Keyv's own key prefixing is turned off (the store namespaces keys itself, so
+ * there is no `keyv::keyv:` double prefix).
  *
  * @example
- * const keyv = createKeyv({ namespace: 'users' }); // MOMENTO_API_KEY, MOMENTO_ENDPOINT, MOMENTO_CACHE_NAME
- * await keyv.set('user:1', { name: 'Ada' }, 60_000);
+ * const users = createKeyv<User>({ namespace: 'users' }); // MOMENTO_API_KEY, MOMENTO_ENDPOINT, MOMENTO_CACHE_NAME
+ * await users.set('user:1', { name: 'Ada' }, 60_000);
  */
-export function createKeyv(options: CreateKeyvOptions = {}): Keyv {
+export function createKeyv<T = any>(options: CreateKeyvOptions = {}): Keyv<T> {
   const { ttl, keyv, ...storeOptions } = options;
   const store = new KeyvMomento(storeOptions);
-  return new Keyv(store, {
+  return new Keyv<T>(store, {
     ...keyv,
     // Keyv 5 falls back to its own default namespace ('keyv') only when the key is absent.
     ...(storeOptions.namespace === undefined ? {} : { namespace: storeOptions.namespace }),
