@@ -19,6 +19,7 @@ export interface CreateKeyvOptions extends KeyvMomentoOptions {
  * const users = createKeyv<User>({ namespace: 'users' }); // MOMENTO_API_KEY, MOMENTO_ENDPOINT, MOMENTO_CACHE_NAME
  * await users.set('user:1', { name: 'Ada' }, 60_000);
  */
+// biome-ignore lint/suspicious/noExplicitAny: Keyv's own default value type, so createKeyv() is a plain Keyv
 export function createKeyv<T = any>(options: CreateKeyvOptions = {}): Keyv<T> {
   const { ttl, keyv, ...storeOptions } = options;
   const store = new KeyvMomento(storeOptions);

@@ -216,7 +216,9 @@ export class KeyvMomento extends SafeEmitter {
     const first = new FirstError();
     const existed = await Promise.all(
       keys.map((key) =>
-        this.#remove(space, key, deadline, gate).catch((error: unknown) => first.keep(error, false)),
+        this.#remove(space, key, deadline, gate).catch((error: unknown) =>
+          first.keep(error, false),
+        ),
       ),
     );
     if (first.failed) this.#fail(first.error, 'deleteMany', keys, undefined);
@@ -388,12 +390,10 @@ export class KeyvMomento extends SafeEmitter {
     const ttlSeconds = toTtlSeconds(finite ? ttl : undefined, this.#options.ttl);
     const encoded = encodeRecord(value, record.deadline);
     return this.#track(space, key, { kind: 'set', value: record }, deadline, gate, async (prefix) =>
-      this.#stack.entries.set(
-        idOf(prefix, key),
-        record,
-        await encoded,
-        { ...deadline.callOptions(), ttlSeconds },
-      ),
+      this.#stack.entries.set(idOf(prefix, key), record, await encoded, {
+        ...deadline.callOptions(),
+        ttlSeconds,
+      }),
     );
   }
 

@@ -12,9 +12,7 @@ type WriteJob =
  */
 export function withWriteOrder(store: CacheStore): CacheStore {
   const queue = new WriteQueue<WriteJob>((id, job) =>
-    job.value === undefined
-      ? store.delete(id, job.options)
-      : store.set(id, job.value, job.options),
+    job.value === undefined ? store.delete(id, job.options) : store.set(id, job.value, job.options),
   );
   const idOf = (key: CacheKey) => (typeof key === 'string' ? key : undefined);
   return {

@@ -74,7 +74,10 @@ export class CorruptRecordError extends Error {
   /** The user's key (or, for a key over 1 KB, its stored digest). */
   readonly key: string;
   constructor(key: string, reason: string, options?: { cause?: unknown }) {
-    super(`KeyvMomento: the value under "${key}" is unreadable (${reason}): read as a miss`, options);
+    super(
+      `KeyvMomento: the value under "${key}" is unreadable (${reason}): read as a miss`,
+      options,
+    );
     this.key = key;
   }
 }

@@ -96,7 +96,10 @@ describe('TTL', () => {
     const plain = recorded();
     await plain.keyv.set('k', 'v');
     expect(plain.seen.sets.at(-1)!.ttlSeconds).toBe(86_400);
-    expect(await recordOf(plain.seen.sets.at(-1)!.value)).toEqual({ value: 'v', deadline: undefined }); // no deadline from Keyv's view
+    expect(await recordOf(plain.seen.sets.at(-1)!.value)).toEqual({
+      value: 'v',
+      deadline: undefined,
+    }); // no deadline from Keyv's view
 
     const custom = recorded({ defaultTtlMs: 10_500 });
     await custom.keyv.set('k', 'v');
