@@ -68,7 +68,7 @@ export class KeyOperations {
     if (pending?.kind === 'delete') return { record: undefined };
     if (!this.#stack.nearCache) return undefined;
     const prefix = space.freshPrefix();
-    const id = prefix === undefined ? undefined : idOf(prefix, key);
+    const id = prefix === undefined ? undefined : nearIdOf(prefix, key);
     const hit = id === undefined ? undefined : this.#stack.entries.peek(id);
     if (hit?.entry === undefined || isExpired(hit.entry)) return undefined;
     if (hit.source === 'near') this.#refreshAhead(key, id!, hit.entry);
@@ -260,6 +260,15 @@ export class KeyOperations {
 /** The id of `key` under a generation's prefix (long keys hashed by core's storeKey). */
 function idOf(prefix: string, key: string): string {
   return prefix + storeKey(key);
+}
+
+/** {@link idOf}, or `undefined` for a key it refuses (then the read path reports why). */
+function nearIdOf(prefix: string, key: string): string | undefined {
+  try {
+    return idOf(prefix, key);
+  } catch {
+    return undefined;
+  }
 }
 
 /** The user's key an id was made from, as far as it can be told (a long key shows its digest). */

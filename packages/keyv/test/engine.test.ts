@@ -113,6 +113,19 @@ describe("'error' events", () => {
   });
 });
 
+describe('a key core cannot store (over 1 KB with a lone surrogate: no UTF-8 form to hash)', () => {
+  it('is a reported miss with the near cache on, never a throw', async () => {
+    const store = new KeyvMomento({ store: createMemoryStore(), nearCache: true });
+    const errors: unknown[] = [];
+    store.on('error', (error) => errors.push(error));
+    await store.get('warm'); // the generation is fresh: the near cache is consulted first
+    const key = `\uD800${'x'.repeat(2000)}`;
+    await expect(store.get(key)).resolves.toBeUndefined();
+    expect(await store.set(key, 'v')).toBe(false);
+    expect(errors).toHaveLength(2);
+  });
+});
+
 describe('TTL 0 (see the README: Keyv turns it into "no TTL" before the store sees it)', () => {
   it('through Keyv keeps the value for defaultTtlMs; on the store itself it deletes', async () => {
     const keyv = createKeyv({ client: local.client(), namespace: uniqueNamespace() });
