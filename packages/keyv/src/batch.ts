@@ -1,61 +1,52 @@
-import { type CallOptions, mapConcurrent } from '@momento-http/core';
-import type { Generations } from './generations';
-
-/** What a batch needs from its store. */
-export interface BatchContext {
-  /** Most items in flight at once. */
-  concurrency: number;
-  /** Runs one call under the store's per-operation deadline. */
-  deadline<T>(fn: (options: CallOptions) => Promise<T>): Promise<T>;
-}
-
-/** A batch's results, and the first error if any item (or the generation read) failed. */
-export interface BatchOutcome<R> {
-  results: R[];
-  failed: boolean;
-  firstError: unknown;
-}
-
 /**
- * Runs `fn` for every item with at most `concurrency` in flight, each under its own deadline,
- * all under one generation of `space`: confirmed once for the whole batch, in parallel with the
- * first items (as `Operations.inGeneration` does for one key), and the batch is run again only if
- * the generation turned out to have changed. A failed item yields `fallback`.
+ * At most `limit` tasks running at once, in the order they asked. Unlike `mapConcurrent`, a task
+ * is registered the moment it is asked for, so a batch write can record every key as pending
+ * (read-your-writes) before any of them has a slot.
  */
-export async function runBatch<T, R, F>(
-  ctx: BatchContext,
-  space: Generations,
-  items: readonly T[],
-  fallback: F,
-  fn: (item: T, prefix: string, options: CallOptions) => Promise<R>,
-): Promise<BatchOutcome<R | F>> {
-  const outcome: BatchOutcome<R | F> = { results: [], failed: false, firstError: undefined };
-  const run = async (prefix: string) => {
-    outcome.failed = false;
-    outcome.results = await mapConcurrent(items, ctx.concurrency, async (item) => {
-      try {
-        return await ctx.deadline((o) => fn(item, prefix, o));
-      } catch (error) {
-        if (!outcome.failed) outcome.firstError = error;
-        outcome.failed = true;
-        return fallback;
-      }
-    });
-  };
-  try {
-    const fresh = space.freshPrefix(Date.now());
-    const known = fresh ?? space.knownPrefix();
-    const confirming = fresh === undefined ? ctx.deadline((o) => space.confirm(o)) : undefined;
-    confirming?.catch(() => {}); // awaited below; this only keeps it from going unhandled meanwhile
-    const prefix = known ?? (await confirming!);
-    await run(prefix);
-    const confirmed = await confirming;
-    if (confirmed !== undefined && confirmed !== prefix) await run(confirmed);
-  } catch (error) {
-    // The generation could not be read: no item can be served.
-    outcome.results = items.map(() => fallback);
-    outcome.failed = true;
-    outcome.firstError = error;
+export class Gate {
+  readonly #limit: number;
+  #running = 0;
+  readonly #waiting: Array<() => void> = [];
+
+  constructor(limit: number) {
+    this.#limit = limit;
   }
-  return outcome;
+
+  /** Runs `task` once a slot is free. */
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    // A finished task hands its slot to the next waiting one, so none can slip in between.
+    if (this.#running >= this.#limit) {
+      await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    } else {
+      this.#running++;
+    }
+    try {
+      return await task();
+    } finally {
+      const next = this.#waiting.shift();
+      if (next) next();
+      else this.#running--;
+    }
+  }
+}
+
+/** The first error of a batch: a batch reports once, however many of its items failed. */
+export class FirstError {
+  #error: unknown;
+  #failed = false;
+
+  /** Keeps `error` if it is the first; returns `fallback` for the failed item. */
+  keep<F>(error: unknown, fallback: F): F {
+    if (!this.#failed) this.#error = error;
+    this.#failed = true;
+    return fallback;
+  }
+
+  get failed(): boolean {
+    return this.#failed;
+  }
+
+  get error(): unknown {
+    return this.#error;
+  }
 }

@@ -11,18 +11,20 @@ export interface CreateKeyvOptions extends KeyvMomentoOptions {
 }
 
 /**
- * A ready Keyv instance on a {@link KeyvMomento} store. Keyv's own key prefixing is turned off
- * (the store namespaces keys itself, so there is no `keyv::keyv:` double prefix).
+ * A ready Keyv instance on a {@link KeyvMomento} store; `T` is the type of the values (as in
+ * `new Keyv<T>()`). Keyv's own key prefixing is turned off (the store namespaces keys itself, so
+ * there is no `keyv::keyv:` double prefix).
  *
  * @example
- * const keyv = createKeyv({ namespace: 'users' }); // MOMENTO_API_KEY, MOMENTO_ENDPOINT, MOMENTO_CACHE_NAME
- * await keyv.set('user:1', { name: 'Ada' }, 60_000);
+ * const users = createKeyv<User>({ namespace: 'users' }); // MOMENTO_API_KEY, MOMENTO_ENDPOINT, MOMENTO_CACHE_NAME
+ * await users.set('user:1', { name: 'Ada' }, 60_000);
  */
-export function createKeyv(options: CreateKeyvOptions = {}): Keyv {
-  const { ttl, keyv, ...storeOptions } = options;
+// biome-ignore lint/suspicious/noExplicitAny: Keyv's own default value type, so createKeyv() is a plain Keyv
+export function createKeyv<T = any>(options: CreateKeyvOptions = {}): Keyv<T> {
+  const { ttl, keyv: keyvOptions, ...storeOptions } = options;
   const store = new KeyvMomento(storeOptions);
-  return new Keyv(store, {
-    ...keyv,
+  const keyv = new Keyv<T>(store, {
+    ...keyvOptions,
     // Keyv 5 falls back to its own default namespace ('keyv') only when the key is absent.
     ...(storeOptions.namespace === undefined ? {} : { namespace: storeOptions.namespace }),
     ...(ttl === undefined ? {} : { ttl }),
@@ -31,4 +33,21 @@ export function createKeyv(options: CreateKeyvOptions = {}): Keyv {
       : { throwOnErrors: storeOptions.throwOnErrors }),
     useKeyPrefix: false,
   });
+  return withRawGet(keyv);
+}
+
+/**
+ * cache-manager 7 reads entries with `get(key, { raw: true })` to learn their expiry (for `wrap`
+ * and `ttl()`). Keyv 5 supports that option; Keyv 6 dropped it for `getRaw(key)` and returns the
+ * bare value, so cache-manager saw no entry: `wrap` ran its function every time and `ttl()` was
+ * `undefined`. Both versions have `getRaw`, so the option is mapped onto it here.
+ */
+function withRawGet<T>(keyv: Keyv<T>): Keyv<T> {
+  const get = keyv.get.bind(keyv) as (key: unknown, options?: { raw?: boolean }) => unknown;
+  const getRaw = keyv.getRaw.bind(keyv);
+  keyv.get = ((key: unknown, options?: { raw?: boolean }) =>
+    options?.raw === true && typeof key === 'string'
+      ? getRaw(key)
+      : get(key, options)) as typeof keyv.get;
+  return keyv;
 }

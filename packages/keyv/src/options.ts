@@ -1,10 +1,12 @@
 import {
   type CacheStore,
-  createClient,
+  DEFAULT_CACHE_NAME,
   DEFAULT_MAX_ITEM_BYTES,
   DEFAULT_MAX_TTL_SECONDS,
+  InvalidArgumentError,
   type MomentoClient,
   normalizeTtlPolicy,
+  resolveCacheTarget,
   type TtlPolicy,
 } from '@momento-http/core';
 
@@ -77,8 +79,8 @@ export interface KeyvMomentoOptions {
 export const DEFAULT_TIMEOUT_MS = 2000;
 /** Default number of requests in flight for a batch call. */
 export const DEFAULT_CONCURRENCY = 16;
-/** Default cache name when neither the option nor MOMENTO_CACHE_NAME gives one. */
-export const DEFAULT_CACHE_NAME = 'default-cache';
+/** Default cache name when neither the option nor MOMENTO_CACHE_NAME gives one (core's). */
+export { DEFAULT_CACHE_NAME };
 /** Namespace used when none is set (Keyv 5's default, so Keyv 5 and 6 apps see the same data). */
 export const DEFAULT_NAMESPACE = 'keyv';
 /** Default chunking threshold in bytes (key + value): core's, Momento's item limit. */
@@ -103,19 +105,14 @@ export interface NormalizedOptions {
 
 /**
  * Validates `options` and fills in defaults. Never mutates `options`.
- * @throws TypeError or RangeError naming the bad option.
+ * @throws InvalidArgumentError naming the bad option.
  */
 export function normalizeOptions(options: KeyvMomentoOptions = {}): NormalizedOptions {
-  if (options.client && options.store) {
-    throw new TypeError('KeyvMomento: give either `client` or `store`, not both');
-  }
-  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
-    ?.env;
-  const cacheName =
-    options.store?.cacheName ??
-    options.cacheName ??
-    (env?.MOMENTO_CACHE_NAME || DEFAULT_CACHE_NAME);
-  const store = options.store ?? (options.client ?? createClient()).cache(cacheName);
+  const { store, cacheName } = resolveCacheTarget({
+    store: options.store,
+    client: options.client,
+    cacheName: options.cacheName,
+  });
 
   const maxTtlSeconds = options.maxTtlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
   const defaultTtlMs = positive(options.defaultTtlMs, 'defaultTtlMs', maxTtlSeconds * 1000);
@@ -143,16 +140,16 @@ export function normalizeOptions(options: KeyvMomentoOptions = {}): NormalizedOp
 
   const concurrency = positive(options.concurrency, 'concurrency', DEFAULT_CONCURRENCY);
   if (!Number.isSafeInteger(concurrency)) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `KeyvMomento: concurrency must be a whole number, received ${concurrency}`,
     );
   }
   if (options.namespace !== undefined && typeof options.namespace !== 'string') {
-    throw new TypeError('KeyvMomento: namespace must be a string');
+    throw new InvalidArgumentError('KeyvMomento: namespace must be a string');
   }
   const generationCacheMs = options.generationCacheMs ?? 0;
   if (!(generationCacheMs >= 0)) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `KeyvMomento: generationCacheMs must be >= 0, received ${generationCacheMs}`,
     );
   }
@@ -174,7 +171,7 @@ export function normalizeOptions(options: KeyvMomentoOptions = {}): NormalizedOp
 function positive(value: number | undefined, name: string, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value > 0) || !Number.isFinite(value)) {
-    throw new RangeError(
+    throw new InvalidArgumentError(
       `KeyvMomento: ${name} must be a positive finite number, received ${String(value)}`,
     );
   }

@@ -1,18 +1,12 @@
+import { decodeEnvelope, encodeEnvelope } from '@momento-http/core';
+
 /**
- * The stored form of one Keyv value: a tiny header with the absolute deadline, then Keyv's
- * serialized string, all UTF-8:
- *
- *     K<deadline in epoch ms, or nothing>\n<value>
- *
- * Momento expires items in whole seconds; the header makes expiry exact to the millisecond from
- * Keyv's point of view (Keyv 5 trusts `store.has()` without looking at its own envelope).
+ * One Keyv value as stored: a core envelope (CRC-32C over every byte) holding Keyv's serialized
+ * string and its absolute deadline. The deadline makes expiry exact to the millisecond (Momento
+ * expires items in whole seconds, and Keyv 5 trusts `store.has()` without looking at its own
+ * envelope); the checksum makes a truncated, altered or foreign value a reported miss instead of a
+ * string that reaches Keyv's JSON parser.
  */
-
-const TAG = 'K';
-const encoder = new TextEncoder();
-const decoder = new TextDecoder();
-
-/** A decoded record. */
 export interface StoredRecord {
   value: string;
   /** Epoch ms after which the value is gone; `undefined` = until the server drops it. */
@@ -20,21 +14,38 @@ export interface StoredRecord {
 }
 
 /** Encodes a value and its deadline. */
-export function encodeRecord(value: string, deadline: number | undefined): Uint8Array {
-  return encoder.encode(`${TAG}${deadline ?? ''}\n${value}`);
+export function encodeRecord(value: string, deadline: number | undefined): Promise<Uint8Array> {
+  return encodeEnvelope([value, deadline]);
 }
 
 /**
- * Decodes a record; `undefined` when the bytes are not one (a foreign or corrupt value).
+ * Decodes a record; `undefined` when the bytes are not one (corrupt, truncated or foreign).
+ * {@link readRecord} says why instead.
  */
-export function decodeRecord(bytes: Uint8Array): StoredRecord | undefined {
-  const text = decoder.decode(bytes);
-  const newline = text.indexOf('\n');
-  if (text[0] !== TAG || newline < 0) return undefined;
-  const header = text.slice(1, newline);
-  const deadline = header === '' ? undefined : Number(header);
-  if (deadline !== undefined && !Number.isFinite(deadline)) return undefined;
-  return { value: text.slice(newline + 1), deadline };
+export async function decodeRecord(bytes: Uint8Array): Promise<StoredRecord | undefined> {
+  try {
+    return await readRecord(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Decodes a record.
+ * @throws EnvelopeError (truncated, altered, not an envelope) or CorruptRecordError (an envelope
+ * that does not hold a record).
+ */
+export async function readRecord(bytes: Uint8Array): Promise<StoredRecord> {
+  const decoded = await decodeEnvelope(bytes);
+  if (
+    !Array.isArray(decoded) ||
+    decoded.length !== 2 ||
+    typeof decoded[0] !== 'string' ||
+    (decoded[1] !== undefined && !Number.isFinite(decoded[1]))
+  ) {
+    throw new CorruptRecordError('(unknown)', 'an envelope that holds no KeyvMomento record');
+  }
+  return { value: decoded[0], deadline: decoded[1] as number | undefined };
 }
 
 /**
@@ -57,10 +68,16 @@ export function isExpired(record: StoredRecord, now = Date.now()): boolean {
   return record.deadline !== undefined && now > record.deadline;
 }
 
-/** A value under one of the store's keys that it did not write (or cannot read). */
+/** A value under one of the store's keys that it cannot read (corrupt, truncated or foreign): read as a miss. */
 export class CorruptRecordError extends Error {
   override name = 'CorruptRecordError';
-  constructor(key: string) {
-    super(`KeyvMomento: the value under "${key}" is not a KeyvMomento record`);
+  /** The user's key (or, for a key over 1 KB, its stored digest). */
+  readonly key: string;
+  constructor(key: string, reason: string, options?: { cause?: unknown }) {
+    super(
+      `KeyvMomento: the value under "${key}" is unreadable (${reason}): read as a miss`,
+      options,
+    );
+    this.key = key;
   }
 }

@@ -1,46 +1,102 @@
-import { type CacheStore, withChunking, withSingleFlight } from '@momento-http/core';
-import { Generations } from './generations';
-import { NearRecords } from './near';
+import {
+  BoundedMap,
+  type CacheStore,
+  EntryCache,
+  FencedNearCache,
+  NamespaceGeneration,
+  withChunking,
+  withSingleFlight,
+} from '@momento-http/core';
 import type { NormalizedOptions } from './options';
+import { withWriteOrder } from './ordered-writes';
+import { isExpired, readRecord, type StoredRecord } from './record';
 
 /** Namespaces kept per store; a Keyv app uses one or two, so this only bounds misuse. */
 const MAX_NAMESPACES = 64;
+/** Share of the near TTL after which a hit refreshes the entry in the background, at the latest. */
+const REFRESH_AFTER = 0.8;
 
-/** The layers under a {@link KeyvMomento}, and one generation tracker per namespace. */
-export interface StoreStack {
-  /** The cache with chunking (values over the item limit) and single-flight (concurrent reads of one key share a request). */
-  readonly store: CacheStore;
-  /** The near cache, when enabled. */
-  readonly near: NearRecords | undefined;
-  /** The generations of `namespace` (created on first use, then reused so what it learnt is kept). */
-  generations(namespace: string): Generations;
+/** A decoded record as held near: when a hit should start refreshing it in the background. */
+export interface NearRecord extends StoredRecord {
+  refreshAt: number;
 }
 
-/** Builds the stack once per store from the normalised options. */
-export function buildStack(
-  options: NormalizedOptions,
-  onError: (error: unknown) => void,
-): StoreStack {
-  const store = withSingleFlight(
-    withChunking(options.store, { maxItemBytes: options.maxItemBytes, onError }),
+/** Where the stack reports what it reads as a miss: a corrupt record or chunk, a bad generation. */
+export type StackErrorHandler = (error: unknown, id?: string) => void;
+
+/** The layers under a {@link KeyvMomento}, in the order the core README documents. */
+export interface StoreStack {
+  /** The store under the entries: chunking, single-flight, one key's writes in call order. */
+  readonly store: CacheStore;
+  /** Decoded records over the store: read-your-writes, the fenced near cache, checked decoding. */
+  readonly entries: EntryCache<NearRecord>;
+  /** Whether the near cache is on. */
+  readonly nearCache: boolean;
+  /** A record as the near cache holds it (with its refresh-ahead time). */
+  near(record: StoredRecord): NearRecord;
+  /** The generation of `namespace` (created on first use, then reused so what it learnt is kept). */
+  generation(namespace: string): NamespaceGeneration;
+}
+
+/**
+ * Builds the stack once per store: `withSingleFlight(withChunking(store))`, writes of one key in
+ * call order, then an EntryCache (with a FencedNearCache when on) and one NamespaceGeneration per
+ * namespace.
+ */
+export function buildStack(options: NormalizedOptions, onError: StackErrorHandler): StoreStack {
+  const base = withSingleFlight(
+    withChunking(options.store, {
+      maxItemBytes: options.maxItemBytes,
+      onError: (error, { key }) => onError(error, typeof key === 'string' ? key : undefined),
+    }),
   );
-  const near = options.nearCache ? new NearRecords(options.nearCache) : undefined;
-  // With a near cache, a generation is trusted as long as a near entry may be: a clear made
-  // elsewhere is then seen within the near cache's TTL, like any other write made elsewhere.
-  const cacheMs = Math.max(options.generationCacheMs, options.nearCache?.ttlMs ?? 0);
-  const spaces = new Map<string, Generations>();
-  return {
+  const store: CacheStore = withWriteOrder(base);
+  const nearOptions = options.nearCache;
+  const nearTtlMs = nearOptions?.ttlMs ?? 0;
+  const near = nearOptions
+    ? new FencedNearCache<NearRecord>({
+        maxBytes: nearOptions.maxBytes,
+        ttlMs: nearOptions.ttlMs,
+        // Counted as the value's UTF-16 size plus a little, as before.
+        sizeOf: (record) => record.value.length * 2 + 16,
+      })
+    : undefined;
+  const toNear = (record: StoredRecord): NearRecord => ({
+    value: record.value,
+    deadline: record.deadline,
+    // Spread over a fifth of the TTL, so entries filled together do not all come due together.
+    refreshAt: Date.now() + nearTtlMs * (REFRESH_AFTER - 0.2 * Math.random()),
+  });
+  const entries = new EntryCache<NearRecord>({
     store,
     near,
-    generations(namespace) {
+    decode: async (bytes) => {
+      const record = await readRecord(bytes);
+      return isExpired(record) ? undefined : toNear(record);
+    },
+    nearLife: (record) =>
+      record.deadline === undefined ? undefined : { ttlMs: record.deadline - Date.now() },
+    onError: (error, _operation, id) => onError(error, id),
+  });
+  // With a near cache, a generation is trusted as long as a near entry may be: a clear made
+  // elsewhere is then seen within the near cache's TTL, like any other write made elsewhere.
+  const cacheMs = Math.max(options.generationCacheMs, nearTtlMs);
+  const spaces = new BoundedMap<string, NamespaceGeneration>(MAX_NAMESPACES);
+  return {
+    store,
+    entries,
+    nearCache: near !== undefined,
+    near: toNear,
+    generation(namespace) {
       let space = spaces.get(namespace);
       if (!space) {
-        if (spaces.size >= MAX_NAMESPACES) spaces.clear();
         // The generation must outlive every entry written under it.
-        space = new Generations(store, namespace, {
+        space = new NamespaceGeneration(base, namespace, {
           ttlSeconds: options.ttl.maxTtlSeconds,
           cacheMs,
           timeoutMs: options.timeoutMs,
+          // Not reported here: each operation that needed the generation reports it, once,
+          // naming the user's key (see KeyvMomento).
         });
         spaces.set(namespace, space);
       }

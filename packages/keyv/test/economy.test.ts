@@ -3,6 +3,7 @@ import { type CacheStore, withNamespace } from '@momento-http/core';
 import { RecordingStore, useLocalServer } from '@momento-http/test-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { KeyvMomento } from '../src/index';
+import { decodeRecord, encodeRecord } from '../src/record';
 import { uniqueNamespace } from './helpers';
 
 const local = useLocalServer();
@@ -91,9 +92,11 @@ describe('without the near cache', () => {
       keyv.set('other', 'x'),
     ]);
     expect(results).toEqual([true, true, true, true]);
-    const sent = seen.sets
-      .filter((write) => write.key.endsWith('|k'))
-      .map((write) => new TextDecoder().decode(write.value).split('\n')[1]);
+    const sent = await Promise.all(
+      seen.sets
+        .filter((write) => write.key.endsWith('|k'))
+        .map(async (write) => (await decodeRecord(write.value as Uint8Array))?.value),
+    );
     expect(sent).toEqual(['v1', 'v3']); // v2 waited behind v1 and was replaced by v3 before it was sent
     expect(await new KeyvMomento({ client: local.client(), namespace }).get('k')).toBe('v3');
     expect(await keyv.delete('k')).toBe(true);
@@ -108,7 +111,7 @@ describe('without the near cache', () => {
     expect(await core.get('k')).toBeDefined(); // the same key, under the same generation
     await core.clear();
     expect(await keyv.get('k')).toBeUndefined();
-    await core.set('raw', 'K\nfrom core');
+    await core.set('raw', await encodeRecord('from core', undefined));
     expect(await keyv.get('raw')).toBe('from core');
     await keyv.clear();
     expect(await core.get('raw')).toBeUndefined();

@@ -1,12 +1,15 @@
 // KeyvMomento's own contract, called directly (as Keyv calls it), against the local server.
 
+import { InvalidArgumentError } from '@momento-http/core';
 import { RecordingStore, useLocalServer } from '@momento-http/test-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CorruptRecordError, createKeyv, KeyvMomento } from '../src/index';
+import { decodeRecord } from '../src/record';
 import { uniqueNamespace } from './helpers';
 
 const local = useLocalServer();
-const decoder = new TextDecoder();
+/** The record a recorded write stored (values are checked envelopes, not plain text). */
+const recordOf = async (value: string | Uint8Array) => (await decodeRecord(value as Uint8Array))!;
 
 /** A store on the server, its calls recorded, in a namespace of its own. */
 function recorded(options: ConstructorParameters<typeof KeyvMomento>[0] = {}) {
@@ -70,9 +73,8 @@ describe('TTL', () => {
     await keyv.set('k', 'v', 1500);
     const write = seen.sets.at(-1)!;
     expect(write.ttlSeconds).toBe(2);
-    const [header, body] = decoder.decode(write.value).split('\n');
+    const { value: body, deadline = Number.NaN } = await recordOf(write.value);
     expect(body).toBe('v');
-    const deadline = Number(header!.slice(1));
     expect(deadline).toBeGreaterThanOrEqual(before + 1500);
     expect(deadline).toBeLessThanOrEqual(Date.now() + 1500);
   });
@@ -94,7 +96,10 @@ describe('TTL', () => {
     const plain = recorded();
     await plain.keyv.set('k', 'v');
     expect(plain.seen.sets.at(-1)!.ttlSeconds).toBe(86_400);
-    expect(decoder.decode(plain.seen.sets.at(-1)!.value)).toBe('K\nv'); // no deadline from Keyv's view
+    expect(await recordOf(plain.seen.sets.at(-1)!.value)).toEqual({
+      value: 'v',
+      deadline: undefined,
+    }); // no deadline from Keyv's view
 
     const custom = recorded({ defaultTtlMs: 10_500 });
     await custom.keyv.set('k', 'v');
@@ -126,7 +131,7 @@ describe('values', () => {
     const { keyv, seen } = recorded();
     const value = '{"value":"héllo 🌍 \\"quoted\\" \\u0000","expires":null}';
     await keyv.set("it's a key 🔑", value);
-    expect(decoder.decode(seen.sets.at(-1)!.value)).toBe(`K\n${value}`);
+    expect((await recordOf(seen.sets.at(-1)!.value)).value).toBe(value);
     expect(await keyv.get("it's a key 🔑")).toBe(value);
   });
 
@@ -223,7 +228,7 @@ describe('namespaces', () => {
 describe('options', () => {
   it('rejects contradictory or invalid options with the reason', () => {
     const store = local.client().cache('default-cache');
-    expect(() => new KeyvMomento({ client: local.client(), store })).toThrow(TypeError);
+    expect(() => new KeyvMomento({ client: local.client(), store })).toThrow(InvalidArgumentError);
     expect(() => new KeyvMomento({ store, concurrency: 0 })).toThrow(/concurrency/);
     expect(() => new KeyvMomento({ store, timeoutMs: -1 })).toThrow(/timeoutMs/);
     expect(() => new KeyvMomento({ store, maxTtlSeconds: 1.5 })).toThrow(/maxTtlSeconds/);

@@ -5,19 +5,22 @@ import { decodeRecord, encodeRecord, isExpired } from '../src/record';
 import { WriteQueue } from '../src/write-queue';
 
 describe('record', () => {
-  it('round-trips a value with and without a deadline', () => {
-    expect(decodeRecord(encodeRecord('{"a":"\\n"}\n', 1_700_000_000_123))).toEqual({
+  it('round-trips a value with and without a deadline', async () => {
+    expect(await decodeRecord(await encodeRecord('{"a":"\\n"}\n', 1_700_000_000_123))).toEqual({
       value: '{"a":"\\n"}\n',
       deadline: 1_700_000_000_123,
     });
-    expect(decodeRecord(encodeRecord('', undefined))).toEqual({ value: '', deadline: undefined });
+    expect(await decodeRecord(await encodeRecord('', undefined))).toEqual({
+      value: '',
+      deadline: undefined,
+    });
   });
 
-  it('refuses bytes it did not write', () => {
+  it('refuses bytes it did not write', async () => {
     const bytes = (text: string) => new TextEncoder().encode(text);
-    expect(decodeRecord(bytes('plain value'))).toBeUndefined();
-    expect(decodeRecord(bytes('K12'))).toBeUndefined();
-    expect(decodeRecord(bytes('Kabc\nvalue'))).toBeUndefined();
+    expect(await decodeRecord(bytes('plain value'))).toBeUndefined();
+    expect(await decodeRecord(bytes('K12'))).toBeUndefined();
+    expect(await decodeRecord(bytes('Kabc\nvalue'))).toBeUndefined();
   });
 
   it('expires strictly after the deadline, like Keyv', () => {

@@ -16,8 +16,8 @@ export interface EntryCacheOptions<T> {
   near?: FencedNearCache<T> | undefined;
   /** How long an entry may live near (e.g. its own remaining TTL). @default the near cache's ttlMs */
   nearLife?: (entry: T) => NearEntryLife | undefined;
-  /** Where decode failures go. @default ignored */
-  onError?: (error: unknown, operation: 'decode') => void;
+  /** Where decode failures go, with the id that held the bytes. @default ignored */
+  onError?: (error: unknown, operation: 'decode', id: string) => void;
 }
 
 /** Where an answer came from: a write of this process in flight, the near cache, or the store. */
@@ -51,7 +51,7 @@ export class EntryCache<T> {
   readonly #decode: EntryCacheOptions<T>['decode'];
   readonly #near: FencedNearCache<T> | undefined;
   readonly #nearLife: (entry: T) => NearEntryLife | undefined;
-  readonly #onError: (error: unknown, operation: 'decode') => void;
+  readonly #onError: (error: unknown, operation: 'decode', id: string) => void;
   readonly #ledger = new WriteLedger<T>();
 
   constructor(options: EntryCacheOptions<T>) {
@@ -115,7 +115,7 @@ export class EntryCache<T> {
     const token = near?.beginRead() ?? 0;
     const startedAt = near?.now();
     const bytes = await this.#store.get(id, options);
-    const entry = bytes === undefined ? undefined : await this.#decodeOrMiss(bytes);
+    const entry = bytes === undefined ? undefined : await this.#decodeOrMiss(bytes, id);
     if (near) {
       if (entry === undefined) near.forget(id, token);
       else near.fill(id, entry, token, { ...this.#nearLife(entry), startedAt });
@@ -188,11 +188,11 @@ export class EntryCache<T> {
     this.#near?.invalidate([id]);
   }
 
-  async #decodeOrMiss(bytes: Uint8Array): Promise<T | undefined> {
+  async #decodeOrMiss(bytes: Uint8Array, id: string): Promise<T | undefined> {
     try {
       return await this.#decode(bytes);
     } catch (error) {
-      this.#onError(error, 'decode');
+      this.#onError(error, 'decode', id);
       return undefined;
     }
   }

@@ -99,7 +99,8 @@ describe.each([false, true])('EntryCache (near cache %s)', (near) => {
     const { entries, store, onError } = setup(near);
     await store.set('k', 'not json {');
     expect(await entries.get('k')).toBeUndefined();
-    expect(onError).toHaveBeenCalledWith(expect.any(SyntaxError), 'decode');
+    // The id whose bytes did not decode comes third, so an adapter can name the user's key.
+    expect(onError).toHaveBeenCalledWith(expect.any(SyntaxError), 'decode', 'k');
     expect(entries.peek('k')).toBeUndefined();
   });
 });
