@@ -6,7 +6,7 @@ import type { FaultControls } from './faults.js';
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options.js';
 import type { Context } from './protocol/context.js';
 import { respond } from './protocol/handler.js';
-import type { ProtocolResponse } from './protocol/types.js';
+import { type ProtocolResponse, text } from './protocol/types.js';
 import { NodeRequest, sendNode } from './transport/node.js';
 
 /** A running local server. */
@@ -60,8 +60,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     requestTimeout: resolved.requestTimeoutMs,
     connectionsCheckingInterval: Math.min(1_000, resolved.headersTimeoutMs),
     keepAliveTimeout: 5_000,
+    // Node's own check answers an empty 400; `answerWithoutHost` says why, in the usual form.
+    requireHostHeader: false,
   });
-  server.on('request', (req, res) => respond(ctx, new NodeRequest(req), res, send));
+  server.on('request', (req, res) => {
+    if (req.headers.host === undefined && req.httpVersionMinor === 1) answerWithoutHost(res);
+    else respond(ctx, new NodeRequest(req), res, send);
+  });
+  // Without a listener node drops a CONNECT without a word: this is no proxy, so say so.
+  server.on('connect', (_req, socket: Socket) => {
+    socket.end(
+      rawAnswer(405, 'Method Not Allowed', 'CONNECT is not supported: this is not a proxy'),
+    );
+  });
   // Malformed HTTP never reaches the protocol: answer 4xx with a message, then close.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const current = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
@@ -70,10 +81,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return;
     }
     const [status, reason] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request'];
-    const body = `${reason}: malformed HTTP request`;
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
+    socket.end(rawAnswer(status, reason, `${reason}: malformed HTTP request`));
   });
   try {
     await listen(server, resolved);
@@ -91,6 +99,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     createApiKey: (opts) => ctx.auth.mint(opts),
     faults: faultControls(ctx),
   };
+}
+
+/** A whole plain-text HTTP/1.1 answer that closes the connection, for sockets node has given up. */
+function rawAnswer(status: number, reason: string, body: string): string {
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+}
+
+/** HTTP/1.1 requires `Host` (RFC 9112 §3.2); answered like every other 400 here. */
+function answerWithoutHost(res: ServerResponse): void {
+  send(res, { ...text(400, 'Bad Request: the Host header is required'), close: true });
 }
 
 /** Writes the answer; a failure here is a bug, so drop the connection rather than the process. */
