@@ -44,7 +44,12 @@ export type {
   S3StorageConfig,
 } from './client/object-store-types';
 export type { ClientOptions } from './client/options';
-export { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, DEFAULT_TTL_SECONDS } from './client/options';
+export {
+  DEFAULT_MAX_ITEM_BYTES,
+  DEFAULT_RETRIES,
+  DEFAULT_TIMEOUT_MS,
+  DEFAULT_TTL_SECONDS,
+} from './client/options';
 export type {
   FetchLike,
   ResponseHeaders,

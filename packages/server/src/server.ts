@@ -1,4 +1,4 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ApiKeyOptions } from './auth/keys.js';
 import { closeContext, createContext } from './context.js';
@@ -63,10 +63,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // Node's own check answers an empty 400; `answerWithoutHost` says why, in the usual form.
     requireHostHeader: false,
   });
-  server.on('request', (req, res) => {
+  const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
     if (req.headers.host === undefined && req.httpVersionMinor === 1) answerWithoutHost(res);
-    else respond(ctx, new NodeRequest(req), res, send);
-  });
+    else respond(ctx, new NodeRequest(req, expectsContinue ? res : undefined), res, send);
+  };
+  server.on('request', (req, res) => onRequest(req, res, false));
+  // `Expect: 100-continue`: the 100 goes out only when the protocol starts reading the body, so a
+  // request refused on its headers (a declared over-limit length, a bad key) is never invited.
+  server.on('checkContinue', (req, res) => onRequest(req, res, true));
   // Without a listener node drops a CONNECT without a word: this is no proxy, so say so.
   server.on('connect', (_req, socket: Socket) => {
     socket.end(
@@ -108,7 +112,8 @@ function rawAnswer(status: number, reason: string, body: string): string {
 
 /** HTTP/1.1 requires `Host` (RFC 9112 §3.2); answered like every other 400 here. */
 function answerWithoutHost(res: ServerResponse): void {
-  send(res, { ...text(400, 'Bad Request: the Host header is required'), close: true });
+  res.shouldKeepAlive = false;
+  send(res, text(400, 'Bad Request: the Host header is required'));
 }
 
 /** Writes the answer; a failure here is a bug, so drop the connection rather than the process. */

@@ -23,6 +23,8 @@ export class MomentoClient {
   readonly baseUrl: string;
   /** TTL that `set` uses when the call gives none. */
   readonly defaultTtlSeconds: number;
+  /** Key + value bytes beyond which `set` throws `ItemTooLargeError` without a request. */
+  readonly maxItemBytes: number;
   /** Which credential format the API key was in. */
   readonly keyFormat: ApiKeyFormat;
   /** @internal */
@@ -37,6 +39,7 @@ export class MomentoClient {
     const normalized = normalizeOptions(options);
     this.baseUrl = normalized.baseUrl;
     this.defaultTtlSeconds = normalized.defaultTtlSeconds;
+    this.maxItemBytes = normalized.maxItemBytes;
     this.keyFormat = normalized.keyFormat;
     this.context = normalized.context;
     this.objectStores = new ObjectStores(this.context, this.baseUrl);
@@ -58,7 +61,10 @@ export class MomentoClient {
   cache(cacheName: string): CacheStore {
     let store = this.#stores.get(cacheName);
     if (!store) {
-      store = new HttpCacheStore(this.context, this.baseUrl, cacheName, this.defaultTtlSeconds);
+      store = new HttpCacheStore(this.context, this.baseUrl, cacheName, {
+        defaultTtlSeconds: this.defaultTtlSeconds,
+        maxItemBytes: this.maxItemBytes,
+      });
       if (this.#stores.size >= MAX_MEMOIZED_CACHES) this.#stores.clear();
       this.#stores.set(cacheName, store);
     }

@@ -11,6 +11,12 @@ export const DEFAULT_TTL_SECONDS = 60;
 export const DEFAULT_TIMEOUT_MS = 5000;
 /** Extra attempts after the first, for network errors and 5xx (Momento's SDKs use 3). */
 export const DEFAULT_RETRIES = 3;
+/**
+ * The item limit (key + value bytes) `set` checks before sending. Momento documents "5 MB"; this
+ * is the larger reading, 5 MiB (the local server's default too), so the check never refuses a
+ * value the service would take. (The chunking toolkit splits below the smaller reading.)
+ */
+export const DEFAULT_MAX_ITEM_BYTES = 5 * 1024 * 1024;
 
 export interface ClientOptions {
   /**
@@ -37,6 +43,11 @@ export interface ClientOptions {
   retries?: number;
   /** Also retry 429, waiting `Retry-After` when the server sends it. @default false */
   retryOn429?: boolean;
+  /**
+   * `set` refuses a larger key + value with `ItemTooLargeError` without sending it. Raise it for a
+   * local server started with a larger `--max-item-size`. @default 5 MiB
+   */
+  maxItemBytes?: number;
   /** A `fetch` to use instead of the global one (tests, other runtimes). @default globalThis.fetch */
   fetch?: FetchLike;
   /** A whole transport; wins over `fetch`. The Node entry passes an undici one. */
@@ -50,6 +61,7 @@ export interface ClientOptions {
 export interface NormalizedOptions {
   baseUrl: string;
   defaultTtlSeconds: number;
+  maxItemBytes: number;
   keyFormat: ApiKeyFormat;
   context: RequestContext;
 }
@@ -95,6 +107,7 @@ export function normalizeOptions(options: ClientOptions = {}): NormalizedOptions
       options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS,
       'defaultTtlSeconds',
     ),
+    maxItemBytes: positive(options.maxItemBytes, 'maxItemBytes', DEFAULT_MAX_ITEM_BYTES),
     keyFormat: credentials.format,
     context: {
       transport,

@@ -19,7 +19,7 @@ const CACHE_NOT_FOUND = text(404, 'Cache Not Found');
 /** Shared 413 answer; `close` because the rest of the body was left unread. */
 const tooLarge = (limit: number): ProtocolResponse => ({
   ...text(413, `Item size limit exceeded: key + value must be at most ${limit} bytes`),
-  close: true,
+  bodyUnread: true,
 });
 
 /**

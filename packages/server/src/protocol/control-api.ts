@@ -18,7 +18,8 @@ async function readJson(
   req: ProtocolRequest,
 ): Promise<{ json: Record<string, unknown> } | { error: ProtocolResponse }> {
   const body = await req.readBody(MAX_JSON_BYTES);
-  if (body === undefined) return { error: { ...text(413, 'Request body too large'), close: true } };
+  if (body === undefined)
+    return { error: { ...text(413, 'Request body too large'), bodyUnread: true } };
   try {
     const value = JSON.parse(body.toString('utf8')) as unknown;
     if (typeof value === 'object' && value !== null && !Array.isArray(value)) {

@@ -271,7 +271,7 @@ async function handleFaults(ctx: Context, req: ProtocolRequest): Promise<Protoco
     return NO_CONTENT;
   }
   const body = await req.readBody(16 * 1024);
-  if (body === undefined) return { ...text(413, 'Fault rule too large'), close: true };
+  if (body === undefined) return { ...text(413, 'Fault rule too large'), bodyUnread: true };
   try {
     const raw = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
     const path = raw?.path as { regex?: unknown } | undefined;

@@ -157,7 +157,7 @@ async function objectOp(
   const declared = req.header('content-length');
   const tooLarge = {
     ...text(413, `Object size limit exceeded: at most ${limit} bytes`),
-    close: true,
+    bodyUnread: true,
   };
   if (declared !== undefined && Number(declared) > limit) return tooLarge;
   const body = await req.readBody(limit);
