@@ -43,7 +43,7 @@ export class MomentoClient {
     this.keyFormat = normalized.keyFormat;
     this.context = normalized.context;
     this.objectStores = new ObjectStores(this.context, this.baseUrl);
-    this.clusters = new Clusters(this.context, this.baseUrl);
+    this.clusters = new Clusters(this.context, this.baseUrl, normalized.clusterApi);
   }
 
   /**

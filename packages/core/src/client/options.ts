@@ -1,4 +1,5 @@
 /** Client options: documented defaults, validated and normalised once. */
+import type { ClusterApi } from './clusters';
 import { type ApiKeyFormat, resolveCredentials } from './credentials';
 import { InvalidArgumentError } from './errors';
 import type { ClientHooks } from './hooks';
@@ -48,6 +49,12 @@ export interface ClientOptions {
    * local server started with a larger `--max-item-size`. @default 5 MiB
    */
   maxItemBytes?: number;
+  /**
+   * Which cluster control-plane shape `clusters` speaks: the seed document's `PUT/GET/DELETE
+   * /cluster…` or `/ec-cluster` (POST and action endpoints, the Terraform provider's shape).
+   * @default 'cluster'
+   */
+  clusterApi?: ClusterApi;
   /** A `fetch` to use instead of the global one (tests, other runtimes). @default globalThis.fetch */
   fetch?: FetchLike;
   /** A whole transport; wins over `fetch`. The Node entry passes an undici one. */
@@ -60,6 +67,7 @@ export interface ClientOptions {
 
 export interface NormalizedOptions {
   baseUrl: string;
+  clusterApi: ClusterApi;
   defaultTtlSeconds: number;
   maxItemBytes: number;
   keyFormat: ApiKeyFormat;
@@ -80,6 +88,12 @@ function positive(value: number | undefined, name: string, fallback: number): nu
     throw new InvalidArgumentError(`${name} must be a positive number, got ${value}`);
   }
   return value;
+}
+
+function clusterApi(value: ClusterApi | undefined): ClusterApi {
+  if (value === undefined || value === 'cluster' || value === 'ec-cluster')
+    return value ?? 'cluster';
+  throw new InvalidArgumentError(`clusterApi must be 'cluster' or 'ec-cluster', got ${value}`);
 }
 
 /** Validates a TTL: a whole number of seconds, at least 1. */
@@ -108,6 +122,7 @@ export function normalizeOptions(options: ClientOptions = {}): NormalizedOptions
       'defaultTtlSeconds',
     ),
     maxItemBytes: positive(options.maxItemBytes, 'maxItemBytes', DEFAULT_MAX_ITEM_BYTES),
+    clusterApi: clusterApi(options.clusterApi),
     keyFormat: credentials.format,
     context: {
       transport,

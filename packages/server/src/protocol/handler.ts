@@ -2,10 +2,11 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type FaultAction, FaultRuleError, parseFaultRule } from '../faults.js';
 import { handleCache } from './cache-api.js';
+import { handleEcClusters, handleSeedClusters } from './cluster-api.js';
 import { type Context, requireSuperUser } from './context.js';
-import { handleClusters, handleStoreControl } from './control-api.js';
 import { isThenable, Later } from './later.js';
 import { handleObject } from './object-api.js';
+import { handleStoreControl } from './store-control-api.js';
 import {
   json,
   methodNotAllowed,
@@ -40,7 +41,7 @@ function opName(method: string, path: string): string {
           : 'object_other';
   }
   if (path.startsWith('/objectstore')) return 'objectstore_control';
-  if (path.startsWith('/ec-cluster')) return 'cluster_control';
+  if (path.startsWith('/cluster') || path.startsWith('/ec-cluster')) return 'cluster_control';
   return 'other';
 }
 
@@ -216,13 +217,20 @@ function dispatch(
     if (key === undefined) return text(400, 'Malformed percent-encoding in the path');
     return handleObject(ctx, req, store, key, qs);
   }
+  if (path === '/cluster' || path.startsWith('/cluster/')) {
+    const rest = path.slice(9);
+    if (rest.indexOf('/') !== -1) return NOT_FOUND;
+    const name = decodeSegment(rest);
+    if (name === undefined) return text(400, 'Malformed percent-encoding in the path');
+    return handleSeedClusters(ctx, req, name || undefined);
+  }
   if (path === '/ec-cluster' || path.startsWith('/ec-cluster/')) {
     const parts = path.slice(12).split('/');
     if (parts.length > 2) return NOT_FOUND;
     const name = decodeSegment(parts[0] ?? '');
     const action = parts[1];
     if (name === undefined) return text(400, 'Malformed percent-encoding in the path');
-    return handleClusters(ctx, req, name || undefined, action);
+    return handleEcClusters(ctx, req, name || undefined, action);
   }
   if (path === '/healthz')
     return req.method === 'GET' || req.method === 'HEAD' ? HEALTHY : methodNotAllowed('GET, HEAD');
