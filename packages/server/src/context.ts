@@ -16,7 +16,10 @@ export async function createContext(options: ResolvedOptions): Promise<Context> 
   const control = new ControlPlane(options.dataDir, options.clusterActivationMs);
   await control.load();
   let items: ItemStore;
-  if (options.redisUrl) {
+  if (options.redisCluster) {
+    const { connectRedisCluster } = await import('./storage/redis.js');
+    items = await connectRedisCluster(options.redisCluster, options.caches);
+  } else if (options.redisUrl) {
     const { connectRedis } = await import('./storage/redis.js');
     items = await connectRedis(options.redisUrl, options.caches);
   } else {

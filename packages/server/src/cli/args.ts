@@ -31,6 +31,11 @@ export const FLAGS = {
     help: 'store cache items in Redis/Valkey (shared by several servers)',
     def: 'memory',
   },
+  'redis-cluster': {
+    type: 'string',
+    help: 'store cache items in a Redis/Valkey Cluster: host:port[,host:port…]',
+    def: 'none',
+  },
   'data-dir': {
     type: 'string',
     help: 'keep object bodies, control plane and signing secret here',
@@ -203,6 +208,8 @@ export function parseServe(
   if (caches !== undefined) options.caches = caches;
   options.autoCreateCaches = pick(values['auto-create-caches'], 'autoCreateCaches') ?? false;
   options.redisUrl = pick(values['redis-url'], 'redisUrl');
+  const cluster = pick<string | string[]>(values['redis-cluster'], 'redisCluster');
+  if (cluster !== undefined) options.redisCluster = cluster;
   options.dataDir = pick(values['data-dir'], 'dataDir');
   const maxMemory = pick<string | number>(values['max-memory'], 'maxMemory');
   if (maxMemory !== undefined) options.maxMemoryBytes = parseSize('max-memory', maxMemory);
