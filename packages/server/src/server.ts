@@ -1,11 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ApiKeyOptions } from './auth/keys.js';
-import { closeContext, createContext } from './context.js';
+import { closeContext, createContext } from './context-setup.js';
 import type { FaultControls } from './faults.js';
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options.js';
-import type { Context } from './protocol/context.js';
-import { respond } from './protocol/handler.js';
+import { respond } from './protocol/respond.js';
+import type { Context } from './protocol/server-context.js';
 import { type ProtocolResponse, text } from './protocol/types.js';
 import { NodeRequest, sendNode } from './transport/node.js';
 

@@ -1,8 +1,9 @@
 import { allowsCache, allowsKey, type Grant } from '../auth/keys.js';
 import { isValidName, MAX_KEY_BYTES } from '../options.js';
 import { ItemKey } from '../storage/types.js';
-import { authenticate, type Context, forbidden } from './context.js';
+import { authenticate, forbidden } from './access.js';
 import { decodeBase64Key, parseQuery, parseTtl, type Query } from './query.js';
+import type { Context } from './server-context.js';
 import {
   methodNotAllowed,
   NO_CONTENT,

@@ -8,9 +8,10 @@
  * Both need a super-user key.
  */
 import { isValidName } from '../options.js';
-import { type Context, requireSuperUser } from './context.js';
+import { requireSuperUser } from './access.js';
 import type { Cluster } from './control-plane-state.js';
 import { readJson } from './read-json.js';
+import type { Context } from './server-context.js';
 import {
   json,
   methodNotAllowed,

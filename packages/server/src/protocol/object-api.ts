@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { allowsKey, allowsObjectStore } from '../auth/keys.js';
-import { authenticate, type Context, forbidden } from './context.js';
+import { authenticate, forbidden } from './access.js';
 import { parseQuery, parseTtl } from './query.js';
+import type { Context } from './server-context.js';
 import {
   methodNotAllowed,
   NO_CONTENT,

@@ -1,7 +1,8 @@
 import { isValidName } from '../options.js';
-import { type Context, requireSuperUser } from './context.js';
+import { requireSuperUser } from './access.js';
 import type { ObjectStoreConfig } from './control-plane-state.js';
 import { isObject, readJson } from './read-json.js';
+import type { Context } from './server-context.js';
 import {
   json,
   methodNotAllowed,

@@ -12,7 +12,7 @@
  */
 
 /** Start of every cache item key. */
-export const ITEM_PREFIX = 'momento-http:cache:';
+const ITEM_PREFIX = 'momento-http:cache:';
 
 /** The set of cache names every process sharing this Redis knows. */
 export const CACHES_KEY = 'momento-http:caches';
