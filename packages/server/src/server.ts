@@ -64,8 +64,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     requireHostHeader: false,
   });
   const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
-    if (req.headers.host === undefined && req.httpVersionMinor === 1) answerWithoutHost(res);
-    else respond(ctx, new NodeRequest(req, expectsContinue ? res : undefined), res, send);
+    const request = new NodeRequest(req, expectsContinue ? res : undefined);
+    // Through the raw headers: `req.headers` would build a header object for every request.
+    if (req.httpVersionMinor === 1 && !request.has('host')) answerWithoutHost(res);
+    else respond(ctx, request, res, send);
   };
   server.on('request', (req, res) => onRequest(req, res, false));
   // `Expect: 100-continue`: the 100 goes out only when the protocol starts reading the body, so a

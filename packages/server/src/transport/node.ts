@@ -46,6 +46,20 @@ export class NodeRequest implements ProtocolRequest {
     return found;
   }
 
+  /** Whether a header (lower-case name) is present; stops at the first match. */
+  has(name: string): boolean {
+    const raw = this.#req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const candidate = raw[i]!;
+      if (
+        candidate.length === name.length &&
+        (candidate === name || candidate.toLowerCase() === name)
+      )
+        return true;
+    }
+    return false;
+  }
+
   *headerEntries(): Iterable<[string, string]> {
     for (const [name, value] of Object.entries(this.#req.headers)) {
       if (value !== undefined) yield [name, Array.isArray(value) ? value.join(', ') : value];
