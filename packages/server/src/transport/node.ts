@@ -142,8 +142,11 @@ function onData(this: ReadingMessage, chunk: Buffer): void {
 }
 
 function onEnd(this: ReadingMessage): void {
-  const read = finishRead(this);
+  // The body is complete: no 'data' or 'end' comes again, and the one 'close' still to come finds
+  // no read. Clearing the marker is enough; removing three listeners per PUT is measurable.
+  const read = this[READER];
   if (read === undefined) return;
+  this[READER] = undefined;
   const { chunks, size } = read;
   settle(read, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
 }
