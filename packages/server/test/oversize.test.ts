@@ -45,6 +45,16 @@ describe('an over-limit PUT gets a 413 the client can read', () => {
     expect(res.status).toBe(204);
   });
 
+  it('a body too long to drain (40 MiB) still lets the client read its 413 (lingering close)', async () => {
+    const res = await fetch(put('huge'), {
+      method: 'PUT',
+      headers: { authorization: key },
+      body: new Uint8Array(40 * 1024 * 1024),
+    });
+    expect(res.status).toBe(413);
+    expect(await res.text()).toMatch(/^Item size limit exceeded/);
+  });
+
   it('Expect: 100-continue with an over-limit Content-Length: 413 at once, no 100 Continue', async () => {
     const socket = await open();
     socket.write(

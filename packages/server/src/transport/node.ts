@@ -143,7 +143,7 @@ function onData(this: ReadingMessage, chunk: Buffer): void {
 
 function onEnd(this: ReadingMessage): void {
   // The body is complete: no 'data' or 'end' comes again, and the one 'close' still to come finds
-  // no read. Clearing the marker is enough; removing three listeners per PUT is measurable.
+  // no read. Clearing the marker is enough: removing three listeners per PUT is pure cost.
   const read = this[READER];
   if (read === undefined) return;
   this[READER] = undefined;
