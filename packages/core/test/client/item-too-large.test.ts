@@ -6,7 +6,7 @@ import { useServer } from './server';
 
 const t = useServer();
 
-describe('a value the client knows is too large', () => {
+describe('a value the client knows is too large', { timeout: 30_000 }, () => {
   it('one over-limit client.set throws ItemTooLargeError and makes no request', async () => {
     let requests = 0;
     const client = t.client({ hooks: { onRequest: () => requests++ } });
@@ -58,7 +58,8 @@ const server = createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
 `;
 
-describe('a write an early answer refused is never re-sent', () => {
+// Megabytes go over loopback: on a loaded machine that takes longer than vitest's 5 s default.
+describe('a write an early answer refused is never re-sent', { timeout: 30_000 }, () => {
   let child: ReturnType<typeof spawn>;
   let url: string;
   let seen = 0;
