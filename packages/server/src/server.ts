@@ -75,8 +75,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   server.on('checkContinue', (req, res) => onRequest(req, res, true));
   // Without a listener node drops a CONNECT without a word: this is no proxy, so say so.
   server.on('connect', (_req, socket: Socket) => {
+    const body = 'CONNECT is not supported: this is not a proxy';
     socket.end(
-      rawAnswer(405, 'Method Not Allowed', 'CONNECT is not supported: this is not a proxy'),
+      rawAnswer(
+        405,
+        'Method Not Allowed',
+        body,
+        'allow: GET, HEAD, PUT, POST, DELETE, OPTIONS\r\n',
+      ),
     );
   });
   // Malformed HTTP never reaches the protocol: answer 4xx with a message, then close.
@@ -108,8 +114,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 }
 
 /** A whole plain-text HTTP/1.1 answer that closes the connection, for sockets node has given up. */
-function rawAnswer(status: number, reason: string, body: string): string {
-  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`;
+function rawAnswer(status: number, reason: string, body: string, extraHeaders = ''): string {
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extraHeaders}connection: close\r\n\r\n${body}`;
 }
 
 /** HTTP/1.1 requires `Host` (RFC 9112 §3.2); answered like every other 400 here. */

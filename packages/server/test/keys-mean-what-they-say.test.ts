@@ -157,6 +157,7 @@ describe('requests node would answer with nothing, or with an empty 400', () => 
     const answer = await raw('CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n');
     expect(answer).toMatch(/^HTTP\/1\.1 405 Method Not Allowed\r\n/);
     expect(answer).toMatch(/content-type: text\/plain/i);
+    expect(answer).toMatch(/\r\nallow: GET, HEAD, PUT, POST, DELETE, OPTIONS\r\n/);
     expect(answer).toMatch(/\r\n\r\nCONNECT is not supported: this is not a proxy$/);
   });
 
