@@ -19,4 +19,11 @@ export {
   RecordingStore,
   type StoreMethod,
 } from './recording-store';
-export { findRedisServer, type RunningRedis, skipWithoutRedis, startRedis } from './redis';
+export {
+  findRedisServer,
+  keyCount,
+  type RunningRedis,
+  skipWithoutRedis,
+  startRedis,
+  startRedisCluster,
+} from './redis';

@@ -3,6 +3,7 @@ export type { AbortLike } from './client/abort';
 export { createClient, MomentoClient } from './client/client';
 export type {
   Cluster,
+  ClusterConfig,
   ClusterStatus,
   ClusterSummary,
   CreateClusterRequest,
@@ -11,6 +12,7 @@ export type {
   UpdateReplicationGroupRequest,
   UpdateShardConfigurationRequest,
 } from './client/cluster-types';
+export type { ClusterApi } from './client/clusters';
 export { Clusters } from './client/clusters';
 export type { ApiKeyFormat } from './client/credentials';
 export { baseUrlFor, parseApiKey } from './client/credentials';

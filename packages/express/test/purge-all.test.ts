@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '@momento-http/core';
-import request from 'supertest';
 import { eventually } from '@momento-http/test-kit';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { cachedApp, fileBackend, frameworks, uniquePrefix } from './support';
 

@@ -1,9 +1,17 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { mintApiKey, toV1Key } from './auth/keys.js';
-import { helpText, parseKeyCreate, parseServe, UsageError } from './cli/args.js';
+import {
+  helpText,
+  PRINTED_KEY_LIFETIME,
+  PRINTED_KEY_SECONDS,
+  parseKeyCreate,
+  parseServe,
+  UsageError,
+} from './cli/args.js';
 import { ServerListenError, ServerOptionsError, startServer } from './index.js';
-import { loadSecret } from './secret.js';
+import { defaultSecretDir, loadSecret, SECRET_FILE } from './secret.js';
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -27,18 +35,15 @@ function version(): string {
 async function keyCreate(argv: string[]): Promise<void> {
   const cmd = parseKeyCreate(argv, process.env);
   if (cmd.help) return out(helpText());
-  if (cmd.secret === undefined && cmd.dataDir === undefined) {
-    throw new UsageError(
-      'key create needs the signing secret: --secret, MOMENTO_HTTP_SERVER_SECRET or --data-dir',
-    );
-  }
+  // The same secret a server started with the same flags uses (the default file when none).
   const secret = await loadSecret(
     cmd.secret === undefined ? undefined : Buffer.from(cmd.secret),
-    cmd.dataDir,
+    cmd.dataDir ?? (cmd.secret === undefined ? defaultSecretDir(process.env) : undefined),
   );
   const key = mintApiKey(secret, {
     role: cmd.role,
     cache: cmd.cache,
+    objectStore: cmd.objectStore,
     keyPrefix: cmd.keyPrefix,
     expiresInSeconds: cmd.expiresInSeconds,
   });
@@ -49,10 +54,29 @@ async function serve(argv: string[]): Promise<void> {
   const cmd = parseServe(argv, process.env);
   if (cmd === 'help') return out(helpText());
   if (cmd === 'version') return out(version());
-  const server = await startServer(cmd.options);
-  const key = cmd.options.devKey ?? server.createApiKey();
+  const options = cmd.options;
+  let secretFile: string | undefined;
+  if (options.signingSecret === undefined && options.dataDir === undefined) {
+    // Development default: one per-user secret, so keys from an earlier start keep working.
+    const dir = defaultSecretDir(process.env);
+    options.signingSecret = await loadSecret(undefined, dir);
+    secretFile = join(dir, SECRET_FILE);
+  }
+  const server = await startServer(options);
   out(`momento-http-server listening on ${server.url}`);
-  out(`super-user ${cmd.options.devKey ? 'dev key (--dev-key)' : 'development key'}; to use it:`);
+  if (secretFile !== undefined)
+    out(`keys stay valid across restarts: signing secret in ${secretFile}`);
+  if (options.devKey) {
+    out('super-user dev key (--dev-key, loopback only, no expiry); to use it:');
+  } else {
+    out('a key that never expires: momento-http-server key create --expires-in never');
+    const until = new Date(Date.now() + PRINTED_KEY_SECONDS * 1000).toISOString();
+    out(
+      `super-user development key, valid for ${PRINTED_KEY_LIFETIME} (until ${until}); to use it:`,
+    );
+  }
+  // The export lines come last: tools (and tests) read the key once both are printed.
+  const key = options.devKey ?? server.createApiKey({ expiresInSeconds: PRINTED_KEY_SECONDS });
   out(`export MOMENTO_API_KEY=${key}`);
   out(`export MOMENTO_ENDPOINT=${server.url}`);
   let stopping = false;

@@ -1,8 +1,8 @@
 export type { ApiKeyOptions, CacheRole } from './auth/keys.js';
 export { toV1Key } from './auth/keys.js';
 export type { FaultControls, FaultRule } from './faults.js';
-export type { FetchHandler } from './handler.js';
-export { createHandler } from './handler.js';
+export type { FetchHandler } from './fetch-handler.js';
+export { createHandler } from './fetch-handler.js';
 export type { ServerOptions } from './options.js';
 export {
   DEFAULT_CACHE,

@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-
 /** Default port of the local server (`momento-http-server`). */
 export const DEFAULT_PORT = 4545;
 /** Loopback only unless told otherwise. */
@@ -39,6 +37,11 @@ export interface ServerOptions {
   signingSecret?: string | Uint8Array;
   /** Redis/Valkey URL for cache items, so several servers share one dataset. @default undefined (memory) */
   redisUrl?: string;
+  /**
+   * A Redis/Valkey Cluster for cache items instead: some of its nodes as `host:port` (an array, or
+   * one comma-separated string); the rest are discovered. Excludes `redisUrl`. @default undefined
+   */
+  redisCluster?: string | string[];
   /** Directory for object bodies, control-plane state and the signing secret. @default undefined (memory) */
   dataDir?: string;
   /** Memory bound for cache items in memory mode; least recently used items are evicted. @default unbounded */
@@ -72,6 +75,7 @@ export interface ResolvedOptions {
   devKey: string | undefined;
   signingSecret: Buffer | undefined;
   redisUrl: string | undefined;
+  redisCluster: { host: string; port: number }[] | undefined;
   dataDir: string | undefined;
   maxMemoryBytes: number;
   maxItemBytes: number;
@@ -144,6 +148,7 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
           ? Buffer.from(secret)
           : Buffer.from(secret),
     redisUrl: options.redisUrl,
+    redisCluster: clusterNodes(options.redisCluster, options.redisUrl),
     dataDir: options.dataDir,
     maxMemoryBytes: positiveInt('maxMemoryBytes', options.maxMemoryBytes, Number.POSITIVE_INFINITY),
     maxItemBytes: positiveInt('maxItemBytes', options.maxItemBytes, DEFAULT_MAX_ITEM_BYTES),
@@ -171,5 +176,30 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
   };
 }
 
-/** A fresh random signing secret (32 bytes). */
-export const randomSecret = (): Buffer => randomBytes(32);
+const NODE = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s,[\]]+)):(\d{1,5})$/;
+
+/** `host:port[,host:port…]` (or an array of them) → nodes; `[::1]:7000` for IPv6. */
+function clusterNodes(
+  value: string | string[] | undefined,
+  redisUrl: string | undefined,
+): { host: string; port: number }[] | undefined {
+  if (value === undefined) return undefined;
+  if (redisUrl !== undefined) {
+    throw new ServerOptionsError('redisCluster and redisUrl exclude each other: give one');
+  }
+  const entries = (Array.isArray(value) ? value : value.split(','))
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  if (entries.length === 0)
+    throw new ServerOptionsError('redisCluster needs at least one host:port');
+  return entries.map((entry) => {
+    const m = NODE.exec(entry);
+    const port = Number(m?.[3]);
+    if (!m || port < 1 || port > 65535) {
+      throw new ServerOptionsError(
+        `redisCluster: expected host:port, got ${JSON.stringify(entry)}`,
+      );
+    }
+    return { host: (m[1] ?? m[2])!, port };
+  });
+}

@@ -1,12 +1,12 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { ApiKeyOptions } from './auth/keys.js';
-import { closeContext, createContext } from './context.js';
+import { closeContext, createContext } from './context-setup.js';
 import type { FaultControls } from './faults.js';
 import { type ResolvedOptions, resolveOptions, type ServerOptions } from './options.js';
-import type { Context } from './protocol/context.js';
-import { respond } from './protocol/handler.js';
-import type { ProtocolResponse } from './protocol/types.js';
+import { respond } from './protocol/respond.js';
+import type { Context } from './protocol/server-context.js';
+import { type ProtocolResponse, text } from './protocol/types.js';
 import { NodeRequest, sendNode } from './transport/node.js';
 
 /** A running local server. */
@@ -60,8 +60,31 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     requestTimeout: resolved.requestTimeoutMs,
     connectionsCheckingInterval: Math.min(1_000, resolved.headersTimeoutMs),
     keepAliveTimeout: 5_000,
+    // Node's own check answers an empty 400; `answerWithoutHost` says why, in the usual form.
+    requireHostHeader: false,
   });
-  server.on('request', (req, res) => respond(ctx, new NodeRequest(req), res, send));
+  const onRequest = (req: IncomingMessage, res: ServerResponse, expectsContinue: boolean) => {
+    const request = new NodeRequest(req, expectsContinue ? res : undefined);
+    // Through the raw headers: `req.headers` would build a header object for every request.
+    if (req.httpVersionMinor === 1 && !request.has('host')) answerWithoutHost(res);
+    else respond(ctx, request, res, send);
+  };
+  server.on('request', (req, res) => onRequest(req, res, false));
+  // `Expect: 100-continue`: the 100 goes out only when the protocol starts reading the body, so a
+  // request refused on its headers (a declared over-limit length, a bad key) is never invited.
+  server.on('checkContinue', (req, res) => onRequest(req, res, true));
+  // Without a listener node drops a CONNECT without a word: this is no proxy, so say so.
+  server.on('connect', (_req, socket: Socket) => {
+    const body = 'CONNECT is not supported: this is not a proxy';
+    socket.end(
+      rawAnswer(
+        405,
+        'Method Not Allowed',
+        body,
+        'allow: GET, HEAD, PUT, POST, DELETE, OPTIONS\r\n',
+      ),
+    );
+  });
   // Malformed HTTP never reaches the protocol: answer 4xx with a message, then close.
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Socket) => {
     const current = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
@@ -70,10 +93,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return;
     }
     const [status, reason] = CLIENT_ERRORS[error.code ?? ''] ?? [400, 'Bad Request'];
-    const body = `${reason}: malformed HTTP request`;
-    socket.end(
-      `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
-    );
+    socket.end(rawAnswer(status, reason, `${reason}: malformed HTTP request`));
   });
   try {
     await listen(server, resolved);
@@ -91,6 +111,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     createApiKey: (opts) => ctx.auth.mint(opts),
     faults: faultControls(ctx),
   };
+}
+
+/** A whole plain-text HTTP/1.1 answer that closes the connection, for sockets node has given up. */
+function rawAnswer(status: number, reason: string, body: string, extraHeaders = ''): string {
+  return `HTTP/1.1 ${status} ${reason}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extraHeaders}connection: close\r\n\r\n${body}`;
+}
+
+/** HTTP/1.1 requires `Host` (RFC 9112 §3.2); answered like every other 400 here. */
+function answerWithoutHost(res: ServerResponse): void {
+  res.shouldKeepAlive = false;
+  send(res, text(400, 'Bad Request: the Host header is required'));
 }
 
 /** Writes the answer; a failure here is a bug, so drop the connection rather than the process. */

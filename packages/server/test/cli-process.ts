@@ -1,8 +1,17 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+/**
+ * Stands in for the user's state directory (where the CLI keeps its default signing secret), so
+ * tests never touch the real one. One per test file; a test may pass its own `XDG_STATE_HOME`.
+ */
+export const stateHome = mkdtempSync(join(tmpdir(), 'momento-cli-state-'));
 
 /** Runs the CLI from source as a real process (node + tsx). */
 export function spawnCli(
@@ -11,7 +20,12 @@ export function spawnCli(
 ): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ['--import', 'tsx', cli, ...args], {
     cwd: root,
-    env: { ...process.env, MOMENTO_HTTP_SERVER_SECRET: undefined, ...env },
+    env: {
+      ...process.env,
+      MOMENTO_HTTP_SERVER_SECRET: undefined,
+      XDG_STATE_HOME: stateHome,
+      ...env,
+    },
   });
 }
 

@@ -7,6 +7,14 @@ import { FLAGS, KEY_FLAGS } from '../src/cli/args.js';
 import { runCli, startCli } from './cli-process.js';
 import { call } from './helpers.js';
 
+/** The claims of a key (the CLI's keys are JWTs). */
+const decode = (key: string) =>
+  JSON.parse(Buffer.from(key.trim().split('.')[1]!, 'base64url').toString('utf8')) as {
+    iat: number;
+    exp: number;
+    p: object;
+  };
+
 // Each spawn compiles the CLI with tsx (about a second), hence the longer timeout.
 describe('momento-http-server CLI (real process)', { timeout: 30_000 }, () => {
   it('prints a working super-user key and the two export lines; SIGTERM shuts down cleanly', async () => {
@@ -50,9 +58,52 @@ describe('momento-http-server CLI (real process)', { timeout: 30_000 }, () => {
       ).status,
     ).toBe(403);
     expect(await cli.stop('SIGINT')).toBe(0);
-    const missing = await runCli(['key', 'create']);
-    expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/signing secret/);
+  });
+
+  it('the printed key expires in 24 h, says so, and survives a restart (default secret file)', async () => {
+    const state = await mkdtemp(join(tmpdir(), 'momento-state-'));
+    try {
+      const env = { XDG_STATE_HOME: state };
+      const first = await startCli(['--port', '0'], env);
+      expect(first.stdout()).toMatch(/development key, valid for 24 h \(until \d{4}-\d\d-\d\dT/);
+      expect(first.stdout()).toContain(join(state, 'momento-http-server', 'signing-secret'));
+      expect(first.stdout()).toContain('key create --expires-in never');
+      const claims = decode(first.key);
+      expect(claims.exp - claims.iat).toBe(86_400);
+      await first.stop();
+      // `key create` with no secret flags signs with the same default secret.
+      const minted = (await runCli(['key', 'create', '--role', 'readonly'], env)).stdout.trim();
+      const second = await startCli(['--port', '0'], env);
+      for (const key of [first.key, minted]) {
+        const r = await call({ url: second.endpoint }, '/cache/default-cache?key=k', { key });
+        expect(r.status).toBe(404);
+      }
+      await second.stop();
+    } finally {
+      await rm(state, { recursive: true, force: true });
+    }
+  });
+
+  it('key create: 24 h by default, never only when asked, object-store keys', async () => {
+    const env = { MOMENTO_HTTP_SERVER_SECRET: 'team-secret-123' };
+    const byDefault = decode((await runCli(['key', 'create'], env)).stdout.trim());
+    expect(byDefault.exp - byDefault.iat).toBe(86_400);
+    const never = decode((await runCli(['key', 'create', '--expires-in', 'never'], env)).stdout);
+    expect(never.exp).toBeUndefined();
+    const store = decode(
+      (
+        await runCli(
+          ['key', 'create', '--role', 'readonly', '--object-store', 'assets', '--expires-in', '1h'],
+          env,
+        )
+      ).stdout,
+    );
+    expect(store.p).toEqual({ r: 'readonly', os: 'assets' });
+    const both = await runCli(
+      ['key', 'create', '--role', 'readonly', '--object-store', 'a', '--cache', 'b'],
+      env,
+    );
+    expect([both.code, both.stderr]).toEqual([2, expect.stringMatching(/exclude each other/)]);
   });
 
   it('keys survive a restart with --data-dir (the secret is persisted there)', async () => {

@@ -173,8 +173,8 @@ describe('object store data plane', () => {
   });
 
   it('readonly keys cannot write objects, writeonly cannot read', async () => {
-    const ro = server.createApiKey({ role: 'readonly' });
-    const wo = server.createApiKey({ role: 'writeonly' });
+    const ro = server.createApiKey({ role: 'readonly', objectStore: 'store' });
+    const wo = server.createApiKey({ role: 'writeonly', objectStore: 'store' });
     expect((await call(server, `${O}/r`, { method: 'PUT', key: ro, body: 'x' })).status).toBe(403);
     expect((await call(server, `${O}/r`, { method: 'PUT', key: wo, body: 'x' })).status).toBe(204);
     expect((await call(server, `${O}/r`, { key: wo })).status).toBe(403);

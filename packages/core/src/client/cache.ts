@@ -1,6 +1,7 @@
 /** The cache data plane: GET / PUT / DELETE `/cache/{cache}?key=…`. */
 import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
-import { keyQuery, namePath, valueBytes } from './keys';
+import { ItemTooLargeError } from './errors';
+import { keyByteLength, keyQuery, namePath, valueBytes } from './keys';
 import { checkTtl } from './options';
 import { type RequestContext, send } from './request';
 
@@ -11,12 +12,19 @@ export class HttpCacheStore implements CacheStore {
   readonly #prefix: string;
   readonly #putHeaders: Record<string, string>;
   readonly #defaultTtlSeconds: number;
+  readonly #maxItemBytes: number;
 
-  constructor(ctx: RequestContext, baseUrl: string, cacheName: string, defaultTtlSeconds: number) {
+  constructor(
+    ctx: RequestContext,
+    baseUrl: string,
+    cacheName: string,
+    limits: { defaultTtlSeconds: number; maxItemBytes: number },
+  ) {
     this.#prefix = `${baseUrl}/cache/${namePath(cacheName)}?`;
     this.cacheName = cacheName;
     this.#ctx = ctx;
-    this.#defaultTtlSeconds = defaultTtlSeconds;
+    this.#defaultTtlSeconds = limits.defaultTtlSeconds;
+    this.#maxItemBytes = limits.maxItemBytes;
     this.#putHeaders = { ...ctx.headers, 'content-type': 'application/octet-stream' };
   }
 
@@ -27,12 +35,23 @@ export class HttpCacheStore implements CacheStore {
     return response?.body;
   }
 
-  /** Stores the value for `ttlSeconds` (default: the client's `defaultTtlSeconds`). */
+  /**
+   * Stores the value for `ttlSeconds` (default: the client's `defaultTtlSeconds`). A key + value
+   * over `maxItemBytes` throws `ItemTooLargeError` and sends nothing: the server would refuse it
+   * after the whole upload.
+   */
   async set(key: CacheKey, value: CacheValue, options?: SetOptions): Promise<void> {
     const ttl =
       options?.ttlSeconds === undefined ? this.#defaultTtlSeconds : checkTtl(options.ttlSeconds);
     const url = `${this.#prefix}${keyQuery(key)}&ttl_seconds=${ttl}`;
     const body = valueBytes(value);
+    const size = body.length + keyByteLength(key);
+    if (size > this.#maxItemBytes) {
+      throw new ItemTooLargeError(
+        `Item too large: key + value are ${size} bytes, over the ${this.#maxItemBytes}-byte item limit (not sent)`,
+        { method: 'PUT', url: this.#prefix.slice(0, -1) },
+      );
+    }
     await send(this.#ctx, { method: 'PUT', url, body, headers: this.#putHeaders }, options);
   }
 

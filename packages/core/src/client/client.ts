@@ -24,6 +24,8 @@ export class MomentoClient {
   readonly baseUrl: string;
   /** TTL that `set` uses when the call gives none. */
   readonly defaultTtlSeconds: number;
+  /** Key + value bytes beyond which `set` throws `ItemTooLargeError` without a request. */
+  readonly maxItemBytes: number;
   /** Which credential format the API key was in. */
   readonly keyFormat: ApiKeyFormat;
   /** @internal */
@@ -38,10 +40,11 @@ export class MomentoClient {
     const normalized = normalizeOptions(options);
     this.baseUrl = normalized.baseUrl;
     this.defaultTtlSeconds = normalized.defaultTtlSeconds;
+    this.maxItemBytes = normalized.maxItemBytes;
     this.keyFormat = normalized.keyFormat;
     this.context = normalized.context;
     this.objectStores = new ObjectStores(this.context, this.baseUrl);
-    this.clusters = new Clusters(this.context, this.baseUrl);
+    this.clusters = new Clusters(this.context, this.baseUrl, normalized.clusterApi);
   }
 
   /**
@@ -59,7 +62,10 @@ export class MomentoClient {
   cache(cacheName: string): CacheStore {
     let store = this.#stores.get(cacheName);
     if (!store) {
-      store = new HttpCacheStore(this.context, this.baseUrl, cacheName, this.defaultTtlSeconds);
+      store = new HttpCacheStore(this.context, this.baseUrl, cacheName, {
+        defaultTtlSeconds: this.defaultTtlSeconds,
+        maxItemBytes: this.maxItemBytes,
+      });
       this.#stores.set(cacheName, store);
     }
     return store;

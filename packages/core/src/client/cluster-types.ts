@@ -8,16 +8,20 @@ export interface ShardPlacement {
 
 export type ClusterStatus = 'Creating' | 'CreationFailed' | 'Active' | 'Updating' | 'Deleting';
 
-/** The body of `POST /ec-cluster`. */
-export interface CreateClusterRequest {
-  /** URL-safe cluster name. */
-  name: string;
+/** A cluster's whole configuration: the body of `PUT /cluster/{name}`. */
+export interface ClusterConfig {
   node_instance_type: string;
   shard_count: number;
   replication_factor: number;
   enforce_shard_multi_az: boolean;
   /** Omit to let Momento place shards. */
   shard_placements?: ShardPlacement[];
+}
+
+/** A configuration with its name: what `clusters.create` takes (the body of `POST /ec-cluster`). */
+export interface CreateClusterRequest extends ClusterConfig {
+  /** URL-safe cluster name. */
+  name: string;
 }
 
 /** What create and describe return. */
@@ -31,6 +35,7 @@ export interface Cluster {
   status: ClusterStatus | (string & {});
 }
 
+/** A listed cluster: its name (the seed API lists whole `Cluster`s). */
 export interface ClusterSummary {
   name: string;
 }

@@ -56,6 +56,13 @@ export function keyQuery(key: CacheKey): string {
   return `key_base64=${toBase64Url(key)}`;
 }
 
+/** How many bytes a key counts for the item limit (strings as UTF-8; `keyQuery` validated it). */
+export function keyByteLength(key: CacheKey): number {
+  if (typeof key !== 'string') return key.length;
+  // ASCII is one byte a character; only other strings pay for an encode.
+  return URL_SAFE.test(key) ? key.length : encoder.encode(key).length;
+}
+
 /** The request body for a value: strings as UTF-8, bytes as they are. */
 export function valueBytes(value: CacheValue): Uint8Array {
   if (typeof value === 'string') return encoder.encode(value);

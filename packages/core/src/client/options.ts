@@ -1,4 +1,5 @@
 /** Client options: documented defaults, validated and normalised once. */
+import type { ClusterApi } from './clusters';
 import { type ApiKeyFormat, resolveCredentials } from './credentials';
 import { InvalidArgumentError } from './errors';
 import type { ClientHooks } from './hooks';
@@ -11,6 +12,15 @@ export const DEFAULT_TTL_SECONDS = 60;
 export const DEFAULT_TIMEOUT_MS = 5000;
 /** Extra attempts after the first, for network errors and 5xx (Momento's SDKs use 3). */
 export const DEFAULT_RETRIES = 3;
+
+/**
+ * The item limit (key + value bytes) `set` checks before sending: the toolkit's one limit
+ * (Momento's "5 MB" read as 5,000,000, the smaller reading, as the local server and chunking use).
+ * `maxItemBytes` raises it for a service with a larger limit.
+ */
+import { DEFAULT_MAX_ITEM_BYTES } from '../toolkit/limits';
+
+export { DEFAULT_MAX_ITEM_BYTES };
 
 export interface ClientOptions {
   /**
@@ -41,6 +51,17 @@ export interface ClientOptions {
   retries?: number;
   /** Also retry 429, waiting `Retry-After` when the server sends it. @default false */
   retryOn429?: boolean;
+  /**
+   * `set` refuses a larger key + value with `ItemTooLargeError` without sending it. Raise it for a
+   * local server started with a larger `--max-item-size`. @default 5 MiB
+   */
+  maxItemBytes?: number;
+  /**
+   * Which cluster control-plane shape `clusters` speaks: the seed document's `PUT/GET/DELETE
+   * /cluster…` or `/ec-cluster` (POST and action endpoints, the Terraform provider's shape).
+   * @default 'cluster'
+   */
+  clusterApi?: ClusterApi;
   /** A `fetch` to use instead of the global one (tests, other runtimes). @default globalThis.fetch */
   fetch?: FetchLike;
   /** A whole transport; wins over `fetch`. The Node entry passes an undici one. */
@@ -53,7 +74,9 @@ export interface ClientOptions {
 
 export interface NormalizedOptions {
   baseUrl: string;
+  clusterApi: ClusterApi;
   defaultTtlSeconds: number;
+  maxItemBytes: number;
   keyFormat: ApiKeyFormat;
   context: RequestContext;
 }
@@ -72,6 +95,12 @@ function positive(value: number | undefined, name: string, fallback: number): nu
     throw new InvalidArgumentError(`${name} must be a positive number, got ${value}`);
   }
   return value;
+}
+
+function clusterApi(value: ClusterApi | undefined): ClusterApi {
+  if (value === undefined || value === 'cluster' || value === 'ec-cluster')
+    return value ?? 'cluster';
+  throw new InvalidArgumentError(`clusterApi must be 'cluster' or 'ec-cluster', got ${value}`);
 }
 
 /** Validates a TTL: a whole number of seconds, at least 1. */
@@ -99,6 +128,8 @@ export function normalizeOptions(options: ClientOptions = {}): NormalizedOptions
       options.defaultTtlSeconds ?? DEFAULT_TTL_SECONDS,
       'defaultTtlSeconds',
     ),
+    maxItemBytes: positive(options.maxItemBytes, 'maxItemBytes', DEFAULT_MAX_ITEM_BYTES),
+    clusterApi: clusterApi(options.clusterApi),
     keyFormat: credentials.format,
     context: {
       transport,

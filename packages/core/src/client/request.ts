@@ -109,11 +109,13 @@ export async function send(
           throw reason;
         }
         const detail = cause instanceof Error ? cause.message : String(cause);
-        error = new ConnectionError(`Request failed: ${detail}`, {
-          method,
-          url: redactUrl(url),
-          cause,
-        });
+        const refused = spec.body !== undefined && stoppedReadingBody(cause);
+        error = new ConnectionError(
+          refused
+            ? `Request failed: the server stopped reading the body (${detail}); it refused the request early, so it is not re-sent`
+            : `Request failed: ${detail}`,
+          { method, url: redactUrl(url), cause, retryable: !refused },
+        );
       }
       const delay = retryDelay(error, attempt, maxRetries, deadline);
       callHook(hooks.onError, {
@@ -131,6 +133,19 @@ export async function send(
     clearTimeout(timer);
     if (onAbort) userSignal!.removeEventListener('abort', onAbort);
   }
+}
+
+/**
+ * Whether a failure means the server closed its side while we were still sending the body
+ * (EPIPE): it answered early (a 413 for a value over its limit, say) and dropped the rest.
+ * Re-sending the same body would meet the same answer, so such a write is never retried.
+ */
+function stoppedReadingBody(cause: unknown): boolean {
+  for (let error = cause, depth = 0; error && depth < 4; depth++) {
+    if ((error as { code?: unknown }).code === 'EPIPE') return true;
+    error = (error as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 function onDeadline(abort: CallAbort, timeoutMs: number, method: string, url: string): void {

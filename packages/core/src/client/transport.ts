@@ -56,7 +56,16 @@ export function fetchTransport(fetchFn?: FetchLike): Transport {
       signal: request.signal,
       redirect: 'manual',
     });
-    const body = response.status === 204 ? EMPTY : new Uint8Array(await response.arrayBuffer());
+    let body = EMPTY;
+    if (response.status !== 204) {
+      try {
+        body = new Uint8Array(await response.arrayBuffer());
+      } catch (error) {
+        // An early refusal (its status is known) may be cut off by the connection closing: the
+        // status is the answer; only a success needs its whole body.
+        if (response.status < 300 || request.signal.aborted) throw error;
+      }
+    }
     return { status: response.status, headers: response.headers, body };
   };
 }

@@ -131,6 +131,12 @@ class Collector implements Dispatcher.DispatchHandler {
   }
 
   onError(error: Error): void {
+    // A refusal that arrived before the connection broke (a 413 while the body was still being
+    // sent) is the answer: deliver it rather than a connection error that would be retried.
+    if (this.#status >= 300 && !this.#signal.aborted) {
+      this.onComplete();
+      return;
+    }
     this.#fail(error);
   }
 

@@ -72,7 +72,8 @@ describe('typed errors from real responses', () => {
   });
 
   it('413 for key + value over the item limit is ItemTooLargeError, not retried', async () => {
-    const c = t.client();
+    // The client's own check would refuse this before sending: raise it to reach the server.
+    const c = t.client({ maxItemBytes: 64 * 1024 * 1024 });
     const before = await t.requestCount('cache_set', 413);
     const error = await failure(c.set('default-cache', 'big', new Uint8Array(5 * 1024 * 1024)));
     expect(error).toBeInstanceOf(ItemTooLargeError);

@@ -172,7 +172,7 @@ describe('TaggedEntryReader', () => {
   });
 
   it('writeWhenReady makes reads wait for the value and remembers its tags', async () => {
-    const { reader, calls } = setup();
+    const { reader, store } = setup();
     const produced = deferred<{ entry: Page; bytes: Uint8Array } | undefined>();
     const writing = reader.writeWhenReady('p', () => produced.promise);
     const read = reader.read('p', { deadline: new Deadline(5_000) });
@@ -180,9 +180,9 @@ describe('TaggedEntryReader', () => {
     produced.resolve({ entry: v, bytes: encode(v) });
     expect(await read).toMatchObject({ entry: { html: 'v' }, source: 'pending' });
     await writing;
-    calls.get.length = 0;
+    store.forget();
     await reader.read('p');
-    expect(new Set(calls.get)).toEqual(new Set(['p', '__tag__|a'])); // one round trip
+    expect(new Set(store.gets)).toEqual(new Set(['p', '__tag__|a'])); // one round trip
   });
 
   it('undecodable entry bytes are a reported miss', async () => {

@@ -1,20 +1,32 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
-const HEADER = Buffer.from(JSON.stringify({ alg: 'HS256', typ: 'JWT' })).toString('base64url');
-
-/** Signs claims as a compact HS256 JWT. */
-export function signJwt(claims: object, secret: Buffer): string {
-  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
-  const signature = createHmac('sha256', secret).update(`${HEADER}.${payload}`).digest('base64url');
-  return `${HEADER}.${payload}.${signature}`;
+/**
+ * A short public fingerprint of a signing secret, written as `kid` into the header of every key it
+ * signs. It lets the server tell "signed with another secret" (a restart without a persisted
+ * secret) from "forged", and says nothing the signature does not already reveal about the secret.
+ */
+export function secretId(secret: Buffer): string {
+  return createHash('sha256').update(secret).digest('base64url').slice(0, 11);
 }
 
-/** Why a token was refused. */
-export type JwtFailure = 'malformed' | 'signature';
+/** Signs claims as a compact HS256 JWT whose header names the secret (`kid`). */
+export function signJwt(claims: object, secret: Buffer): string {
+  const header = Buffer.from(
+    JSON.stringify({ alg: 'HS256', typ: 'JWT', kid: secretId(secret) }),
+  ).toString('base64url');
+  const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
+  const signature = createHmac('sha256', secret).update(`${header}.${payload}`).digest('base64url');
+  return `${header}.${payload}.${signature}`;
+}
+
+/** Why a token was refused. `other-secret`: the signature is wrong and `kid` names another secret. */
+export type JwtFailure = 'malformed' | 'signature' | 'other-secret';
 
 /**
  * Verifies an HS256 JWT and returns its claims, or the reason it failed. Only HS256 is accepted
- * (no `alg: none`, no algorithm switching); the signature compare is constant-time.
+ * (no `alg: none`, no algorithm switching). The signature must be the canonical unpadded base64url
+ * text of the HMAC, compared in constant time as text: Node's decoder would also accept padding,
+ * stray characters and other spellings of the same bits.
  */
 export function verifyJwt(token: string, secret: Buffer): Record<string, unknown> | JwtFailure {
   const first = token.indexOf('.');
@@ -31,9 +43,14 @@ export function verifyJwt(token: string, secret: Buffer): Record<string, unknown
   }
   if (!isObject(header) || !isObject(claims)) return 'malformed';
   if (header.alg !== 'HS256') return 'signature';
-  const expected = createHmac('sha256', secret).update(token.slice(0, second)).digest();
-  const given = Buffer.from(token.slice(second + 1), 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'signature';
+  const expected = Buffer.from(
+    createHmac('sha256', secret).update(token.slice(0, second)).digest('base64url'),
+  );
+  const given = Buffer.from(token.slice(second + 1));
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) {
+    const kid = header.kid;
+    return typeof kid === 'string' && kid !== secretId(secret) ? 'other-secret' : 'signature';
+  }
   return claims;
 }
 

@@ -10,7 +10,12 @@ export interface Grant {
   role: CacheRole;
   /** `undefined` means every cache. */
   cache: string | undefined;
-  /** `undefined` means every key. Compared on the key's bytes. */
+  /**
+   * The one object store a fine-grained key opens; such a key opens no cache. `undefined`: no
+   * object store (super-user keys open them all).
+   */
+  objectStore: string | undefined;
+  /** `undefined` means every key. Compared on the key's bytes (cache keys or object keys). */
   keyPrefix: Buffer | undefined;
   /** Epoch seconds; `undefined` never expires. */
   expiresAt: number | undefined;
@@ -24,7 +29,12 @@ export interface ApiKeyOptions {
   role?: CacheRole;
   /** Restrict to one cache. @default all caches */
   cache?: string;
-  /** Restrict to keys starting with this prefix (UTF-8). @default all keys */
+  /**
+   * A key for this one object store (role and key prefix apply to its objects) instead of caches.
+   * Fine-grained keys without it cannot touch object stores. @default none
+   */
+  objectStore?: string;
+  /** Restrict to keys (cache keys, or object keys with `objectStore`) starting with this prefix (UTF-8). @default all keys */
   keyPrefix?: string;
   /** Lifetime in seconds. @default never expires */
   expiresInSeconds?: number;
@@ -38,8 +48,13 @@ export function mintApiKey(secret: Buffer, options: ApiKeyOptions = {}): string 
   const role = options.role ?? 'readwrite';
   if (!ROLES.has(role))
     throw new TypeError(`role must be readwrite, readonly or writeonly, got ${role}`);
-  if (superUser && (options.role || options.cache || options.keyPrefix)) {
-    throw new TypeError('a super-user key cannot also be scoped by role, cache or key prefix');
+  if (superUser && (options.role || options.cache || options.keyPrefix || options.objectStore)) {
+    throw new TypeError(
+      'a super-user key cannot also be scoped by role, cache, object store or key prefix',
+    );
+  }
+  if (options.cache !== undefined && options.objectStore !== undefined) {
+    throw new TypeError('a key names either one cache or one object store, not both');
   }
   const iat = Math.floor(Date.now() / 1000);
   const claims: Record<string, unknown> = { t: 'g', jti: randomUUID(), iat };
@@ -52,10 +67,17 @@ export function mintApiKey(secret: Buffer, options: ApiKeyOptions = {}): string 
     : {
         r: role,
         ...(options.cache ? { c: options.cache } : {}),
+        ...(options.objectStore ? { os: options.objectStore } : {}),
         ...(options.keyPrefix ? { kp: options.keyPrefix } : {}),
       };
   return signJwt(claims, secret);
 }
+
+/** The 401 for a key another secret signed: the usual cause is a restart with a new secret. */
+const OTHER_SECRET =
+  "Invalid API key signature: the key was signed with another secret, so the server's signing " +
+  'secret changed since it was made (a restart without --data-dir or --secret picks a new one). ' +
+  'Use a key printed or minted for this secret (momento-http-server key create).';
 
 /** Outcome of authenticating a token: a grant, or an HTTP status and message. */
 export type AuthResult = Grant | { status: 401; message: string };
@@ -64,6 +86,7 @@ const SUPER: Grant = {
   superUser: true,
   role: 'readwrite',
   cache: undefined,
+  objectStore: undefined,
   keyPrefix: undefined,
   expiresAt: undefined,
 };
@@ -110,6 +133,7 @@ export class Authenticator {
     const claims = verifyJwt(jwt, this.#secret);
     if (claims === 'malformed') return { status: 401, message: 'Malformed API key' };
     if (claims === 'signature') return { status: 401, message: 'Invalid API key signature' };
+    if (claims === 'other-secret') return { status: 401, message: OTHER_SECRET };
     return toGrant(claims) ?? { status: 401, message: 'Malformed API key claims' };
   }
 }
@@ -137,10 +161,12 @@ function toGrant(claims: Record<string, unknown>): Grant | undefined {
   if (!ROLES.has(role)) return undefined;
   if (p.c !== undefined && typeof p.c !== 'string') return undefined;
   if (p.kp !== undefined && typeof p.kp !== 'string') return undefined;
+  if (p.os !== undefined && (typeof p.os !== 'string' || p.c !== undefined)) return undefined;
   return {
     superUser: false,
     role,
     cache: p.c,
+    objectStore: p.os,
     keyPrefix: p.kp === undefined ? undefined : Buffer.from(p.kp),
     expiresAt: exp,
   };
@@ -149,9 +175,22 @@ function toGrant(claims: Record<string, unknown>): Grant | undefined {
 /** Whether a grant allows a cache read or write on a cache (key prefix checked separately). */
 export function allowsCache(grant: Grant, cache: string, write: boolean): boolean {
   if (grant.superUser) return true;
+  if (grant.objectStore !== undefined) return false;
   if (grant.cache !== undefined && grant.cache !== cache) return false;
-  return write ? grant.role !== 'readonly' : grant.role !== 'writeonly';
+  return allowsRole(grant, write);
 }
+
+/**
+ * Whether a grant allows reading or writing objects of a store: a super-user key, or a key that
+ * names this store (key prefix checked separately). A key scoped to caches opens no store.
+ */
+export function allowsObjectStore(grant: Grant, store: string, write: boolean): boolean {
+  if (grant.superUser) return true;
+  return grant.objectStore === store && allowsRole(grant, write);
+}
+
+const allowsRole = (grant: Grant, write: boolean): boolean =>
+  write ? grant.role !== 'readonly' : grant.role !== 'writeonly';
 
 /** Whether a grant's key prefix (if any) covers this key. */
 export function allowsKey(grant: Grant, key: Buffer): boolean {

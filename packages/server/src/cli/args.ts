@@ -31,6 +31,11 @@ export const FLAGS = {
     help: 'store cache items in Redis/Valkey (shared by several servers)',
     def: 'memory',
   },
+  'redis-cluster': {
+    type: 'string',
+    help: 'store cache items in a Redis/Valkey Cluster: host:port[,host:port…]',
+    def: 'none',
+  },
   'data-dir': {
     type: 'string',
     help: 'keep object bodies, control plane and signing secret here',
@@ -54,7 +59,7 @@ export const FLAGS = {
   secret: {
     type: 'string',
     help: 'signing secret for API keys (or MOMENTO_HTTP_SERVER_SECRET)',
-    def: 'random',
+    def: 'kept in $XDG_STATE_HOME/momento-http-server',
   },
   help: { type: 'boolean', short: 'h', help: 'show this help', def: '' },
   version: { type: 'boolean', help: 'print the version', def: '' },
@@ -73,12 +78,21 @@ export const KEY_FLAGS = {
     help: 'restrict to keys starting with this prefix',
     def: 'all keys',
   },
-  'expires-in': { type: 'string', help: 'lifetime, e.g. 3600, 90m, 12h, 7d', def: 'never' },
+  'object-store': {
+    type: 'string',
+    help: 'a key for this one object store instead of caches (needs --role)',
+    def: 'none',
+  },
+  'expires-in': {
+    type: 'string',
+    help: "lifetime, e.g. 3600, 90m, 12h, 7d, or 'never'",
+    def: '24h',
+  },
   secret: { type: 'string', help: 'signing secret (or MOMENTO_HTTP_SERVER_SECRET)', def: '' },
   'data-dir': {
     type: 'string',
     help: "use the secret persisted in the server's data dir",
-    def: '',
+    def: 'the default secret file',
   },
   v1: { type: 'boolean', help: 'print the v1 form base64({api_key, endpoint}) instead', def: '' },
   endpoint: { type: 'string', help: 'endpoint for --v1', def: '127.0.0.1:4545' },
@@ -105,7 +119,7 @@ export function helpText(): string {
     '',
     'Usage:',
     '  momento-http-server [options]',
-    '  momento-http-server key create [--role R] [--cache C] [--key-prefix P] [--expires-in T]',
+    '  momento-http-server key create [--role R] [--cache C | --object-store S] [--key-prefix P] [--expires-in T|never]',
     '',
     'Options:',
     ...Object.entries(FLAGS).map(([n, f]) => row(n, f)),
@@ -113,8 +127,10 @@ export function helpText(): string {
     'key create:',
     ...Object.entries(KEY_FLAGS).map(([n, f]) => row(n, f)),
     '',
-    'Keys survive restarts when the signing secret does: pass --secret / MOMENTO_HTTP_SERVER_SECRET,',
-    'or use --data-dir (the server keeps its secret there; `key create --data-dir` reads it).',
+    `The key printed at start expires after ${PRINTED_KEY_LIFETIME}; a key that never expires only comes from`,
+    '`key create --expires-in never`. Keys survive restarts when the signing secret does: by default',
+    'it is kept in $XDG_STATE_HOME/momento-http-server (~/.local/state/momento-http-server);',
+    '--secret / MOMENTO_HTTP_SERVER_SECRET or --data-dir choose another (`key create` reads the same).',
   ].join('\n');
 }
 
@@ -140,12 +156,17 @@ export function parseSize(flag: string, value: string | number): number {
   return Math.floor(Number(m[1]) * UNITS[(m[2] ?? 'b').toLowerCase()]!);
 }
 
+/** How long the key printed at start lives, as shown in messages. */
+export const PRINTED_KEY_LIFETIME = '24 h';
+/** The same in seconds; also the default lifetime of `key create`. */
+export const PRINTED_KEY_SECONDS = 86_400;
+
 /** `3600`, `90m`, `12h`, `7d` → seconds. */
 export function parseDuration(flag: string, value: string): number {
   const m = /^(\d+)\s*(s|m|h|d)?$/.exec(value.trim());
   if (!m)
     throw new UsageError(
-      `--${flag}: expected seconds or a duration like 90m, 12h, 7d, got '${value}'`,
+      `--${flag}: expected seconds, a duration like 90m, 12h, 7d, or never, got '${value}'`,
     );
   return Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[(m[2] ?? 's') as 's'];
 }
@@ -187,6 +208,8 @@ export function parseServe(
   if (caches !== undefined) options.caches = caches;
   options.autoCreateCaches = pick(values['auto-create-caches'], 'autoCreateCaches') ?? false;
   options.redisUrl = pick(values['redis-url'], 'redisUrl');
+  const cluster = pick<string | string[]>(values['redis-cluster'], 'redisCluster');
+  if (cluster !== undefined) options.redisCluster = cluster;
   options.dataDir = pick(values['data-dir'], 'dataDir');
   const maxMemory = pick<string | number>(values['max-memory'], 'maxMemory');
   if (maxMemory !== undefined) options.maxMemoryBytes = parseSize('max-memory', maxMemory);
@@ -221,8 +244,10 @@ function readConfig(path: string): Record<string, unknown> {
 export interface KeyCommand {
   role?: CacheRole;
   cache?: string;
+  objectStore?: string;
   keyPrefix?: string;
-  expiresInSeconds?: number;
+  /** `undefined`: never expires (only with an explicit `--expires-in never`). */
+  expiresInSeconds: number | undefined;
   secret?: string;
   dataDir?: string;
   v1: boolean;
@@ -242,18 +267,26 @@ export function parseKeyCreate(argv: string[], env: NodeJS.ProcessEnv): KeyComma
   if (role !== undefined && !['readwrite', 'readonly', 'writeonly'].includes(role)) {
     throw new UsageError(`--role: expected readwrite, readonly or writeonly, got '${role}'`);
   }
-  if (role === undefined && (values.cache || values['key-prefix'])) {
+  if (role === undefined && (values.cache || values['key-prefix'] || values['object-store'])) {
     throw new UsageError(
-      '--cache and --key-prefix need --role (a super-user key cannot be scoped)',
+      '--cache, --object-store and --key-prefix need --role (a super-user key cannot be scoped)',
     );
   }
+  if (values.cache !== undefined && values['object-store'] !== undefined) {
+    throw new UsageError('--cache and --object-store exclude each other: a key names one of them');
+  }
+  const expiresIn = values['expires-in'];
   return {
     role,
     cache: values.cache,
+    objectStore: values['object-store'],
     keyPrefix: values['key-prefix'],
-    expiresInSeconds: values['expires-in']
-      ? parseDuration('expires-in', values['expires-in'])
-      : undefined,
+    expiresInSeconds:
+      expiresIn === undefined
+        ? PRINTED_KEY_SECONDS
+        : expiresIn.trim() === 'never'
+          ? undefined
+          : parseDuration('expires-in', expiresIn),
     secret: values.secret ?? env.MOMENTO_HTTP_SERVER_SECRET,
     dataDir: values['data-dir'],
     v1: values.v1 ?? false,

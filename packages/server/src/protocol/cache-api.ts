@@ -1,8 +1,9 @@
 import { allowsCache, allowsKey, type Grant } from '../auth/keys.js';
 import { isValidName, MAX_KEY_BYTES } from '../options.js';
 import { ItemKey } from '../storage/types.js';
-import { authenticate, type Context, forbidden } from './context.js';
+import { authenticate, forbidden } from './access.js';
 import { decodeBase64Key, parseQuery, parseTtl, type Query } from './query.js';
+import type { Context } from './server-context.js';
 import {
   methodNotAllowed,
   NO_CONTENT,
@@ -19,7 +20,7 @@ const CACHE_NOT_FOUND = text(404, 'Cache Not Found');
 /** Shared 413 answer; `close` because the rest of the body was left unread. */
 const tooLarge = (limit: number): ProtocolResponse => ({
   ...text(413, `Item size limit exceeded: key + value must be at most ${limit} bytes`),
-  close: true,
+  bodyUnread: true,
 });
 
 /**

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { authenticate, type Context } from './context.js';
+import { allowsKey, allowsObjectStore } from '../auth/keys.js';
+import { authenticate, forbidden } from './access.js';
 import { parseQuery, parseTtl } from './query.js';
+import type { Context } from './server-context.js';
 import {
   methodNotAllowed,
   NO_CONTENT,
@@ -93,10 +95,13 @@ async function objectOp(
     return methodNotAllowed('GET, HEAD, PUT, DELETE, OPTIONS');
   const grant = authenticate(ctx, req);
   if ('status' in grant) return grant;
-  // Local decision: object stores have no per-store scoping in our keys; role still applies.
-  if (!grant.superUser && (read ? grant.role === 'writeonly' : grant.role === 'readonly')) {
-    return text(403, `The API key does not allow ${read ? 'reads' : 'writes'} on object stores`);
+  if (!allowsObjectStore(grant, store, !read)) {
+    return forbidden(
+      `${read ? 'reads from' : 'writes to'} object store '${store}' (it needs a super-user key or a key that names the store)`,
+    );
   }
+  if (grant.keyPrefix !== undefined && !allowsKey(grant, Buffer.from(key)))
+    return forbidden('this object key (outside the key prefix of the API key)');
   if (!ctx.control.stores.has(store)) return text(404, 'Store Not Found');
   if (key.length === 0) return text(400, 'An object key is required');
   if (Buffer.byteLength(key) > MAX_OBJECT_KEY_BYTES) {
@@ -153,7 +158,7 @@ async function objectOp(
   const declared = req.header('content-length');
   const tooLarge = {
     ...text(413, `Object size limit exceeded: at most ${limit} bytes`),
-    close: true,
+    bodyUnread: true,
   };
   if (declared !== undefined && Number(declared) > limit) return tooLarge;
   const body = await req.readBody(limit);

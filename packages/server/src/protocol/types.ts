@@ -30,8 +30,11 @@ export interface ProtocolResponse {
   status: number;
   headers?: Record<string, string>;
   body?: Buffer | string;
-  /** The body was not read to the end: the transport must close the connection after answering. */
-  close?: boolean;
+  /**
+   * The request body was refused before its end: the transport drops the rest (a bounded drain,
+   * else a lingering close) so the client can read this answer instead of meeting a reset.
+   */
+  bodyUnread?: boolean;
   /** Fault injection: drop the connection without any answer. */
   reset?: boolean;
 }

@@ -1,11 +1,6 @@
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import { CACHES_KEY, itemKey, itemKeyStart } from './redis-keys.js';
 import type { ItemKey, ItemStore } from './types.js';
-
-/** All keys this server writes start with this, so a shared Redis can hold other data too. */
-export const REDIS_PREFIX = 'momento-http:cache:';
-
-/** The set of cache names every process sharing this Redis knows. */
-export const CACHES_KEY = 'momento-http:caches';
 
 /** Marks a Redis failure so the protocol answers 503 instead of 500. */
 class StorageUnavailableError extends Error {
@@ -17,26 +12,25 @@ const unavailable = (error: unknown): never => {
 };
 
 /**
- * Cache items in Redis or Valkey: `SET key value EX ttl`, so Redis enforces TTLs, and several
- * server processes over one Redis see one dataset. Keys and values are Buffers end to end
- * (binary-safe). Item key: `momento-http:cache:<cache>:<key bytes>`; cache names cannot contain `:`.
+ * Cache items in Redis or Valkey, one server or a Cluster: `SET key value EX ttl`, so Redis
+ * enforces TTLs, and several server processes over one Redis see one dataset. Keys and values are
+ * Buffers end to end (binary-safe). Key names: see `redis-keys.ts`.
  */
 export class RedisItemStore implements ItemStore {
-  readonly #redis: Redis;
-  readonly #prefixes = new Map<string, Buffer>();
+  readonly #redis: Redis | Cluster;
+  readonly #starts = new Map<string, Buffer>();
 
-  constructor(redis: Redis) {
+  constructor(redis: Redis | Cluster) {
     this.#redis = redis;
   }
 
   #key(cache: string, item: ItemKey): Buffer {
-    const key = item.bytes;
-    let prefix = this.#prefixes.get(cache);
-    if (prefix === undefined) {
-      prefix = Buffer.from(`${REDIS_PREFIX}${cache}:`);
-      this.#prefixes.set(cache, prefix);
+    let start = this.#starts.get(cache);
+    if (start === undefined) {
+      start = itemKeyStart(cache);
+      this.#starts.set(cache, start);
     }
-    return Buffer.concat([prefix, key], prefix.length + key.length);
+    return itemKey(start, item.bytes);
   }
 
   async get(cache: string, key: ItemKey): Promise<Buffer | undefined> {
@@ -76,15 +70,17 @@ export class RedisItemStore implements ItemStore {
   }
 }
 
+/** Per-command settings shared by a single Redis and each node of a Cluster. */
+const COMMAND_OPTIONS = {
+  // A request waits at most ~2 s for Redis, then the client gets a 503 it can retry.
+  commandTimeout: 2_000,
+  maxRetriesPerRequest: 1,
+  connectTimeout: 5_000,
+};
+
 /** Connects (failing fast with a clear message when Redis is not reachable). */
 export async function connectRedis(url: string, caches: string[] = []): Promise<ItemStore> {
-  const redis = new Redis(url, {
-    lazyConnect: true,
-    // A request waits at most ~2 s for Redis, then the client gets a 503 it can retry.
-    commandTimeout: 2_000,
-    maxRetriesPerRequest: 1,
-    connectTimeout: 5_000,
-  });
+  const redis = new Redis(url, { lazyConnect: true, ...COMMAND_OPTIONS });
   // Errors surface through the commands; without a listener ioredis would print them.
   redis.on('error', () => {});
   try {
@@ -94,6 +90,34 @@ export async function connectRedis(url: string, caches: string[] = []): Promise<
     throw new Error(`cannot connect to Redis at ${redactUrl(url)}: ${(error as Error).message}`);
   }
   const store = new RedisItemStore(redis);
+  await store.registerCaches(caches);
+  return store;
+}
+
+/**
+ * Connects to a Redis/Valkey Cluster through any of its nodes (`host:port`); ioredis learns the
+ * slot map from them and follows MOVED/ASK redirections, so no slot routing lives here.
+ */
+export async function connectRedisCluster(
+  nodes: { host: string; port: number }[],
+  caches: string[] = [],
+): Promise<ItemStore> {
+  const cluster = new Cluster(nodes, {
+    lazyConnect: true,
+    redisOptions: COMMAND_OPTIONS,
+    // A cluster that is still electing (or just created) answers CLUSTERDOWN for a moment.
+    retryDelayOnClusterDown: 100,
+    slotsRefreshTimeout: 2_000,
+  });
+  cluster.on('error', () => {});
+  const where = nodes.map((n) => `${n.host}:${n.port}`).join(',');
+  try {
+    await cluster.connect();
+  } catch (error) {
+    cluster.disconnect();
+    throw new Error(`cannot connect to the Redis Cluster at ${where}: ${(error as Error).message}`);
+  }
+  const store = new RedisItemStore(cluster);
   await store.registerCaches(caches);
   return store;
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { Later } from '../protocol/later.js';
 import { OCTET, type ProtocolRequest, type ProtocolResponse, TEXT } from '../protocol/types.js';
 
@@ -10,9 +11,12 @@ export class ClientAbortedError extends Error {
 /** Adapts node's IncomingMessage to the protocol's request shape without copying headers. */
 export class NodeRequest implements ProtocolRequest {
   readonly #req: IncomingMessage;
+  /** Set for `Expect: 100-continue`: where the `100 Continue` goes once the body is wanted. */
+  #awaitingContinue: ServerResponse | undefined;
 
-  constructor(req: IncomingMessage) {
+  constructor(req: IncomingMessage, awaitingContinue?: ServerResponse) {
     this.#req = req;
+    this.#awaitingContinue = awaitingContinue;
   }
 
   get method(): string {
@@ -42,6 +46,20 @@ export class NodeRequest implements ProtocolRequest {
     return found;
   }
 
+  /** Whether a header (lower-case name) is present; stops at the first match. */
+  has(name: string): boolean {
+    const raw = this.#req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) {
+      const candidate = raw[i]!;
+      if (
+        candidate.length === name.length &&
+        (candidate === name || candidate.toLowerCase() === name)
+      )
+        return true;
+    }
+    return false;
+  }
+
   *headerEntries(): Iterable<[string, string]> {
     for (const [name, value] of Object.entries(this.#req.headers)) {
       if (value !== undefined) yield [name, Array.isArray(value) ? value.join(', ') : value];
@@ -56,6 +74,10 @@ export class NodeRequest implements ProtocolRequest {
 
   readBodyThen<T>(limit: number, then: (body: Buffer | undefined) => T): Later<Awaited<T>> {
     const req = this.#req;
+    if (this.#awaitingContinue !== undefined) {
+      this.#awaitingContinue.writeContinue();
+      this.#awaitingContinue = undefined;
+    }
     const later = new Later<Awaited<T>>();
     const read: BodyRead = {
       chunks: [],
@@ -120,8 +142,11 @@ function onData(this: ReadingMessage, chunk: Buffer): void {
 }
 
 function onEnd(this: ReadingMessage): void {
-  const read = finishRead(this);
+  // The body is complete: no 'data' or 'end' comes again, and the one 'close' still to come finds
+  // no read. Clearing the marker is enough: removing three listeners per PUT is pure cost.
+  const read = this[READER];
   if (read === undefined) return;
+  this[READER] = undefined;
   const { chunks, size } = read;
   settle(read, chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
 }
@@ -148,21 +173,73 @@ export function sendNode(res: ServerResponse, r: ProtocolResponse): void {
     return;
   }
   if (res.headersSent || res.destroyed) return;
+  if (r.bodyUnread === true && !res.req.complete) dropRestOfBody(res);
   const body = r.body;
   if (body === undefined) {
-    res.writeHead(r.status, r.close ? { ...r.headers, connection: 'close' } : r.headers).end();
+    res.writeHead(r.status, r.headers).end();
     return;
   }
   const length = typeof body === 'string' ? Buffer.byteLength(body) : body.length;
   const h = r.headers;
   // Object literals for the hot shapes: node serialises them measurably faster than a spread copy.
   const headers =
-    r.close === true
-      ? { ...h, connection: 'close', 'content-length': length }
-      : h === OCTET
-        ? { 'content-type': 'application/octet-stream', 'content-length': length }
-        : h === TEXT
-          ? { 'content-type': 'text/plain; charset=utf-8', 'content-length': length }
-          : { ...h, 'content-length': length };
+    h === OCTET
+      ? { 'content-type': 'application/octet-stream', 'content-length': length }
+      : h === TEXT
+        ? { 'content-type': 'text/plain; charset=utf-8', 'content-length': length }
+        : { ...h, 'content-length': length };
   res.writeHead(r.status, headers).end(body);
+}
+
+/** Most bytes of a refused body read and dropped to keep the connection; beyond, it is closed. */
+export const DRAIN_LIMIT_BYTES = 16 * 1024 * 1024;
+/** How long a refused body may take to arrive before the connection is closed. */
+export const DRAIN_TIMEOUT_MS = 5_000;
+/** After our FIN, how long the client gets to read the answer and hang up before the socket is cut. */
+export const LINGER_MS = 5_000;
+
+/**
+ * A body refused before its end (a 413 on a declared or streamed length). Closing at once would
+ * reset the connection while the client is still sending, and a reset makes most clients lose the
+ * answer (they report EPIPE/ECONNRESET and retry the upload). So: a body of known length within
+ * `DRAIN_LIMIT_BYTES` is read and dropped and the connection stays usable; a longer, unknown or
+ * too slow one gets a lingering close once the answer is out (FIN, keep dropping what arrives,
+ * cut after `LINGER_MS`). The answer never announces keep-alive off: node would then destroy the
+ * socket right after the answer, which is the reset this avoids.
+ */
+function dropRestOfBody(res: ServerResponse): void {
+  const req = res.req;
+  const socket = req.socket;
+  const declared = Number(req.headers['content-length']);
+  let dropped = 0;
+  const giveUp = () => {
+    cleanup();
+    if (res.writableFinished) lingerClose(socket);
+    else res.once('finish', () => lingerClose(socket));
+  };
+  const onData = (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > DRAIN_LIMIT_BYTES) giveUp();
+  };
+  const timer = setTimeout(giveUp, DRAIN_TIMEOUT_MS);
+  timer.unref();
+  const cleanup = () => {
+    clearTimeout(timer);
+    req.off('data', onData);
+    req.off('end', cleanup);
+    req.off('close', cleanup);
+  };
+  req.on('end', cleanup);
+  req.on('close', cleanup);
+  if (Number.isSafeInteger(declared) && declared <= DRAIN_LIMIT_BYTES) req.on('data', onData);
+  else giveUp();
+  req.resume();
+}
+
+function lingerClose(socket: Socket): void {
+  if (socket.destroyed) return;
+  socket.end();
+  const cut = setTimeout(() => socket.destroy(), LINGER_MS);
+  cut.unref();
+  socket.once('close', () => clearTimeout(cut));
 }

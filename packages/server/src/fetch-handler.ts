@@ -1,8 +1,8 @@
 import type { ApiKeyOptions } from './auth/keys.js';
-import { closeContext, createContext } from './context.js';
+import { closeContext, createContext } from './context-setup.js';
 import { resolveOptions, type ServerOptions } from './options.js';
-import type { Context } from './protocol/context.js';
-import { handle } from './protocol/handler.js';
+import { handle } from './protocol/respond.js';
+import type { Context } from './protocol/server-context.js';
 import { FetchRequest, toFetchResponse } from './transport/fetch.js';
 
 /** A fetch-style handler plus what a host needs to manage it. */

@@ -2,8 +2,8 @@ import { Authenticator } from './auth/keys.js';
 import { FaultInjector } from './faults.js';
 import { Metrics } from './metrics.js';
 import type { ResolvedOptions } from './options.js';
-import type { Context } from './protocol/context.js';
 import { ControlPlane } from './protocol/control-plane-state.js';
+import type { Context } from './protocol/server-context.js';
 import { TokenBucket } from './rate-limit.js';
 import { loadSecret } from './secret.js';
 import { MemoryItemStore } from './storage/memory.js';
@@ -16,7 +16,10 @@ export async function createContext(options: ResolvedOptions): Promise<Context> 
   const control = new ControlPlane(options.dataDir, options.clusterActivationMs);
   await control.load();
   let items: ItemStore;
-  if (options.redisUrl) {
+  if (options.redisCluster) {
+    const { connectRedisCluster } = await import('./storage/redis.js');
+    items = await connectRedisCluster(options.redisCluster, options.caches);
+  } else if (options.redisUrl) {
     const { connectRedis } = await import('./storage/redis.js');
     items = await connectRedis(options.redisUrl, options.caches);
   } else {
