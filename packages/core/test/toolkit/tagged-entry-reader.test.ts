@@ -189,6 +189,6 @@ describe('TaggedEntryReader', () => {
     const { reader, store, onError } = setup();
     await store.set('p', 'garbage');
     expect(await reader.read('p')).toBeUndefined();
-    expect(onError).toHaveBeenCalledWith(expect.any(SyntaxError), 'decode');
+    expect(onError).toHaveBeenCalledWith(expect.any(SyntaxError), 'decode', 'p');
   });
 });
