@@ -110,6 +110,7 @@ export {
   NearCache,
 } from './toolkit/near-cache';
 export { sha256, toHex } from './toolkit/sha256';
+export { sharedAbortController } from './toolkit/shared-abort';
 export { SingleFlight } from './toolkit/single-flight';
 export { isHashedStoreKey, MAX_PLAIN_KEY_BYTES, storeKey } from './toolkit/store-key';
 export type { TagStatesOptions } from './toolkit/tag-states';

@@ -1,4 +1,4 @@
-import { Deadline, type NamespaceGeneration } from '@momento-http/core';
+import { Deadline, type NamespaceGeneration, sharedAbortController } from '@momento-http/core';
 import { FirstError, Gate } from './batch';
 import { SafeEmitter } from './emitter';
 import { namingKeys } from './errors';
@@ -56,7 +56,7 @@ export class KeyvMomento extends SafeEmitter {
   readonly #stack: StoreStack;
   readonly #ops: KeyOperations;
   /** Aborted by disconnect(): releases every operation in flight. */
-  #disconnect = new AbortController();
+  #disconnect = sharedAbortController();
   #namespace: string | undefined;
   /** The current namespace's generation (looked up once per namespace change, not per call). */
   #space: NamespaceGeneration;
@@ -229,7 +229,7 @@ export class KeyvMomento extends SafeEmitter {
    */
   async disconnect(): Promise<void> {
     const released = this.#disconnect;
-    this.#disconnect = new AbortController();
+    this.#disconnect = sharedAbortController();
     released.abort(new Error('KeyvMomento: disconnected'));
     this.#stack.entries.near?.clear();
   }
