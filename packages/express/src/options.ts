@@ -4,6 +4,7 @@ import {
   InvalidArgumentError,
   resolveCacheTarget,
 } from '@momento-http/core/node';
+import { toErrorHandler } from './error-handler';
 import { DEFAULT_TARGETED_FIELDS } from './targeted';
 import type { CacheRequest } from './types';
 
@@ -110,8 +111,13 @@ export interface ResponseCacheOptions {
   removeTargetedFields?: readonly string[];
   /** Requests for which the cache is bypassed entirely. @default none */
   skip?: (req: CacheRequest) => boolean;
-  /** Cache failures (reads, writes, purges). The request is never failed by them. @default ignore */
-  onError?: (error: unknown, operation: CacheOperation) => void;
+  /**
+   * Cache failures (reads, writes, purges). The request is never failed by them. The error is
+   * usually one of core's `MomentoError` family (check `error instanceof MomentoError`, then
+   * `error.code`); a value a custom `store` rejects with that is not an `Error` arrives wrapped,
+   * as its `cause`. @default ignore
+   */
+  onError?: ((error: Error, operation: CacheOperation) => void) | undefined;
 }
 
 /** The options after validation, with every default applied. */
@@ -237,7 +243,7 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
       'removeTargetedFields',
     ),
     skip: fn(options.skip, 'skip'),
-    onError: fn(options.onError, 'onError') ?? (() => {}),
+    onError: toErrorHandler(fn(options.onError, 'onError')) ?? (() => {}),
   };
 }
 

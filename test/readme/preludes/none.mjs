@@ -1,0 +1,1 @@
+// This README's samples need no placeholders.
