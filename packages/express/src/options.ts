@@ -1,8 +1,11 @@
 import type { CacheStore, MomentoClient, NearCacheOptions } from '@momento-http/core';
 import {
+  CacheStats,
+  createFailureReporter,
   DEFAULT_MAX_TTL_SECONDS,
   InvalidArgumentError,
   resolveCacheTarget,
+  withStats,
 } from '@momento-http/core/node';
 import { DEFAULT_TARGETED_FIELDS } from './targeted';
 import type { CacheRequest } from './types';
@@ -110,13 +113,21 @@ export interface ResponseCacheOptions {
   removeTargetedFields?: readonly string[];
   /** Requests for which the cache is bypassed entirely. @default none */
   skip?: (req: CacheRequest) => boolean;
-  /** Cache failures (reads, writes, purges). The request is never failed by them. @default ignore */
+  /**
+   * Cache failures (reads, writes, purges). The request is never failed by them. Giving it replaces
+   * the default report: each distinct cause printed once per process with `console.warn` (what
+   * failed, the likely cause, the fix); `() => {}` silences it.
+   * @default one console.warn per cause and process
+   */
   onError?: (error: unknown, operation: CacheOperation) => void;
 }
 
 /** The options after validation, with every default applied. */
 export interface NormalizedOptions {
+  /** The cache, its value bytes counted in `stats`. */
   store: CacheStore;
+  /** What `stats()` returns: reads counted by the middleware, bytes by the store, errors by `onError`. */
+  stats: CacheStats;
   keyPrefix: string;
   keyGenerator: ((req: CacheRequest) => string | undefined) | undefined;
   statuses: ReadonlySet<number>;
@@ -188,8 +199,11 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
     );
   }
   const near = options.nearCache;
+  const stats = new CacheStats();
+  const target = resolveCacheTarget(options);
   return {
-    store: resolveCacheTarget(options).store,
+    store: withStats(target.store, stats),
+    stats,
     keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
     keyGenerator: fn(options.keyGenerator, 'keyGenerator'),
     statuses: new Set(statuses),
@@ -237,7 +251,12 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
       'removeTargetedFields',
     ),
     skip: fn(options.skip, 'skip'),
-    onError: fn(options.onError, 'onError') ?? (() => {}),
+    onError: createFailureReporter<CacheOperation>({
+      adapter: 'express',
+      onError: fn(options.onError, 'onError'),
+      cacheName: target.cacheName,
+      stats,
+    }),
   };
 }
 
