@@ -4,6 +4,7 @@ import {
   createFailureReporter,
   DEFAULT_MAX_TTL_SECONDS,
   InvalidArgumentError,
+  isCacheStatusName,
   resolveCacheTarget,
   withStats,
 } from '@momento-http/core/node';
@@ -193,7 +194,7 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
     );
   }
   const cacheStatus = options.cacheStatus ?? DEFAULT_CACHE_STATUS_NAME;
-  if (cacheStatus !== false && !/^[A-Za-z*][!#$%&'*+\-.^_`|~:/A-Za-z0-9]*$/.test(cacheStatus)) {
+  if (cacheStatus !== false && !isCacheStatusName(cacheStatus)) {
     throw new InvalidArgumentError(
       `cacheStatus must be a structured-field token (e.g. 'momento-http') or false, got ${cacheStatus}`,
     );
