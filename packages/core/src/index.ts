@@ -61,13 +61,13 @@ export type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '
 export type { BoundedMapOptions } from './toolkit/bounded-map';
 export { BoundedMap } from './toolkit/bounded-map';
 export type { CacheStatsSnapshot, ReadOutcome } from './toolkit/cache-stats';
+export { CacheStats } from './toolkit/cache-stats';
 export type { CacheStatus } from './toolkit/cache-status';
 export {
   appendCacheStatus,
   formatCacheStatus,
   isCacheStatusName,
 } from './toolkit/cache-status';
-export { CacheStats } from './toolkit/cache-stats';
 export type { CacheTarget, CacheTargetOptions } from './toolkit/cache-target';
 export { DEFAULT_CACHE_NAME, resolveCacheTarget } from './toolkit/cache-target';
 export type { ChunkingOptions } from './toolkit/chunking';

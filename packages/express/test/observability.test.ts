@@ -16,7 +16,12 @@ afterEach(() => {
 });
 
 /** An app whose /r answers `cacheControl` (and `Age` on the first call), and its middleware. */
-function app(s: RecordingStore, options: ResponseCacheOptions = {}, cacheControl = 'public, max-age=60', firstAge?: string) {
+function app(
+  s: RecordingStore,
+  options: ResponseCacheOptions = {},
+  cacheControl = 'public, max-age=60',
+  firstAge?: string,
+) {
   let calls = 0;
   return cachedApp(express, s, options, (a) =>
     a.get('/r', (_req, res) => {

@@ -133,7 +133,9 @@ export class KeyvMomento extends SafeEmitter {
     return deadline
       .race(this.#ops.read(space, key, deadline))
       .then((record) => this.#ops.countRead(record)?.value as Value | undefined)
-      .catch((error: unknown) => this.#fail(this.#ops.countRead(error, true), 'get', [key], undefined));
+      .catch((error: unknown) =>
+        this.#fail(this.#ops.countRead(error, true), 'get', [key], undefined),
+      );
   }
 
   /** The values in key order, `undefined` for misses. Known keys make no request. */

@@ -21,31 +21,42 @@ function captureWarnings(): () => string[] {
   return () => warn.mock.calls.map((args) => String(args[0]));
 }
 
+/** What the test calls, on a bare store or on a Keyv. */
+interface GetSet {
+  get(key: string): Promise<unknown>;
+  set(key: string, value: string): Promise<unknown>;
+}
+
 /** Each way of wiring a store into Keyv, with no listener anywhere. */
-const unheard = [
+const unheard: { name: string; wire: (store: KeyvMomento) => GetSet }[] = [
   { name: 'the bare store', wire: (store: KeyvMomento) => store },
   { name: 'new Keyv (5)', wire: (store: KeyvMomento) => new Keyv5(store, { useKeyPrefix: false }) },
   { name: 'new Keyv (6)', wire: (store: KeyvMomento) => new Keyv6({ store }) },
-] as const;
+];
 
 describe('failure reports', { timeout: 30_000 }, () => {
-  it.each(unheard)('with no listener ($name): one report per cause over many calls', async ({ name, wire }) => {
-    for (const cause of await failureCauses(local, `keyv-${name.replace(/\W+/g, '')}`)) {
-      const printed = captureWarnings();
-      const keyv = wire(new KeyvMomento({ store: cause.store }));
-      for (let i = 0; i < 5; i++) {
-        expect(await keyv.get(`k${i}`), cause.name).toBeUndefined();
-        await keyv.set(`k${i}`, 'v');
+  it.each(unheard)(
+    'with no listener ($name): one report per cause over many calls',
+    async ({ name, wire }) => {
+      for (const cause of await failureCauses(local, `keyv-${name.replace(/\W+/g, '')}`)) {
+        const printed = captureWarnings();
+        const keyv = wire(new KeyvMomento({ store: cause.store }));
+        for (let i = 0; i < 5; i++) {
+          expect(await keyv.get(`k${i}`), cause.name).toBeUndefined();
+          await keyv.set(`k${i}`, 'v');
+        }
+        expect(printed(), cause.name).toHaveLength(1);
+        // Keyv 6 may ask `has` before `get`: whichever call failed first is the one reported.
+        expect(printed()[0], cause.name).toMatch(
+          /^\[@momento-http\/keyv\] cache (get|has) failed: /,
+        );
+        expect(printed()[0], cause.name).toContain(cause.says);
+        expect(printed()[0], cause.name).toContain("keyv.on('error'");
+        expect(printed()[0], cause.name).not.toContain(local.apiKey.slice(-24));
+        vi.restoreAllMocks();
       }
-      expect(printed(), cause.name).toHaveLength(1);
-      // Keyv 6 may ask `has` before `get`: whichever call failed first is the one reported.
-      expect(printed()[0], cause.name).toMatch(/^\[@momento-http\/keyv\] cache (get|has) failed: /);
-      expect(printed()[0], cause.name).toContain(cause.says);
-      expect(printed()[0], cause.name).toContain("keyv.on('error'");
-      expect(printed()[0], cause.name).not.toContain(local.apiKey.slice(-24));
-      vi.restoreAllMocks();
-    }
-  });
+    },
+  );
 
   it('createKeyv with no listener reports once; with a listener on Keyv 5 or 6 nothing is printed', async () => {
     const [cause, wrongKey] = await failureCauses(local, 'keyv-create');
@@ -73,7 +84,10 @@ describe('failure reports', { timeout: 30_000 }, () => {
     const printed = captureWarnings();
     const seen: string[] = [];
     const keyv = new Keyv5(
-      new KeyvMomento({ store: cause!.store, onError: (_error, operation) => seen.push(operation) }),
+      new KeyvMomento({
+        store: cause!.store,
+        onError: (_error, operation) => seen.push(operation),
+      }),
     );
     await keyv.get('a');
     await keyv.set('a', 1);

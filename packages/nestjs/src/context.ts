@@ -100,7 +100,8 @@ export class MomentoCacheContext implements OnModuleDestroy {
     // Keyv reports failed writes only as 'error' events; without a listener they vanish. The
     // adapter's own failures reached `onError` above already.
     this.keyv.on('error', (error: unknown) => {
-      const seen = typeof error === 'object' && error !== null && this.#reportedByAdapter.has(error);
+      const seen =
+        typeof error === 'object' && error !== null && this.#reportedByAdapter.has(error);
       if (!seen) this.report(error, 'keyv');
     });
   }

@@ -243,7 +243,11 @@ export class HttpCacheInterceptor implements NestInterceptor {
     const name = this.cache.options.cacheStatus;
     if (!name || response.headersSent === true || response.sent === true) return;
     const existing = response.getHeaders()['cache-status'];
-    this.setHeader(response, 'Cache-Status', appendCacheStatus(existing, formatCacheStatus(name, status)));
+    this.setHeader(
+      response,
+      'Cache-Status',
+      appendCacheStatus(existing, formatCacheStatus(name, status)),
+    );
   }
 
   private setHeader(response: AnyResponse, name: string, value: string | string[]): void {

@@ -182,7 +182,10 @@ export function normalizeOptions(
     throw new MomentoCacheOptionsError('http.cacheableStatuses', 'expected (status) => boolean');
   }
   const cacheStatus = input.http?.cacheStatus ?? DEFAULT_CACHE_STATUS_NAME;
-  if (cacheStatus !== false && (typeof cacheStatus !== 'string' || !isCacheStatusName(cacheStatus))) {
+  if (
+    cacheStatus !== false &&
+    (typeof cacheStatus !== 'string' || !isCacheStatusName(cacheStatus))
+  ) {
     throw new MomentoCacheOptionsError(
       'http.cacheStatus',
       `expected a structured-field token (e.g. 'momento-http') or false, received ${String(cacheStatus)}`,

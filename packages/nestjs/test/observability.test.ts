@@ -9,20 +9,20 @@ import {
   MomentoCacheOptionsError,
   MomentoCacheService,
 } from '@momento-http/nestjs';
-import { Logger } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import {
   eventually,
   failureCauses,
   type LocalServer,
   startLocalServer,
 } from '@momento-http/test-kit';
+import { Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { MomentoCacheModuleOptions } from '../src/index';
 import { PLATFORMS, type Platform, type RunningApp, startApp } from './support/app';
 import { Db, TestAppModule } from './support/controllers';
 import { uniqueNamespace } from './support/namespace';
-import type { MomentoCacheModuleOptions } from '../src/index';
 
 let momento: LocalServer;
 beforeAll(async () => {
@@ -154,7 +154,8 @@ describe.each(PLATFORMS)('Cache-Status on %s', { timeout: 30_000 }, (platform) =
         );
         const hit = await request(app.url).get('/http/decorated');
         // The module's default TTL is 3600 s: what is left of it.
-        const [, ttl] = /^momento-http; hit; ttl=(\d+)$/.exec(hit.headers['cache-status']) ?? [];
+        const [, ttl] =
+          /^momento-http; hit; ttl=(\d+)$/.exec(String(hit.headers['cache-status'])) ?? [];
         expect(Number(ttl)).toBeGreaterThan(3500);
         expect(Number(ttl)).toBeLessThanOrEqual(3600);
         const post = await request(app.url).post('/http/items').send({ name: 'x' });
@@ -189,6 +190,9 @@ describe.each(PLATFORMS)('Cache-Status on %s', { timeout: 30_000 }, (platform) =
 
 it('refuses a Cache-Status name that is not a token', async () => {
   await expect(
-    startApp('express', TestAppModule.with({ store: momento.store(), http: { cacheStatus: 'two words' } }, new Db())),
+    startApp(
+      'express',
+      TestAppModule.with({ store: momento.store(), http: { cacheStatus: 'two words' } }, new Db()),
+    ),
   ).rejects.toThrow(MomentoCacheOptionsError);
 });

@@ -98,8 +98,7 @@ export function formatFailure(
 /** How each adapter's user routes or silences the reports (its own option's name and place). */
 const ROUTES: Record<AdapterName, string> = {
   express: 'Route these with onError, or pass onError: () => {} to silence them.',
-  nestjs:
-    'Route these with MomentoCacheModule onError, or pass onError: () => {} to silence them.',
+  nestjs: 'Route these with MomentoCacheModule onError, or pass onError: () => {} to silence them.',
   next: "Route these with the handler's onError, or pass onError: () => {} to silence them.",
   keyv: "Route these with keyv.on('error', …) or the store's onError; onError: () => {} silences them.",
 };
