@@ -131,6 +131,8 @@ export type {
 export { TaggedEntryReader } from './toolkit/tagged-entry-reader';
 export type { TagState, TagStoreOptions } from './toolkit/tags';
 export { isExpiredByTags, isStaleByTags, TagStateError, TagStore } from './toolkit/tags';
+export type { OpenTelemetryApi } from './toolkit/telemetry';
+export { TELEMETRY_ATTRIBUTES, useOpenTelemetry } from './toolkit/telemetry';
 export type { TtlPolicy } from './toolkit/ttl';
 export { normalizeTtlPolicy, toTtlSeconds } from './toolkit/ttl';
 export type { NearCachedStore } from './toolkit/with-near-cache';
