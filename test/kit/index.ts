@@ -3,6 +3,7 @@
  * One local-server fixture, one poller, one recording store, one fault proxy, one Redis helper.
  */
 export { type EventuallyOptions, eventually } from './eventually';
+export { type FailureCause, failureCauses } from './failure-causes';
 export { type ActiveRule, type FaultProxy, startFaultProxy, useFaultProxy } from './fault-proxy';
 export {
   type LocalServer,

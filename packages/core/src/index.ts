@@ -62,6 +62,12 @@ export type { BoundedMapOptions } from './toolkit/bounded-map';
 export { BoundedMap } from './toolkit/bounded-map';
 export type { CacheStatsSnapshot, ReadOutcome } from './toolkit/cache-stats';
 export { CacheStats } from './toolkit/cache-stats';
+export type { CacheStatus } from './toolkit/cache-status';
+export {
+  appendCacheStatus,
+  formatCacheStatus,
+  isCacheStatusName,
+} from './toolkit/cache-status';
 export type { CacheTarget, CacheTargetOptions } from './toolkit/cache-target';
 export { DEFAULT_CACHE_NAME, resolveCacheTarget } from './toolkit/cache-target';
 export type { ChunkingOptions } from './toolkit/chunking';
@@ -126,6 +132,8 @@ export type {
 export { TaggedEntryReader } from './toolkit/tagged-entry-reader';
 export type { TagState, TagStoreOptions } from './toolkit/tags';
 export { isExpiredByTags, isStaleByTags, TagStateError, TagStore } from './toolkit/tags';
+export type { OpenTelemetryApi } from './toolkit/telemetry';
+export { TELEMETRY_ATTRIBUTES, useOpenTelemetry } from './toolkit/telemetry';
 export type { TtlPolicy } from './toolkit/ttl';
 export { normalizeTtlPolicy, toTtlSeconds } from './toolkit/ttl';
 export type { NearCachedStore } from './toolkit/with-near-cache';

@@ -4,6 +4,7 @@ import {
   CircuitBreaker,
   Deadline,
   EntryCache,
+  type EntrySource,
   FencedNearCache,
   type SetOptions,
   TaggedEntryReader,
@@ -114,17 +115,22 @@ export class EntryStore {
 
   /**
    * The record under `key` whose tags were not purged after it was stored, or `undefined`. The
-   * read shares `deadline` with the rest of the lookup; it never rejects.
+   * read shares `deadline` with the rest of the lookup; it never rejects. `seen.source` tells
+   * where a found record came from (the near cache, a write in flight, or the store).
    */
   async read(
     key: string,
     deadline: Deadline,
+    seen: { source?: EntrySource } = {},
   ): Promise<StoredRecord | undefined | typeof UNREADABLE> {
     const watch = { failed: false };
     this.#watched.set(key, watch);
     try {
-      const found = (await this.#reader.read(key, { deadline }))?.entry;
-      if (found) return found;
+      const read = await this.#reader.read(key, { deadline });
+      if (read?.entry) {
+        seen.source = read.source;
+        return read.entry;
+      }
       const open = this.#breaker !== undefined && this.#breaker.state !== 'closed';
       return watch.failed || deadline.expired || open ? UNREADABLE : undefined;
     } finally {

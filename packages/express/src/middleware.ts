@@ -1,4 +1,11 @@
-import { BoundedMap, Deadline, InvalidArgumentError, SingleFlight } from '@momento-http/core';
+import {
+  BoundedMap,
+  type CacheStatsSnapshot,
+  Deadline,
+  type EntrySource,
+  InvalidArgumentError,
+  SingleFlight,
+} from '@momento-http/core';
 import CachePolicy from 'http-cache-semantics';
 import type { CacheStatus } from './cache-status';
 import { EntryStore, UNREADABLE } from './entry-store';
@@ -35,6 +42,11 @@ export interface ResponseCacheMiddleware {
   (req: CacheRequest, res: CacheResponse, next: (error?: unknown) => void): void;
   /** Invalidates by tag and URL across all instances. Rejects when the cache cannot be reached. */
   purge(target: PurgeTarget): Promise<void>;
+  /**
+   * This middleware's figures since it was made: one read per request it looked up (`hits`,
+   * `misses`, `stale`, `nearHits`), `errors` swallowed, `bytesRead`/`bytesWritten` of values.
+   */
+  stats(): CacheStatsSnapshot;
 }
 
 interface RefreshMarker {
@@ -48,6 +60,8 @@ interface Lookup {
   entry: Entry | undefined;
   /** The primary key could not be read: a spec may be stored there that must not be replaced. */
   unreadable?: boolean;
+  /** Where `entry` came from (near cache, a write in flight, the store). */
+  source?: EntrySource;
 }
 
 /**
@@ -130,18 +144,25 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
   const lookup = async (req: CacheRequest, primary: string): Promise<Lookup> => {
     const deadline = new Deadline(opts.readTimeoutMs, { operation: 'express cache lookup' });
     // A write of this key still in flight is read back by the entry store (read your own writes).
-    const [record, purgedAt] = await Promise.all([store.read(primary, deadline), purgeAll.read()]);
+    const seen: { source?: EntrySource } = {};
+    const [record, purgedAt] = await Promise.all([
+      store.read(primary, deadline, seen),
+      purgeAll.read(),
+    ]);
     if (record === UNREADABLE)
       return { primary, spec: undefined, entry: undefined, unreadable: true };
     const live = (entry: Entry | undefined) =>
       entry && entry.storedAt > purgedAt ? entry : undefined;
-    if (record?.kind !== 'vary') return { primary, spec: undefined, entry: live(record) };
+    if (record?.kind !== 'vary') {
+      return { primary, spec: undefined, entry: live(record), source: seen.source };
+    }
     const variant = await store.read(
       variantKey(primary, record.gen, varyValues(req, record.fields)),
       deadline,
+      seen,
     );
     const entry = variant !== UNREADABLE && variant?.kind === 'entry' ? live(variant) : undefined;
-    return { primary, spec: record, entry };
+    return { primary, spec: record, entry, source: seen.source };
   };
 
   const refreshInBackground = (req: CacheRequest, key: string, entry: Entry) => {
@@ -159,8 +180,16 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     });
   };
 
-  /** Serves `entry` if the request may reuse it (fresh, allowed stale, or SWR); false otherwise. */
-  const serveStored = (req: CacheRequest, res: CacheResponse, primary: string, entry: Entry) => {
+  /**
+   * Serves `entry` if the request may reuse it (fresh, allowed stale, or SWR): `'HIT'` or
+   * `'STALE'`; false otherwise.
+   */
+  const serveStored = (
+    req: CacheRequest,
+    res: CacheResponse,
+    primary: string,
+    entry: Entry,
+  ): 'HIT' | 'STALE' | false => {
     if (answerRange(entry, req.headers.range).kind === 'none') return false;
     const policy = policyOf(entry);
     const reuse = evaluateReuse(policy, entry, req);
@@ -172,7 +201,14 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
       const fields = parseVary(entry.headers.vary);
       refreshInBackground(req, `${primary}|${varyValues(req, fields)}`, entry);
     }
-    return true;
+    return state;
+  };
+
+  /** One user-level read counted: what the lookup found and whether it was served. */
+  const countRead = (entry: Entry, served: 'HIT' | 'STALE' | false, source?: EntrySource) => {
+    opts.stats.recordRead(
+      served ? { entry, verdict: served === 'STALE' ? 'stale' : 'fresh', source } : undefined,
+    );
   };
 
   /** A near-cache hit, served synchronously (no promise on the hot path); false otherwise. */
@@ -184,11 +220,11 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     if (record?.kind === 'vary') {
       record = store.peek(variantKey(primary, record.gen, varyValues(req, record.fields)));
     }
-    return (
-      record?.kind === 'entry' &&
-      record.storedAt > purgedAt &&
-      serveStored(req, res, primary, record)
-    );
+    if (record?.kind !== 'entry' || record.storedAt <= purgedAt) return false;
+    const served = serveStored(req, res, primary, record);
+    // Not served: the request goes on to `handle`, whose lookup counts it.
+    if (served) countRead(record, served, 'near');
+    return served !== false;
   };
 
   const handle = async (
@@ -214,7 +250,10 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     }
     const found = await lookup(req, primary);
     const { entry } = found;
-    if (entry && serveStored(req, res, primary, entry)) return;
+    const served = entry ? serveStored(req, res, primary, entry) : false;
+    if (entry) countRead(entry, served, found.source);
+    else opts.stats.recordRead(undefined);
+    if (served) return;
     if (parseCacheControl(req.headers['cache-control'])['only-if-cached']) {
       gatewayTimeout(res, opts);
       return;
@@ -322,7 +361,7 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     ]);
   };
 
-  return Object.assign(middleware, { purge });
+  return Object.assign(middleware, { purge, stats: () => opts.stats.snapshot() });
 }
 
 /** Cache-Status `fwd`: why a request that found no usable entry goes to the origin. */

@@ -1,8 +1,12 @@
 import type { CacheStore, MomentoClient, NearCacheOptions } from '@momento-http/core';
 import {
+  CacheStats,
+  createFailureReporter,
   DEFAULT_MAX_TTL_SECONDS,
   InvalidArgumentError,
+  isCacheStatusName,
   resolveCacheTarget,
+  withStats,
 } from '@momento-http/core/node';
 import { toErrorHandler } from './error-handler';
 import { DEFAULT_TARGETED_FIELDS } from './targeted';
@@ -115,14 +119,19 @@ export interface ResponseCacheOptions {
    * Cache failures (reads, writes, purges). The request is never failed by them. The error is
    * usually one of core's `MomentoError` family (check `error instanceof MomentoError`, then
    * `error.code`); a value a custom `store` rejects with that is not an `Error` arrives wrapped,
-   * as its `cause`. @default ignore
+   * as its `cause`. Giving it replaces the default report: each distinct cause printed once per
+   * process with `console.warn` (what failed, the likely cause, the fix); `() => {}` silences it.
+   * @default one console.warn per cause and process
    */
   onError?: ((error: Error, operation: CacheOperation) => void) | undefined;
 }
 
 /** The options after validation, with every default applied. */
 export interface NormalizedOptions {
+  /** The cache, its value bytes counted in `stats`. */
   store: CacheStore;
+  /** What `stats()` returns: reads counted by the middleware, bytes by the store, errors by `onError`. */
+  stats: CacheStats;
   keyPrefix: string;
   keyGenerator: ((req: CacheRequest) => string | undefined) | undefined;
   statuses: ReadonlySet<number>;
@@ -188,14 +197,17 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
     );
   }
   const cacheStatus = options.cacheStatus ?? DEFAULT_CACHE_STATUS_NAME;
-  if (cacheStatus !== false && !/^[A-Za-z*][!#$%&'*+\-.^_`|~:/A-Za-z0-9]*$/.test(cacheStatus)) {
+  if (cacheStatus !== false && !isCacheStatusName(cacheStatus)) {
     throw new InvalidArgumentError(
       `cacheStatus must be a structured-field token (e.g. 'momento-http') or false, got ${cacheStatus}`,
     );
   }
   const near = options.nearCache;
+  const stats = new CacheStats();
+  const target = resolveCacheTarget(options);
   return {
-    store: resolveCacheTarget(options).store,
+    store: withStats(target.store, stats),
+    stats,
     keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
     keyGenerator: fn(options.keyGenerator, 'keyGenerator'),
     statuses: new Set(statuses),
@@ -243,7 +255,12 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
       'removeTargetedFields',
     ),
     skip: fn(options.skip, 'skip'),
-    onError: toErrorHandler(fn(options.onError, 'onError')) ?? (() => {}),
+    onError: createFailureReporter<CacheOperation>({
+      adapter: 'express',
+      onError: toErrorHandler(fn(options.onError, 'onError')),
+      cacheName: target.cacheName,
+      stats,
+    }),
   };
 }
 

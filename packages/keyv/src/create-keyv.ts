@@ -1,4 +1,5 @@
 import Keyv, { type KeyvOptions } from 'keyv';
+import { linkKeyv } from './error-route';
 import { KeyvMomento } from './keyv-momento';
 import type { KeyvMomentoOptions } from './options';
 
@@ -33,6 +34,8 @@ export function createKeyv<T = any>(options: CreateKeyvOptions = {}): Keyv<T> {
       : { throwOnErrors: storeOptions.throwOnErrors }),
     useKeyPrefix: false,
   });
+  // Keyv 5's forwarder does not say whether its Keyv has listeners: let the store look.
+  linkKeyv(store, keyv);
   return withRawGet(keyv);
 }
 

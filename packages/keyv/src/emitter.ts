@@ -52,6 +52,11 @@ export class SafeEmitter {
     return true;
   }
 
+  /** The listeners of `event`, in order (a copy). */
+  listeners(event: string): Listener[] {
+    return [...(this.#listeners.get(event) ?? [])];
+  }
+
   /** Number of listeners for `event`. */
   listenerCount(event: string): number {
     return this.#listeners.get(event)?.length ?? 0;

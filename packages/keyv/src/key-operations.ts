@@ -96,6 +96,23 @@ export class KeyOperations {
       });
   }
 
+  /** Counts a user-level read answered from what this process knows (a near hit, or a miss). */
+  countKnown(known: Known): void {
+    this.#options.stats.recordRead(
+      known.record === undefined ? undefined : { entry: known.record, source: 'near' },
+    );
+  }
+
+  /**
+   * Counts a user-level read the store answered (`failed`: it failed, a miss) and returns what
+   * it was given, so a call chain stays one expression.
+   */
+  countRead<T>(outcome: T, failed = false): T {
+    const entry = failed ? undefined : outcome;
+    this.#options.stats.recordRead(entry === undefined ? undefined : { entry, source: 'store' });
+    return outcome;
+  }
+
   /** One key's record from the store, under the namespace's generation (confirmed in parallel). */
   read(
     space: NamespaceGeneration,
@@ -130,10 +147,19 @@ export class KeyOperations {
     keys.forEach((key, i) => {
       const known = this.known(space, key);
       if (known === undefined) missing.push(i);
-      else results[i] = known.record;
+      else {
+        this.countKnown(known);
+        results[i] = known.record;
+      }
     });
     const first = new FirstError();
     if (missing.length === 0) return { results, failure: first };
+    const counted = () => {
+      for (const i of missing) {
+        const found = results[i];
+        this.countRead(found === fallback ? undefined : (found ?? undefined));
+      }
+    };
     const gate = new Gate(this.#options.concurrency);
     const readAll = (prefix: string) =>
       Promise.all(
@@ -157,6 +183,7 @@ export class KeyOperations {
       for (const i of missing) results[i] = fallback;
       first.keep(error, undefined);
     }
+    counted();
     return { results, failure: first };
   }
 

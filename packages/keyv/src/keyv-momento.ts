@@ -1,6 +1,12 @@
-import { Deadline, type NamespaceGeneration, sharedAbortController } from '@momento-http/core';
+import {
+  type CacheStatsSnapshot,
+  Deadline,
+  type NamespaceGeneration,
+  sharedAbortController,
+} from '@momento-http/core';
 import { FirstError, Gate } from './batch';
 import { SafeEmitter } from './emitter';
+import { ErrorRoute } from './error-route';
 import { namingKeys } from './errors';
 import { KeyOperations, userKeyOf } from './key-operations';
 import {
@@ -60,10 +66,13 @@ export class KeyvMomento extends SafeEmitter {
   #namespace: string | undefined;
   /** The current namespace's generation (looked up once per namespace change, not per call). */
   #space: NamespaceGeneration;
+  /** `'error'` listeners, `onError`, or the default once-per-cause report. */
+  readonly #errors: ErrorRoute;
 
   constructor(options: KeyvMomentoOptions = {}) {
     super();
     this.#options = normalizeOptions(options);
+    this.#errors = new ErrorRoute(this, this.#options);
     this.#namespace = this.#options.namespace;
     this.#stack = buildStack(this.#options, (error, id) => this.#reportUnreadable(error, id));
     this.#space = this.#stack.generation(this.#namespace ?? DEFAULT_NAMESPACE);
@@ -106,18 +115,32 @@ export class KeyvMomento extends SafeEmitter {
   }
 
   /**
+   * This store's figures since it was made: `get`, `has` and each key of `getMany`/`hasMany` is
+   * one read (`hits`, `misses`, `nearHits` for answers from memory), `errors` swallowed, and
+   * `bytesRead`/`bytesWritten` of stored values (envelopes included, keys not).
+   */
+  stats(): CacheStatsSnapshot {
+    return this.#options.stats.snapshot();
+  }
+
+  /**
    * The value, or `undefined` when missing, expired or on error. A write of this key in flight
    * here answers at once, and so does a near-cache hit: no request, no timer, no decode.
    */
   get<Value = string>(key: string): Promise<Value | undefined> {
     const known = this.#ops.known(this.#space, key);
-    if (known !== undefined) return Promise.resolve(known.record?.value as Value | undefined);
+    if (known !== undefined) {
+      this.#ops.countKnown(known);
+      return Promise.resolve(known.record?.value as Value | undefined);
+    }
     const space = this.#space;
     const deadline = this.#deadline('get');
     return deadline
       .race(this.#ops.read(space, key, deadline))
-      .then((record) => record?.value as Value | undefined)
-      .catch((error: unknown) => this.#fail(error, 'get', [key], undefined));
+      .then((record) => this.#ops.countRead(record)?.value as Value | undefined)
+      .catch((error: unknown) =>
+        this.#fail(this.#ops.countRead(error, true), 'get', [key], undefined),
+      );
   }
 
   /** The values in key order, `undefined` for misses. Known keys make no request. */
@@ -164,12 +187,15 @@ export class KeyvMomento extends SafeEmitter {
   /** Whether the key holds an unexpired value (known here, or one GET). */
   has(key: string): Promise<boolean> {
     const known = this.#ops.known(this.#space, key);
-    if (known !== undefined) return Promise.resolve(known.record !== undefined);
+    if (known !== undefined) {
+      this.#ops.countKnown(known);
+      return Promise.resolve(known.record !== undefined);
+    }
     const deadline = this.#deadline('has');
     return deadline
       .race(this.#ops.read(this.#space, key, deadline))
-      .then((record) => record !== undefined)
-      .catch((error: unknown) => this.#fail(error, 'has', [key], false));
+      .then((record) => this.#ops.countRead(record) !== undefined)
+      .catch((error: unknown) => this.#fail(this.#ops.countRead(error, true), 'has', [key], false));
   }
 
   /** {@link has} for many keys, in order. */
@@ -261,18 +287,18 @@ export class KeyvMomento extends SafeEmitter {
   /** A value, chunk or generation the stack read as a miss: reported, naming the key when known. */
   #reportUnreadable(error: unknown, id: string | undefined): void {
     if (id === undefined || error instanceof CorruptRecordError) {
-      this.emit('error', error);
+      this.#errors.report(error, 'read');
       return;
     }
     const key = userKeyOf(this.#space, id);
     const reason = error instanceof Error ? error.message : String(error);
-    this.emit('error', new CorruptRecordError(key, reason, { cause: error }));
+    this.#errors.report(new CorruptRecordError(key, reason, { cause: error }), 'read');
   }
 
-  /** Emits the error, naming the user's key(s). */
+  /** Emits the error, naming the user's key(s) (and reports it when nothing heard it). */
   #report(error: unknown, operation: string, keys: readonly string[]): unknown {
     const named = namingKeys(error, operation, keys);
-    this.emit('error', named);
+    this.#errors.report(named, operation);
     return named;
   }
 

@@ -1,4 +1,5 @@
 import {
+  CacheStats,
   type CacheStore,
   DEFAULT_CACHE_NAME,
   DEFAULT_MAX_ITEM_BYTES,
@@ -8,6 +9,7 @@ import {
   normalizeTtlPolicy,
   resolveCacheTarget,
   type TtlPolicy,
+  withStats,
 } from '@momento-http/core';
 
 /** Options of the near cache (in-process L1). */
@@ -73,6 +75,13 @@ export interface KeyvMomentoOptions {
   maxItemBytes?: number;
   /** Rethrow errors to the caller (after emitting `'error'`) instead of returning `undefined`/`false`. @default false */
   throwOnErrors?: boolean;
+  /**
+   * Receives every failure (after `'error'` is emitted) and replaces the default report. Without
+   * it, a failure no `'error'` listener heard is printed with `console.warn`, once per distinct
+   * cause and process; `() => {}` silences that.
+   * @default the report, when nothing listens to `'error'`
+   */
+  onError?: (error: unknown, operation: string) => void;
 }
 
 /** Default deadline of one operation. */
@@ -91,7 +100,11 @@ const DEFAULT_NEAR_MAX_BYTES = 16 * 1024 * 1024;
 
 /** The options after validation and defaults; built once per store. */
 export interface NormalizedOptions {
+  /** The cache, its value bytes counted in `stats`. */
   store: CacheStore;
+  /** What `stats()` returns. */
+  stats: CacheStats;
+  onError: ((error: unknown, operation: string) => void) | undefined;
   cacheName: string;
   namespace: string | undefined;
   ttl: TtlPolicy;
@@ -154,8 +167,16 @@ export function normalizeOptions(options: KeyvMomentoOptions = {}): NormalizedOp
     );
   }
 
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new InvalidArgumentError(
+      `KeyvMomento: onError must be a function, received ${typeof options.onError}`,
+    );
+  }
+  const stats = new CacheStats();
   return {
-    store,
+    store: withStats(store, stats),
+    stats,
+    onError: options.onError,
     cacheName,
     namespace: options.namespace,
     ttl,

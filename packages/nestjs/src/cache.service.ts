@@ -1,4 +1,4 @@
-import { Deadline } from '@momento-http/core';
+import { type CacheStatsSnapshot, Deadline } from '@momento-http/core';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
@@ -19,6 +19,15 @@ export class MomentoCacheService {
     @Inject(CACHE_MANAGER) readonly cacheManager: Cache,
     @Inject(MOMENTO_CACHE) private readonly context: MomentoCacheContext,
   ) {}
+
+  /**
+   * The module's figures since it started: reads through this service, `CACHE_MANAGER` and
+   * Nest's `CacheInterceptor` (one per key read), plus every `HttpCacheInterceptor` lookup;
+   * `errors` swallowed; `bytesRead`/`bytesWritten` of stored values and tags.
+   */
+  stats(): CacheStatsSnapshot {
+    return this.context.stats();
+  }
 
   /** The value stored under `key`, or `undefined` (also when the store fails or is slow). */
   async get<T>(key: string): Promise<T | undefined> {

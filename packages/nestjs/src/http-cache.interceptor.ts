@@ -1,4 +1,11 @@
-import { sha256, toHex } from '@momento-http/core';
+import {
+  appendCacheStatus,
+  type CacheStatsSnapshot,
+  type CacheStatus,
+  formatCacheStatus,
+  sha256,
+  toHex,
+} from '@momento-http/core';
 import { CACHE_KEY_METADATA, CACHE_TTL_METADATA } from '@nestjs/cache-manager';
 import {
   type CallHandler,
@@ -48,7 +55,9 @@ const digest = (value: string) => toHex(sha256(value));
  * no-store|private` are not stored; a lookup (entry and tags together) has one deadline, so a hung
  * store costs at most `timeoutMs` and counts as a miss; a near-cache hit costs no timer and no
  * decode; entries carry `@CacheTags` for invalidation across instances.
- * Honours `@CacheTTL` (ms) and `@CacheKey`. Sends `X-Cache: HIT|MISS` and `Age` on hits.
+ * Honours `@CacheTTL` (ms) and `@CacheKey`. Sends `X-Cache: HIT|MISS`, `Age` on hits, and an
+ * RFC 9211 `Cache-Status` member (`momento-http; hit; ttl=42`, `momento-http; fwd=uri-miss`,
+ * `fwd=method` for other methods, `fwd=bypass` without a key), as the Express middleware does.
  *
  * Extend it and override {@link trackBy} for other keys (e.g. a user id from `req.user`).
  *
@@ -67,10 +76,22 @@ export class HttpCacheInterceptor implements NestInterceptor {
     @Optional() @Inject(HttpAdapterHost) protected readonly adapterHost?: HttpAdapterHost,
   ) {}
 
+  /**
+   * The figures of every `HttpCacheInterceptor` of the module (one read per lookup, the bytes of
+   * entries and tags, the failures); `MomentoCacheService.stats()` adds the cache-manager side.
+   */
+  stats(): CacheStatsSnapshot {
+    return this.cache.responseStats.snapshot();
+  }
+
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     if (context.getType() !== 'http' || this.cache.closed) return next.handle();
     const request = context.switchToHttp().getRequest<AnyRequest>();
-    if (!this.allowedMethods.includes(request.method.toUpperCase())) return next.handle();
+    const response = context.switchToHttp().getResponse<AnyResponse>();
+    if (!this.allowedMethods.includes(request.method.toUpperCase())) {
+      this.setCacheStatus(response, { fwd: 'method' });
+      return next.handle();
+    }
     // Server-sent events are a stream of values, not one response.
     if (this.reflector.get(SSE_METADATA, context.getHandler())) return next.handle();
     let key: string | undefined;
@@ -78,17 +99,21 @@ export class HttpCacheInterceptor implements NestInterceptor {
       key = await this.trackBy(context);
     } catch (error) {
       this.cache.report(error, 'trackBy');
+      this.setCacheStatus(response, { fwd: 'bypass' });
       return next.handle();
     }
-    if (!key) return next.handle();
+    if (!key) {
+      this.setCacheStatus(response, { fwd: 'bypass' });
+      return next.handle();
+    }
     // Momento keys are at most 4 KiB; long URLs (or long @CacheKey values) are hashed.
     const storeKey = this.cache.responses.idOf(key);
     const startedAt = Date.now();
     const entry = await this.cache.responses.lookup(storeKey);
-    const response = context.switchToHttp().getResponse<AnyResponse>();
     if (entry) {
       try {
         this.replay(response, entry);
+        this.setCacheStatus(response, { hit: true, ttl: (entry.expiresAt - Date.now()) / 1000 });
         return of(entry.value);
       } catch (error) {
         // A stored header the platform refuses: answer from the handler instead.
@@ -96,6 +121,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
       }
     }
     this.setHeader(response, 'X-Cache', 'MISS');
+    this.setCacheStatus(response, { fwd: 'uri-miss' });
     let last: unknown;
     return next.handle().pipe(
       tap({
@@ -210,6 +236,18 @@ export class HttpCacheInterceptor implements NestInterceptor {
       [context.getHandler(), context.getClass()],
     );
     return typeof value === 'function' ? value(context) : (value ?? []);
+  }
+
+  /** Adds this cache's `Cache-Status` member after any already set (unless turned off). */
+  private setCacheStatus(response: AnyResponse, status: CacheStatus): void {
+    const name = this.cache.options.cacheStatus;
+    if (!name || response.headersSent === true || response.sent === true) return;
+    const existing = response.getHeaders()['cache-status'];
+    this.setHeader(
+      response,
+      'Cache-Status',
+      appendCacheStatus(existing, formatCacheStatus(name, status)),
+    );
   }
 
   private setHeader(response: AnyResponse, name: string, value: string | string[]): void {

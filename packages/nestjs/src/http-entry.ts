@@ -33,6 +33,8 @@ const UNSTORED_HEADERS = new Set([
   'content-length',
   'age',
   'x-cache',
+  // How this request was handled (a miss, when stored): a hit says so afresh.
+  'cache-status',
 ]);
 
 /** The headers worth storing, as plain strings (numbers become strings). */

@@ -1,5 +1,11 @@
-import { type CacheStore, InvalidArgumentError, resolveCacheTarget } from '@momento-http/core';
 import {
+  type CacheStore,
+  InvalidArgumentError,
+  isCacheStatusName,
+  resolveCacheTarget,
+} from '@momento-http/core';
+import {
+  DEFAULT_CACHE_STATUS_NAME,
   DEFAULT_MAX_TTL_SECONDS,
   DEFAULT_NAMESPACE,
   DEFAULT_TAG_PREFIX,
@@ -28,7 +34,10 @@ export interface NormalizedOptions {
   varyByHeaders: readonly string[];
   cacheableStatuses: (status: number) => boolean;
   tagPrefix: string;
-  onError: MomentoCacheErrorHandler;
+  /** `Cache-Status` name, or `undefined` to send none. */
+  cacheStatus: string | undefined;
+  /** The user's handler; `undefined` means the default report. */
+  onError: MomentoCacheErrorHandler | undefined;
 }
 
 /**
@@ -124,7 +133,6 @@ function nearCacheSettings(value: unknown): NearCacheSettings | undefined {
 }
 
 const is2xx = (status: number) => status >= 200 && status < 300;
-const ignoreErrors: MomentoCacheErrorHandler = () => {};
 
 /**
  * Applies defaults and validates, once, at startup; resolves the cache (`store`, or `client` and
@@ -173,6 +181,16 @@ export function normalizeOptions(
   if (typeof cacheableStatuses !== 'function') {
     throw new MomentoCacheOptionsError('http.cacheableStatuses', 'expected (status) => boolean');
   }
+  const cacheStatus = input.http?.cacheStatus ?? DEFAULT_CACHE_STATUS_NAME;
+  if (
+    cacheStatus !== false &&
+    (typeof cacheStatus !== 'string' || !isCacheStatusName(cacheStatus))
+  ) {
+    throw new MomentoCacheOptionsError(
+      'http.cacheStatus',
+      `expected a structured-field token (e.g. 'momento-http') or false, received ${String(cacheStatus)}`,
+    );
+  }
   if (input.onError !== undefined && typeof input.onError !== 'function') {
     throw new MomentoCacheOptionsError('onError', 'expected a function');
   }
@@ -200,6 +218,7 @@ export function normalizeOptions(
     varyByHeaders: varyByHeaders.map((h) => h.toLowerCase()),
     cacheableStatuses,
     tagPrefix,
-    onError: input.onError ?? ignoreErrors,
+    cacheStatus: cacheStatus === false ? undefined : cacheStatus,
+    onError: input.onError,
   };
 }

@@ -23,9 +23,16 @@ export interface HttpCacheSettings {
   varyByHeaders?: string[];
   /** Response statuses that are stored. @default every 2xx */
   cacheableStatuses?: (status: number) => boolean;
+  /**
+   * This cache's name in the RFC 9211 `Cache-Status` field added to every response the
+   * interceptor handles (`momento-http; hit; ttl=42`, `momento-http; fwd=uri-miss`); `false` to
+   * send none.
+   * @default 'momento-http'
+   */
+  cacheStatus?: string | false;
 }
 
-/** Where the module reports store failures; the module itself never logs. */
+/** Where the module reports store failures (replacing the default: one Logger warning per cause). */
 export type MomentoCacheErrorHandler = (
   error: unknown,
   context: { operation: string; key?: string },
@@ -68,7 +75,12 @@ export interface MomentoCacheModuleOptions {
   http?: HttpCacheSettings;
   /** Prefix of the tag keys (shared with the other @momento-http adapters). @default '__tag__|' */
   tagPrefix?: string;
-  /** Store failures go here (reads still count as misses, writes are dropped). */
+  /**
+   * Store failures go here (reads still count as misses, writes are dropped). Giving it replaces
+   * the default report: each distinct cause logged once per process as a warning through Nest's
+   * `Logger` (context `MomentoCacheModule`); `() => {}` silences it.
+   * @default one Logger warning per cause and process
+   */
   onError?: MomentoCacheErrorHandler;
 }
 
@@ -81,3 +93,5 @@ export { DEFAULT_MAX_TTL_SECONDS };
 export const DEFAULT_TIMEOUT_MS = 1000;
 export const DEFAULT_VARY_BY_HEADERS: readonly string[] = ['authorization'];
 export const DEFAULT_TAG_PREFIX = '__tag__|';
+/** This cache's name in `Cache-Status` (RFC 9211), as the Express middleware's. */
+export const DEFAULT_CACHE_STATUS_NAME = 'momento-http';

@@ -1,4 +1,5 @@
 import {
+  type CacheStats,
   type CacheStore,
   CircuitBreaker,
   Deadline,
@@ -30,8 +31,16 @@ export class ResponseCache {
   readonly #timeoutMs: number;
   readonly #keyPrefix: string;
   readonly #report: Report;
+  readonly #stats: CacheStats;
 
-  constructor(store: CacheStore, tags: TagStates, options: NormalizedOptions, report: Report) {
+  constructor(
+    store: CacheStore,
+    tags: TagStates,
+    options: NormalizedOptions,
+    report: Report,
+    stats: CacheStats,
+  ) {
+    this.#stats = stats;
     this.#timeoutMs = options.timeoutMs;
     this.#keyPrefix = `${options.namespace}:http:`;
     this.#report = report;
@@ -65,13 +74,18 @@ export class ResponseCache {
   /**
    * The live entry at `id`, or `undefined`. A near-cache hit (or this process's write in flight)
    * whose tags are known answers without a timer or a decode; otherwise the entry and its tags
-   * share one deadline of `timeoutMs`. Failures and timeouts are reported misses.
+   * share one deadline of `timeoutMs`. Failures and timeouts are reported misses. Each lookup is
+   * one read in the stats.
    */
   async lookup(id: string): Promise<HttpEntry | undefined> {
     const known = this.reader.peek(id);
-    if (known && isLive(known.entry)) return known.entry;
+    if (known && isLive(known.entry)) {
+      this.#stats.recordRead(known);
+      return known.entry;
+    }
     const deadline = new Deadline(this.#timeoutMs, { operation: 'HttpCacheInterceptor lookup' });
     const found = await this.reader.read(id, { deadline }, { usable: isLive });
+    this.#stats.recordRead(found);
     return found?.entry;
   }
 

@@ -9,9 +9,11 @@ import {
   type TaggedRead,
   type TaggedReadOptions,
   type TagStates,
+  withStats,
 } from '@momento-http/core';
 import type { ResolvedOptions } from './options';
 import { sharedTagStates } from './shared-tag-states';
+import { processStats } from './stats';
 import { handlerStoreStack } from './store-stack';
 
 /** What a handler kind tells the engine about its entries. */
@@ -69,13 +71,19 @@ export class HandlerEngine<T> {
       id = this.#id(scope, key);
     } catch (error) {
       this.#report(error, 'get');
+      processStats().recordRead(undefined);
       return undefined;
     }
     // A near or pending entry whose tag states are all held answers without a timer.
     const local = layers.reader.peek(id, options);
-    if (local) return local;
+    if (local) {
+      processStats().recordRead(local);
+      return local;
+    }
     const deadline = new Deadline(this.options.getTimeoutMs, { operation: 'next cache get' });
-    return layers.reader.read(id, { deadline }, options);
+    const read = await layers.reader.read(id, { deadline }, options);
+    processStats().recordRead(read);
+    return read;
   }
 
   /**
@@ -176,7 +184,9 @@ export class HandlerEngine<T> {
   #compose(): Layers<T> {
     const o = this.options;
     const target = resolveCacheTarget({ store: o.store, client: o.client, cacheName: o.cacheName });
-    const store = handlerStoreStack(target.store, o, (error) => this.#report(error, 'chunking'));
+    const store = handlerStoreStack(withStats(target.store, processStats()), o, (error) =>
+      this.#report(error, 'chunking'),
+    );
     const breaker = new CircuitBreaker({ failures: 1, cooldownMs: o.circuitBreakMs });
     const near = o.nearCache
       ? new FencedNearCache<T>({

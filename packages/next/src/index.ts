@@ -16,5 +16,6 @@ export {
   DEFAULT_SET_TIMEOUT_MS,
   type NextCacheOptions,
 } from './options';
+export { stats } from './stats';
 export type { UseCacheEntry, UseCacheHandler } from './use-cache';
 export { createUseCacheHandler } from './use-cache';

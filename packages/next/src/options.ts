@@ -1,5 +1,6 @@
 import {
   type CacheStore,
+  createFailureReporter,
   DEFAULT_CACHE_NAME,
   DEFAULT_MAX_ITEM_BYTES,
   DEFAULT_MAX_TTL_SECONDS,
@@ -8,6 +9,7 @@ import {
   type NearCacheOptions,
   resolveCacheTarget,
 } from '@momento-http/core';
+import { processStats } from './stats';
 
 /** Options shared by {@link createIsrHandler} and {@link createUseCacheHandler}. */
 export interface NextCacheOptions {
@@ -49,7 +51,11 @@ export interface NextCacheOptions {
    * @default 2000
    */
   circuitBreakMs?: number;
-  /** Called with every swallowed error (the library never logs). */
+  /**
+   * Called with every swallowed error; giving it replaces the default report: each distinct cause
+   * printed once per process with `console.warn`. `() => {}` silences it.
+   * @default one console.warn per cause and process
+   */
   onError?: (error: unknown, operation: string) => void;
 }
 
@@ -173,6 +179,11 @@ export function resolveOptions(options: NextCacheOptions = {}): ResolvedOptions 
     ),
     nearCache: nearSettings(options.nearCache),
     circuitBreakMs: atLeastZero('circuitBreakMs', options.circuitBreakMs, DEFAULT_CIRCUIT_BREAK_MS),
-    onError: options.onError ?? (() => {}),
+    onError: createFailureReporter({
+      adapter: 'next',
+      onError: options.onError,
+      cacheName,
+      stats: processStats(),
+    }),
   };
 }

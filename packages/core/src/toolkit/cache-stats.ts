@@ -1,7 +1,9 @@
 /**
  * The figures every adapter's `stats()` returns, counted in one place so they mean the same thing
- * in every adapter. Plain counters: incrementing one costs an addition, no timer, no allocation.
+ * in every adapter. Plain counters: incrementing one costs an addition, no timer, no allocation
+ * (plus an OpenTelemetry counter's `add` once the app called `useOpenTelemetry`).
  */
+import { countTelemetry } from './telemetry';
 
 /** What `stats()` returns: counts since the process started (or the last `reset()`). */
 export interface CacheStatsSnapshot {
@@ -38,17 +40,18 @@ export class CacheStats {
    * in flight, `'pending'`).
    */
   recordRead(outcome: ReadOutcome | undefined): void {
-    if (outcome === undefined || outcome.entry === undefined) this.#counts.misses++;
-    else if (outcome.verdict === 'stale') this.#counts.stale++;
+    if (outcome === undefined || outcome.entry === undefined) this.count('misses');
+    else if (outcome.verdict === 'stale') this.count('stale');
     else {
-      this.#counts.hits++;
-      if (outcome.source === 'near' || outcome.source === 'pending') this.#counts.nearHits++;
+      this.count('hits');
+      if (outcome.source === 'near' || outcome.source === 'pending') this.count('nearHits');
     }
   }
 
   /** Adds `n` to one figure (for outcomes an adapter decides itself, such as a miss by policy). */
   count(figure: keyof CacheStatsSnapshot, n = 1): void {
     this.#counts[figure] += n;
+    countTelemetry(figure, n);
   }
 
   /** A copy of the figures (later counting does not change it). */

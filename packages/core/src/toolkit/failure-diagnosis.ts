@@ -198,11 +198,10 @@ function codeOf(error: unknown): string {
 }
 
 function targetOf(error: unknown, fallbackCacheName: string | undefined): Target {
-  if (!(error instanceof MomentoError) || error.url === undefined) {
-    return { host: undefined, cacheName: fallbackCacheName };
-  }
+  const where = urlOf(error);
+  if (where === undefined) return { host: undefined, cacheName: fallbackCacheName };
   try {
-    const url = new URL(error.url);
+    const url = new URL(where);
     const match = /^\/cache\/([^/]+)/.exec(url.pathname);
     return {
       host: url.host,
@@ -211,4 +210,17 @@ function targetOf(error: unknown, fallbackCacheName: string | undefined): Target
   } catch {
     return { host: undefined, cacheName: fallbackCacheName };
   }
+}
+
+/**
+ * The URL of the failed call: the error's own, or that of the error it wraps (an adapter may
+ * rethrow a core error under a message naming the user's key, its URL kept only in `cause`).
+ */
+function urlOf(error: unknown): string | undefined {
+  let current = error;
+  for (let depth = 0; depth < 4 && current instanceof MomentoError; depth++) {
+    if (current.url !== undefined) return current.url;
+    current = current.cause;
+  }
+  return undefined;
 }

@@ -91,9 +91,17 @@ export function formatFailure(
   return [
     `[@momento-http/${adapter}] cache ${operation} failed: ${diagnosis.cause.replace(/\.$/, '')}: ${sentence(diagnosis.fix)}`,
     `  (${diagnosis.errorName}. The cache was skipped and nothing failed for the caller; each cause is reported once per process.)`,
-    '  Route these with onError, or pass onError: () => {} to silence them.',
+    `  ${ROUTES[adapter]}`,
   ].join('\n');
 }
+
+/** How each adapter's user routes or silences the reports (its own option's name and place). */
+const ROUTES: Record<AdapterName, string> = {
+  express: 'Route these with onError, or pass onError: () => {} to silence them.',
+  nestjs: 'Route these with MomentoCacheModule onError, or pass onError: () => {} to silence them.',
+  next: "Route these with the handler's onError, or pass onError: () => {} to silence them.",
+  keyv: "Route these with keyv.on('error', …) or the store's onError; onError: () => {} silences them.",
+};
 
 /** Ends `text` with exactly one full stop (error messages may bring their own). */
 function sentence(text: string): string {

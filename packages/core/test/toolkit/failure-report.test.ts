@@ -128,3 +128,33 @@ describe('diagnoseFailure', () => {
     expect(diagnoseFailure(new Error('boom')).cause).toBe('an unexpected error: Error: boom');
   });
 });
+
+describe('routes and wrapped errors', () => {
+  it("each adapter's report says how its users route or silence it", () => {
+    const routes = {
+      express: 'Route these with onError, or pass onError: () => {} to silence them.',
+      nestjs:
+        'Route these with MomentoCacheModule onError, or pass onError: () => {} to silence them.',
+      next: "Route these with the handler's onError, or pass onError: () => {} to silence them.",
+      keyv: "Route these with keyv.on('error', …) or the store's onError; onError: () => {} silences them.",
+    } as const;
+    for (const [adapter, route] of Object.entries(routes)) {
+      const { printed, warn } = capture();
+      createFailureReporter({ adapter: adapter as keyof typeof routes, warn })(
+        cacheNotFound(),
+        'read',
+      );
+      expect(printed[0]!.split('\n').at(-1)).toBe(`  ${route}`);
+    }
+  });
+
+  it('an error rethrown under another message (its URL only in cause) still names host and cache', () => {
+    const original = cacheNotFound('wrapped-cache');
+    const wrapped = new CacheNotFoundError('KeyvMomento get "k": Cache Not Found', {
+      cause: original,
+    });
+    const diagnosis = diagnoseFailure(wrapped);
+    expect(diagnosis.cause).toBe("cache 'wrapped-cache' does not exist");
+    expect(diagnosis.key).toBe(diagnoseFailure(original).key);
+  });
+});
