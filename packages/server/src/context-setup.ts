@@ -9,6 +9,7 @@ import { loadSecret } from './secret.js';
 import { MemoryItemStore } from './storage/memory.js';
 import { DirectoryObjectBodies, MemoryObjectBodies } from './storage/objects.js';
 import type { ItemStore } from './storage/types.js';
+import { MemoryTopicStore } from './topics/memory.js';
 
 /** Builds the shared state of one server: secret, storage, control plane, metrics, faults. */
 export async function createContext(options: ResolvedOptions): Promise<Context> {
@@ -37,6 +38,7 @@ export async function createContext(options: ResolvedOptions): Promise<Context> 
       : undefined,
     control,
     shutdown: new AbortController(),
+    topics: new MemoryTopicStore(options.topicBufferMessages),
     objects: options.dataDir
       ? new DirectoryObjectBodies(options.dataDir)
       : new MemoryObjectBodies(),
@@ -47,5 +49,6 @@ export async function createContext(options: ResolvedOptions): Promise<Context> 
 export async function closeContext(ctx: Context): Promise<void> {
   ctx.shutdown.abort();
   await ctx.control.close();
+  await ctx.topics.close();
   await ctx.items.close();
 }
