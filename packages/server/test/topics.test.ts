@@ -3,6 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningServer } from '../src/index.js';
 import { call, start } from './helpers.js';
 
+/** One `item` element of the reference's JSON. */
+interface WireItem {
+  item: { topic_sequence_number: number; sequence_page: number; value: { text?: string } };
+}
+
 let server: RunningServer;
 let key: string;
 beforeAll(async () => {
@@ -15,11 +20,11 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const publish = (topic: string, body: string | Uint8Array, type = 'text/plain', k = key) =>
+const publish = (topic: string, body: string | Buffer, type = 'text/plain', k = key) =>
   call(server, `/topics/default-cache/${topic}`, {
     method: 'POST',
     key: k,
-    body,
+    body: body as BodyInit,
     headers: { 'content-type': type },
   });
 const poll = async (topic: string, number: number, page: number, k = key) => {
@@ -34,7 +39,7 @@ const poll = async (topic: string, number: number, page: number, k = key) => {
 describe('publish and subscribe', () => {
   it('publishes with 204 and delivers text and binary items in order', async () => {
     expect((await publish('t1', 'hello world')).status).toBe(204);
-    expect((await publish('t1', new Uint8Array([0, 255]), 'application/octet-stream')).status).toBe(
+    expect((await publish('t1', Buffer.from([0, 255]), 'application/octet-stream')).status).toBe(
       204,
     );
     const reply = await poll('t1', 0, 0);
@@ -72,7 +77,11 @@ describe('publish and subscribe', () => {
     expect(reply.json.items[0]).toEqual({
       discontinuity: { last_topic_sequence: 0, new_topic_sequence: 2, new_sequence_page: page },
     });
-    expect(reply.json.items.slice(1).map((i: any) => i.item.value.text)).toEqual(['c', 'd', 'e']);
+    expect(reply.json.items.slice(1).map((i: WireItem) => i.item.value.text)).toEqual([
+      'c',
+      'd',
+      'e',
+    ]);
   });
 
   it('sends a discontinuity when the page changed (a restart, or a page from elsewhere)', async () => {
@@ -98,7 +107,7 @@ describe('publish and subscribe', () => {
   it('a new subscriber (page 0) starts at the oldest message kept, without a discontinuity', async () => {
     for (const m of ['a', 'b', 'c', 'd']) await publish('fresh', m);
     const reply = await poll('fresh', 0, 0);
-    expect(reply.json.items.map((i: any) => i.item.topic_sequence_number)).toEqual([1, 2, 3]);
+    expect(reply.json.items.map((i: WireItem) => i.item.topic_sequence_number)).toEqual([1, 2, 3]);
   });
 });
 
@@ -117,7 +126,7 @@ describe('statuses', () => {
     const json = await publish('t', '{}', 'application/json');
     expect(json.status).toBe(400);
     expect(json.body).toMatch(/text\/plain/);
-    expect((await publish('t', new Uint8Array([0xff, 0xfe]), 'text/plain')).status).toBe(400);
+    expect((await publish('t', Buffer.from([0xff, 0xfe]), 'text/plain')).status).toBe(400);
     expect((await publish('x'.repeat(256), 'm')).status).toBe(400);
   });
 

@@ -52,7 +52,9 @@ export async function handleTopic(
     return text(400, `The topic name must be at most ${MAX_TOPIC_BYTES} bytes`);
   if (!allowsKey(grant, Buffer.from(topic)))
     return forbidden('this topic (outside the key prefix of the API key)');
-  return publish ? publishMessage(ctx, req, cache, topic) : subscribe(ctx, cache, topic, query);
+  return publish
+    ? publishMessage(ctx, req, cache, topic)
+    : subscribe(ctx, req, cache, topic, query);
 }
 
 /** Same rule as the cache API: known here, known to shared storage, or auto-created. */
@@ -97,13 +99,14 @@ async function publishMessage(
 
 async function subscribe(
   ctx: Context,
+  req: ProtocolRequest,
   cache: string,
   topic: string,
   query: Query,
 ): Promise<ProtocolResponse> {
   const position = parsePosition(query);
   if (!('sequencePage' in position)) return position;
-  const bound = longPollBound(ctx);
+  const bound = longPollBound(ctx, req);
   try {
     const batch = await ctx.topics.read(cache, topic, position, bound.signal);
     ctx.metrics.topicDeliveries += batch.messages.length;
@@ -132,10 +135,14 @@ function parsePosition(query: Query): TopicPosition | ProtocolResponse {
   return { sequenceNumber: values[0]!, sequencePage: values[1]! };
 }
 
-/** Aborts when the poll has waited long enough, or at once when the server closes. */
-function longPollBound(ctx: Context): { signal: AbortSignal; release(): void } {
+/** Aborts when the poll has waited long enough, or at once when the server closes or the client leaves. */
+function longPollBound(
+  ctx: Context,
+  req: ProtocolRequest,
+): { signal: AbortSignal; release(): void } {
   const controller = new AbortController();
   const stop = () => controller.abort();
+  const stopListening = req.onGone?.(stop);
   const timer = setTimeout(stop, ctx.options.topicLongPollMs);
   const shutdown = ctx.shutdown.signal;
   if (shutdown.aborted) controller.abort();
@@ -144,6 +151,7 @@ function longPollBound(ctx: Context): { signal: AbortSignal; release(): void } {
     signal: controller.signal,
     release() {
       clearTimeout(timer);
+      stopListening?.();
       shutdown.removeEventListener('abort', stop);
     },
   };
