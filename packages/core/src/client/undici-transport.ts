@@ -180,12 +180,14 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
       keepAliveMaxTimeout: Math.max(options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS, 600_000),
     });
   let longPolls = options.longPollDispatcher;
+  const longPollDispatcher = (): Dispatcher => {
+    longPolls ??= new Agent({
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS,
+    });
+    return longPolls;
+  };
   return (req) => {
-    const via = req.longPoll
-      ? (longPolls ??= new Agent({
-          keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS,
-        }))
-      : dispatcher;
+    const via = req.longPoll ? longPollDispatcher() : dispatcher;
     // The light abort object: only `aborted` / `reason` / add/removeEventListener are used.
     const signal = req.abort;
     if (signal.aborted) return Promise.reject(signal.reason);
