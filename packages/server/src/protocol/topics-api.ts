@@ -23,7 +23,8 @@ const ALLOW = 'GET, POST';
 const CACHE_NOT_FOUND = text(404, 'Cache Not Found');
 /** Topic names: like cache keys, any text; bounded so a name cannot grow server memory much. */
 const MAX_TOPIC_BYTES = 255;
-const SEQUENCE = /^[0-9]{1,15}$/;
+/** Up to 2^53 - 1 (pages in Redis mode are 16-digit microsecond epochs). */
+const SEQUENCE = /^[0-9]{1,16}$/;
 
 export async function handleTopic(
   ctx: Context,
@@ -129,7 +130,8 @@ function parsePosition(query: Query): TopicPosition | ProtocolResponse {
       values.push(0);
       continue;
     }
-    if (!SEQUENCE.test(raw)) return text(400, `${name} must be a non-negative integer`);
+    if (!SEQUENCE.test(raw) || !Number.isSafeInteger(Number(raw)))
+      return text(400, `${name} must be a non-negative integer`);
     values.push(Number(raw));
   }
   return { sequenceNumber: values[0]!, sequencePage: values[1]! };
