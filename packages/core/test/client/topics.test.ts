@@ -3,6 +3,7 @@
  * undici: publish, subscribe, typed errors, discontinuities, abort, reconnect and resume.
  */
 import { type RunningServer, startServer } from '@momento-http/server';
+import { skipWithoutRedis, startRedis } from '@momento-http/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AuthenticationError,
@@ -253,3 +254,38 @@ describe('connections', () => {
     expect((await next).done).toBe(true);
   });
 });
+
+describe.skipIf(skipWithoutRedis('core topics in Redis mode'))(
+  'over one Redis, two servers',
+  () => {
+    it('a subscriber on one server receives what a client publishes on the other', async () => {
+      const redis = await startRedis();
+      const secret = 'core-topics-redis-secret';
+      const one = await startServer({ port: 0, redisUrl: redis.url, signingSecret: secret });
+      const two = await startServer({ port: 0, redisUrl: redis.url, signingSecret: secret });
+      const controller = new AbortController();
+      try {
+        const apiKey = one.createApiKey();
+        const publisher = clientFor(one, apiKey);
+        const subscriber = clientFor(two, apiKey, { transport: undiciTransport() });
+        await publisher.topics.publish('default-cache', 'across', 'first');
+        const iterator = subscriber.topics.subscribe('default-cache', 'across', {
+          signal: controller.signal,
+        });
+        const first = (await iterator.next()).value as TopicEvent;
+        expect(first).toMatchObject({ kind: 'item', value: 'first', sequenceNumber: 0 });
+        const second = iterator.next();
+        await publisher.topics.publish('default-cache', 'across', new Uint8Array([7]));
+        expect((await second).value).toMatchObject({
+          value: new Uint8Array([7]),
+          sequenceNumber: 1,
+        });
+      } finally {
+        controller.abort();
+        await one.close();
+        await two.close();
+        await redis.stop();
+      }
+    });
+  },
+);
