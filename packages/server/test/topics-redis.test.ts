@@ -2,12 +2,7 @@
  * Topics in Redis mode: two server processes over one Redis (this test's in-process server and a
  * CLI process) share topics through Redis Streams; pages and discontinuities follow the reference.
  */
-import {
-  findRedisServer,
-  type RunningRedis,
-  skipWithoutRedis,
-  startRedis,
-} from '@momento-http/test-kit';
+import { type RunningRedis, skipWithoutRedis, startRedis } from '@momento-http/test-kit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningServer } from '../src/index.js';
