@@ -234,6 +234,27 @@ describe('discontinuities and resuming', () => {
   });
 });
 
+describe('abort during a reconnect backoff', () => {
+  it('ends the iterator while it waits to reconnect to a server that is gone', async () => {
+    const gone = await startServer({ port: 0 });
+    const apiKey = gone.createApiKey();
+    await gone.close();
+    const controller = new AbortController();
+    const errors: MomentoError[] = [];
+    const iterator = clientFor(gone, apiKey).topics.subscribe('default-cache', 't', {
+      signal: controller.signal,
+      onError: (error, retryInMs) => {
+        errors.push(error);
+        expect(retryInMs).toBeGreaterThan(0);
+        controller.abort(); // during the backoff that follows
+      },
+    });
+    expect(await iterator.next()).toEqual({ done: true, value: undefined });
+    expect(errors).toHaveLength(1);
+    expect(errors[0]!.code).toBe('CONNECTION');
+  });
+});
+
 describe('connections', () => {
   it('on undici, a held long poll never takes the connection cache calls use', async () => {
     const client = clientFor(server, server.createApiKey(), {
