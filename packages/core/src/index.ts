@@ -48,6 +48,16 @@ export type {
 export type { ClientOptions } from './client/options';
 export { DEFAULT_RETRIES, DEFAULT_TIMEOUT_MS, DEFAULT_TTL_SECONDS } from './client/options';
 export type {
+  PublishOptions,
+  SubscribeOptions,
+  TopicDiscontinuity,
+  TopicEvent,
+  TopicItem,
+  TopicPosition,
+} from './client/topic-types';
+export { MalformedTopicAnswerError } from './client/topic-wire';
+export { DEFAULT_POLL_TIMEOUT_MS, Topics } from './client/topics';
+export type {
   FetchLike,
   ResponseHeaders,
   Transport,

@@ -15,14 +15,20 @@ export class Metrics {
   misses = 0;
   bytesIn = 0;
   bytesOut = 0;
+  /** Messages accepted by `POST /topics/…`. */
+  topicPublishes = 0;
+  /** Messages handed to subscribers (one per message per subscriber answer). */
+  topicDeliveries = 0;
 
-  record(op: string, status: number, seconds: number): void {
+  /** `timed: false` counts the status only (long polls would swamp the latency histogram). */
+  record(op: string, status: number, seconds: number, timed = true): void {
     let counts = this.#ops.get(op);
     if (counts === undefined) {
       counts = new Float64Array(600);
       this.#ops.set(op, counts);
     }
     counts[status >= 0 && status < 600 ? status : 0]!++;
+    if (!timed) return;
     let i = 0;
     while (i < BUCKETS.length && seconds > BUCKETS[i]!) i++;
     this.#buckets[i]!++;
@@ -31,7 +37,10 @@ export class Metrics {
   }
 
   /** Prometheus text exposition (version 0.0.4). */
-  render(store: { bytes: number; items: number; evictions: number }): string {
+  render(
+    store: { bytes: number; items: number; evictions: number },
+    openSubscriptions = 0,
+  ): string {
     const lines: string[] = [
       '# HELP momento_http_requests_total Requests by operation and status.',
       '# TYPE momento_http_requests_total counter',
@@ -58,6 +67,21 @@ export class Metrics {
       'momento_http_evictions_total',
       'Items evicted to stay inside the memory bound.',
       store.evictions,
+    );
+    counter(
+      'momento_http_topic_publishes_total',
+      'Messages published to topics.',
+      this.topicPublishes,
+    );
+    counter(
+      'momento_http_topic_deliveries_total',
+      'Topic messages delivered to subscribers.',
+      this.topicDeliveries,
+    );
+    gauge(
+      'momento_http_topic_subscriptions',
+      'Topic long polls waiting for a message right now.',
+      openSubscriptions,
     );
     gauge('momento_http_items', 'Items stored (memory mode).', store.items);
     gauge('momento_http_memory_bytes', 'Accounted item bytes (memory mode).', store.bytes);

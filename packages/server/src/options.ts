@@ -20,6 +20,10 @@ export const MAX_KEY_BYTES = 4096;
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
 /** The whole request (headers and body) must arrive within this time. */
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+/** Messages a topic keeps for subscribers that fall behind. */
+export const DEFAULT_TOPIC_BUFFER_MESSAGES = 1000;
+/** How long a topic long poll is held before an empty answer (clients then poll again). */
+export const DEFAULT_TOPIC_LONG_POLL_MS = 30_000;
 
 /** Options of {@link startServer} and {@link createHandler}. The object you pass is never mutated. */
 export interface ServerOptions {
@@ -64,6 +68,13 @@ export interface ServerOptions {
   requestTimeoutMs?: number;
   /** Delay before a new cluster turns from `Creating` to `Active`, in ms. @default 1000 */
   clusterActivationMs?: number;
+  /**
+   * Messages each topic keeps for subscribers that fall behind; an older one is gone, and asking
+   * for it earns a discontinuity. @default 1000
+   */
+  topicBufferMessages?: number;
+  /** How long a topic long poll waits for a message before answering `{"items":[]}`, in ms. @default 30000 */
+  topicLongPollMs?: number;
 }
 
 /** Options after defaults and validation. */
@@ -87,6 +98,8 @@ export interface ResolvedOptions {
   headersTimeoutMs: number;
   requestTimeoutMs: number;
   clusterActivationMs: number;
+  topicBufferMessages: number;
+  topicLongPollMs: number;
 }
 
 /** Thrown for invalid server options. */
@@ -173,6 +186,16 @@ export function resolveOptions(options: ServerOptions = {}): ResolvedOptions {
       DEFAULT_REQUEST_TIMEOUT_MS,
     ),
     clusterActivationMs: options.clusterActivationMs ?? 1000,
+    topicBufferMessages: positiveInt(
+      'topicBufferMessages',
+      options.topicBufferMessages,
+      DEFAULT_TOPIC_BUFFER_MESSAGES,
+    ),
+    topicLongPollMs: positiveInt(
+      'topicLongPollMs',
+      options.topicLongPollMs,
+      DEFAULT_TOPIC_LONG_POLL_MS,
+    ),
   };
 }
 

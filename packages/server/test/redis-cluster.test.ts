@@ -44,6 +44,32 @@ describe.skipIf(!binary)('Redis/Valkey Cluster storage', { timeout: 60_000 }, ()
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
+  it('topics: a publish on one server reaches a subscriber on the other (hash-tagged keys, one slot)', async () => {
+    const key = a.createApiKey();
+    const T = '/topics/default-cache/cluster-topic';
+    const init = { method: 'POST', key, headers: { 'content-type': 'text/plain' } };
+    for (const m of ['one', 'two'])
+      expect((await call(a, T, { ...init, body: m })).status).toBe(204);
+    const reply = await call(b, `${T}?sequence_number=0&sequence_page=0`, { key });
+    expect(reply.status).toBe(200);
+    const items = (JSON.parse(reply.body) as { items: { item: { value: { text: string } } }[] })
+      .items;
+    expect(items.map((i) => i.item.value.text)).toEqual(['one', 'two']);
+    const page = (JSON.parse(reply.body) as { items: { item: { sequence_page: number } }[] })
+      .items[0]!.item.sequence_page;
+    // A poll blocked in XREAD on B's cluster connection is answered by a publish on A.
+    let answered = false;
+    const held = call(b, `${T}?sequence_number=2&sequence_page=${page}`, { key }).then((r) => {
+      answered = true;
+      return r;
+    });
+    while (!answered) {
+      expect((await call(a, T, { ...init, body: 'three' })).status).toBe(204);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect((await held).body).toContain('"topic_sequence_number":2');
+  });
+
   it('two servers over a three-master cluster see one dataset, spread over every master', async () => {
     const key = a.createApiKey();
     const C = '/cache/default-cache';

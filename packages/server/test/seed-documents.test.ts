@@ -360,3 +360,103 @@ describe('cache HTTP API', () => {
     expect(statuses).toContain(429);
   });
 });
+
+describe('Momento Topics (the HTTP API reference for Topics, see the topics reference notes)', () => {
+  const T = '/topics/default-cache/my-topic';
+  it('walks publish, subscribe, the discontinuity and every status', async () => {
+    await walk([
+      {
+        says: 'Publish: POST /topics/{cacheName}/{topicName}, text/plain (UTF-8 text): 204 No Content',
+        path: T,
+        method: 'POST',
+        body: 'hello world',
+        headers: { 'content-type': 'text/plain' },
+        status: 204,
+      },
+      {
+        says: 'Publish: application/octet-stream (bytes): 204 No Content',
+        path: T,
+        method: 'POST',
+        body: 'bytes',
+        headers: { 'content-type': 'application/octet-stream' },
+        status: 204,
+      },
+      {
+        says: 'Subscribe: sequence_number 0 and sequence_page 0 on the first request: 200 with JSON items',
+        path: `${T}?sequence_number=0&sequence_page=0`,
+        status: 200,
+        text: /^\{"items":\[\{"item":\{"topic_sequence_number":0,"sequence_page":\d+,"value":\{"text":"hello world"\}\}\},\{"item":\{"topic_sequence_number":1,"sequence_page":\d+,"value":\{"binary":"Ynl0ZXM="\}\}\}\]\}$/,
+      },
+      {
+        says: 'A gap (after the page changed) comes as a discontinuity element before the items',
+        path: `${T}?sequence_number=1&sequence_page=1`,
+        status: 200,
+        text: /^\{"items":\[\{"discontinuity":\{"last_topic_sequence":0,"new_topic_sequence":0,"new_sequence_page":\d+\}\},\{"item":\{"topic_sequence_number":0,/,
+      },
+      {
+        says: 'the key in a token query parameter',
+        path: `${T}?token=${encodeURIComponent(superUser)}`,
+        method: 'POST',
+        key: null,
+        body: 'via token',
+        headers: { 'content-type': 'text/plain' },
+        status: 204,
+      },
+      {
+        says: 'both the Authorization header and a token query parameter: 400 (only one value must be set)',
+        path: `${T}?token=${encodeURIComponent(superUser)}`,
+        status: 400,
+      },
+      {
+        says: 'Publish errors: 401',
+        path: T,
+        method: 'POST',
+        key: null,
+        body: 'm',
+        status: 401,
+      },
+      {
+        says: 'Publish errors: 403 (a read-only key may subscribe but not publish)',
+        path: T,
+        method: 'POST',
+        key: readOnly,
+        body: 'm',
+        headers: { 'content-type': 'text/plain' },
+        status: 403,
+      },
+      {
+        says: 'Publish errors: 404 Cache Not Found (a topic lives inside a cache)',
+        path: '/topics/no-such-cache/my-topic',
+        method: 'POST',
+        body: 'm',
+        headers: { 'content-type': 'text/plain' },
+        status: 404,
+        text: 'Cache Not Found',
+      },
+      {
+        says: 'Subscribe errors: 401',
+        path: `${T}?sequence_number=0`,
+        key: 'not-a-key',
+        status: 401,
+      },
+      {
+        says: 'Subscribe errors: 404 Cache Not Found',
+        path: '/topics/no-such-cache/my-topic?sequence_number=0&sequence_page=0',
+        status: 404,
+        text: 'Cache Not Found',
+      },
+    ]);
+  });
+
+  it('Publish and Subscribe errors: 429', async () => {
+    const limited = await start({ rateLimit: { opsPerSecond: 1, burst: 1 } });
+    const key = limited.createApiKey();
+    const statuses = [];
+    for (let i = 0; i < 3; i++) {
+      const init = { method: 'POST', key, body: 'm', headers: { 'content-type': 'text/plain' } };
+      statuses.push((await call(limited, '/topics/default-cache/t', init)).status);
+    }
+    await limited.close();
+    expect(statuses).toContain(429);
+  });
+});

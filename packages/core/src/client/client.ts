@@ -7,6 +7,7 @@ import type { ApiKeyFormat } from './credentials';
 import { ObjectStore, ObjectStores } from './object-store';
 import { type ClientOptions, normalizeOptions } from './options';
 import type { RequestContext } from './request';
+import { Topics } from './topics';
 
 /** Bound stores kept for `client.get(cache, …)`; beyond this many names the memo starts over. */
 const MAX_MEMOIZED_CACHES = 128;
@@ -34,6 +35,8 @@ export class MomentoClient {
   readonly objectStores: ObjectStores;
   /** Valkey cluster control plane (super-user keys). */
   readonly clusters: Clusters;
+  /** Momento Topics: `publish`, and `subscribe` (a long poll off the cache calls' connections). */
+  readonly topics: Topics;
   readonly #stores = new BoundedMap<string, HttpCacheStore>(MAX_MEMOIZED_CACHES);
 
   constructor(options: ClientOptions = {}) {
@@ -45,6 +48,7 @@ export class MomentoClient {
     this.context = normalized.context;
     this.objectStores = new ObjectStores(this.context, this.baseUrl);
     this.clusters = new Clusters(this.context, this.baseUrl, normalized.clusterApi);
+    this.topics = new Topics(this.context, this.baseUrl);
   }
 
   /**

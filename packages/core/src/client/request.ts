@@ -33,6 +33,8 @@ export interface RequestSpec {
   missOn404?: boolean;
   /** May this call be retried? Everything we send is idempotent; default true. */
   idempotent?: boolean;
+  /** A topics long poll: the transport keeps it off the connections cache calls use. */
+  longPoll?: boolean;
 }
 
 /**
@@ -46,6 +48,7 @@ class Attempt implements TransportRequest {
     readonly headers: Record<string, string>,
     readonly body: Uint8Array | undefined,
     readonly abort: CallAbort,
+    readonly longPoll: boolean,
   ) {}
 
   get signal(): AbortSignal {
@@ -86,7 +89,9 @@ export async function send(
       if (hooks.onRequest) callHook(hooks.onRequest, { method, url, attempt });
       let error: MomentoError;
       try {
-        const response = await ctx.transport(new Attempt(method, url, headers, spec.body, abort));
+        const response = await ctx.transport(
+          new Attempt(method, url, headers, spec.body, abort, spec.longPoll === true),
+        );
         if (hooks.onResponse) {
           const durationMs = now() - started;
           callHook(hooks.onResponse, { method, url, attempt, status: response.status, durationMs });

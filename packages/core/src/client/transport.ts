@@ -15,6 +15,11 @@ export interface TransportRequest {
   readonly signal: AbortSignal;
   /** The same abort as a light EventTarget-like object, for transports that accept one (undici). */
   readonly abort: AbortLike;
+  /**
+   * A topics long poll: it holds a connection for up to tens of seconds, so a transport with a
+   * bounded pool sends it on connections of its own (undici does). `fetch` has no pools to choose.
+   */
+  readonly longPoll?: boolean;
 }
 
 /** The headers of a response; a `Headers` object satisfies this. Names are case-insensitive. */

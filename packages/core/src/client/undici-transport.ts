@@ -24,6 +24,12 @@ export interface UndiciTransportOptions {
   connections?: number;
   /** Keep idle connections this long. @default 60000 */
   keepAliveTimeoutMs?: number;
+  /**
+   * Where topics long polls go. Each holds a connection for up to the server's hold time, so by
+   * default they get an Agent of their own (created on the first subscribe): a burst of
+   * subscriptions can never take a connection a cache call is waiting for. @default a separate Agent
+   */
+  longPollDispatcher?: Dispatcher;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -173,7 +179,15 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
       keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS,
       keepAliveMaxTimeout: Math.max(options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS, 600_000),
     });
+  let longPolls = options.longPollDispatcher;
+  const longPollDispatcher = (): Dispatcher => {
+    longPolls ??= new Agent({
+      keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS,
+    });
+    return longPolls;
+  };
   return (req) => {
+    const via = req.longPoll ? longPollDispatcher() : dispatcher;
     // The light abort object: only `aborted` / `reason` / add/removeEventListener are used.
     const signal = req.abort;
     if (signal.aborted) return Promise.reject(signal.reason);
@@ -184,7 +198,7 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
       return Promise.reject(error);
     }
     return new Promise<TransportResponse>((resolve, reject) => {
-      dispatcher.dispatch(
+      via.dispatch(
         {
           origin: target.origin,
           path: target.path,

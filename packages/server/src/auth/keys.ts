@@ -181,6 +181,15 @@ export function allowsCache(grant: Grant, cache: string, write: boolean): boolea
 }
 
 /**
+ * Whether a grant allows publishing to (`publish`) or subscribing to a topic of a cache. Topics
+ * follow the cache roles: a read-only key may subscribe but not publish, a write-only key may
+ * publish but not subscribe (reading messages is reading), read-write both. A key prefix applies
+ * to topic names as to cache keys (checked separately, with `allowsKey`).
+ */
+export const allowsTopic = (grant: Grant, cache: string, publish: boolean): boolean =>
+  allowsCache(grant, cache, publish);
+
+/**
  * Whether a grant allows reading or writing objects of a store: a super-user key, or a key that
  * names this store (key prefix checked separately). A key scoped to caches opens no store.
  */

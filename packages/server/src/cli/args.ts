@@ -53,6 +53,16 @@ export const FLAGS = {
     help: 'data-plane requests per second; 429 + Retry-After beyond',
     def: 'off',
   },
+  'topic-buffer': {
+    type: 'string',
+    help: 'messages each topic keeps for subscribers that fall behind',
+    def: '1000',
+  },
+  'topic-long-poll': {
+    type: 'string',
+    help: 'ms a topic long poll waits before an empty answer',
+    def: '30000',
+  },
   faults: { type: 'boolean', help: 'enable fault injection (POST/DELETE /_faults)', def: 'off' },
   log: { type: 'boolean', help: 'log one line per request to stderr (never tokens)', def: 'off' },
   'dev-key': { type: 'string', help: 'accept this fixed super-user key (loopback only)', def: '' },
@@ -219,6 +229,10 @@ export function parseServe(
   if (maxTtl !== undefined) options.maxTtlSeconds = int('max-ttl', maxTtl);
   const rate = pick<string | number>(values['rate-limit'], 'rateLimit');
   if (rate !== undefined) options.rateLimit = { opsPerSecond: int('rate-limit', rate) };
+  const topicBuffer = pick<string | number>(values['topic-buffer'], 'topicBuffer');
+  if (topicBuffer !== undefined) options.topicBufferMessages = int('topic-buffer', topicBuffer);
+  const longPoll = pick<string | number>(values['topic-long-poll'], 'topicLongPoll');
+  if (longPoll !== undefined) options.topicLongPollMs = int('topic-long-poll', longPoll);
   options.faults = pick(values.faults, 'faults') ?? false;
   options.log = pick(values.log, 'log') ?? false;
   options.devKey = pick(values['dev-key'], 'devKey');

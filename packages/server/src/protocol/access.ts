@@ -4,8 +4,8 @@ import type { Context } from './server-context.js';
 import { type ProtocolRequest, type ProtocolResponse, text } from './types.js';
 
 /**
- * Authenticates a request. `queryToken` is only passed on the cache API, the one place a `token=`
- * parameter is accepted; the header and the parameter together are a 400.
+ * Authenticates a request. `queryToken` is only passed on the cache and topics APIs, the places a
+ * `token=` parameter is accepted; the header and the parameter together are a 400.
  */
 export function authenticate(
   ctx: Context,
@@ -22,7 +22,7 @@ export function authenticate(
   const token = header || queryToken;
   if (!token) {
     const where =
-      queryToken === undefined && req.url.startsWith('/cache/')
+      queryToken === undefined && (req.url.startsWith('/cache/') || req.url.startsWith('/topics/'))
         ? ' or the token query parameter'
         : '';
     return text(401, `Missing API key: send it in the Authorization header${where}`);

@@ -14,6 +14,13 @@ function opName(method: string, path: string): string {
           ? 'cache_delete'
           : 'cache_other';
   }
+  if (path.startsWith('/topics/')) {
+    return method === 'POST'
+      ? 'topic_publish'
+      : method === 'GET'
+        ? 'topic_subscribe'
+        : 'topic_other';
+  }
   if (path.startsWith('/objectstore/') && path.indexOf('/', 13) !== -1) {
     return method === 'GET'
       ? 'object_get'
@@ -37,7 +44,9 @@ export function observe(
   res: ProtocolResponse,
 ): ProtocolResponse {
   const seconds = (performance.now() - started) / 1000;
-  ctx.metrics.record(opName(req.method, path), res.status, seconds);
+  const op = opName(req.method, path);
+  // A long poll's duration is how long nothing was published: kept out of the latency histogram.
+  ctx.metrics.record(op, res.status, seconds, op !== 'topic_subscribe');
   // Path only: the query may carry a token or a key.
   ctx.options.log?.(
     `${new Date().toISOString()} ${req.method} ${path.length > 200 ? `${path.slice(0, 200)}…` : path} ${res.reset ? 'reset' : res.status} ${(seconds * 1000).toFixed(1)}ms`,

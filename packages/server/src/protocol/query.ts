@@ -4,6 +4,9 @@ export interface Query {
   key_base64?: string;
   ttl_seconds?: string;
   token?: string;
+  /** Topics subscribe: the next sequence number the subscriber expects, and its page. */
+  sequence_number?: string;
+  sequence_page?: string;
   /**
    * Parameters that were repeated or badly percent-encoded, with the reason. Reported only when
    * the parameter is used, so checks keep their documented order (the cache before the key).
@@ -11,7 +14,14 @@ export interface Query {
   errors?: Record<string, string>;
 }
 
-const KNOWN = new Set(['key', 'key_base64', 'ttl_seconds', 'token']);
+const KNOWN = new Set([
+  'key',
+  'key_base64',
+  'ttl_seconds',
+  'token',
+  'sequence_number',
+  'sequence_page',
+]);
 
 /** Decodes one `application/x-www-form-urlencoded` component (`+` is a space); undefined if malformed. */
 function decode(part: string): string | undefined {

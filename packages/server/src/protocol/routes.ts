@@ -6,6 +6,7 @@ import { handleObject } from './object-api.js';
 import type { MaybePromise } from './respond.js';
 import type { Context } from './server-context.js';
 import { handleStoreControl } from './store-control-api.js';
+import { handleTopic } from './topics-api.js';
 import { methodNotAllowed, type ProtocolRequest, type ProtocolResponse, text } from './types.js';
 
 const NOT_FOUND = text(404, 'Not Found');
@@ -37,6 +38,14 @@ function dispatch(
     if (cache.length === 0 || cache.indexOf('/') !== -1)
       return text(404, 'Not Found: use /cache/{cacheName}');
     return handleCache(ctx, req, cache, qs);
+  }
+  if (path.startsWith('/topics/')) {
+    const limited = rateLimited(ctx);
+    if (limited) return limited;
+    const parts = path.slice(8).split('/');
+    if (parts.length !== 2 || !parts[0] || !parts[1])
+      return text(404, 'Not Found: use /topics/{cacheName}/{topicName}');
+    return handleTopic(ctx, req, parts[0], parts[1], qs);
   }
   if (path === '/objectstore' || path.startsWith('/objectstore/')) {
     const rest = path.slice(13);
@@ -72,7 +81,7 @@ function dispatch(
     return {
       status: 200,
       headers: { 'content-type': 'text/plain; version=0.0.4; charset=utf-8' },
-      body: ctx.metrics.render(ctx.items.stats()),
+      body: ctx.metrics.render(ctx.items.stats(), ctx.topics.waiting),
     };
   }
   if (path === '/_faults' && ctx.options.faults) return handleFaults(ctx, req);

@@ -23,6 +23,12 @@ export interface ProtocolRequest {
    * promise: a transport that reads from events saves a promise and a microtask per request.
    */
   readBodyThen<T>(limit: number, then: (body: Buffer | undefined) => T): PromiseLike<Awaited<T>>;
+  /**
+   * Calls `listener` if the client goes away before the answer (a long poll it abandoned);
+   * returns the function that stops listening. Optional: a transport without it holds such a poll
+   * until its bound.
+   */
+  onGone?(listener: () => void): () => void;
 }
 
 /** What the protocol answers. */

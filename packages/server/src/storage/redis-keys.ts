@@ -7,8 +7,8 @@
  *   items spread over the whole cluster. (Cache names cannot contain braces; a key holding a `}`
  *   only shortens its own tag, which Redis reads up to the first `}`.)
  * - the shared cache names: `momento-http:caches` (one key, its own slot).
- * - anything per topic (once topics exist) should follow `momento-http:topic:{<cache>:<topic>}:…`,
- *   so a topic's stream and its counters share a slot.
+ * - a topic's stream and its page/numbering hash: `momento-http:topic:{<cache>:<topic>}:stream` and
+ *   `…:meta` (named in `topics/redis.ts`), so one Lua script may touch both on a Cluster.
  */
 
 /** Start of every cache item key. */

@@ -24,6 +24,11 @@ export class RedisItemStore implements ItemStore {
     this.#redis = redis;
   }
 
+  /** The command connection; the topic store derives its blocking connections from it. */
+  get client(): Redis | Cluster {
+    return this.#redis;
+  }
+
   #key(cache: string, item: ItemKey): Buffer {
     let start = this.#starts.get(cache);
     if (start === undefined) {

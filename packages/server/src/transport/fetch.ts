@@ -24,6 +24,17 @@ export class FetchRequest implements ProtocolRequest {
     return this.#req.headers.entries();
   }
 
+  /** Runtimes that abort `request.signal` when the client disconnects end a held long poll early. */
+  onGone(listener: () => void): () => void {
+    const signal = this.#req.signal;
+    if (signal.aborted) {
+      listener();
+      return () => {};
+    }
+    signal.addEventListener('abort', listener, { once: true });
+    return () => signal.removeEventListener('abort', listener);
+  }
+
   readBodyThen<T>(limit: number, then: (body: Buffer | undefined) => T): Promise<Awaited<T>> {
     return this.readBody(limit).then(then) as Promise<Awaited<T>>;
   }

@@ -60,6 +60,18 @@ export class NodeRequest implements ProtocolRequest {
     return false;
   }
 
+  onGone(listener: () => void): () => void {
+    // The socket, not the request: a GET's request stream is over before the answer is written.
+    // Keep-alive reuses the socket, so the listener is removed once the answer is ready.
+    const socket = this.#req.socket;
+    if (socket.destroyed) {
+      listener();
+      return () => {};
+    }
+    socket.once('close', listener);
+    return () => socket.off('close', listener);
+  }
+
   *headerEntries(): Iterable<[string, string]> {
     for (const [name, value] of Object.entries(this.#req.headers)) {
       if (value !== undefined) yield [name, Array.isArray(value) ? value.join(', ') : value];
