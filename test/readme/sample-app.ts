@@ -26,6 +26,7 @@ const THIRD_PARTY: Record<string, string> = {
   '@nestjs/platform-express': 'packages/nestjs',
   'reflect-metadata': 'packages/nestjs',
   rxjs: 'packages/nestjs',
+  '@opentelemetry/api': 'packages/core',
   '@types/node': '.',
 };
 

@@ -15,3 +15,14 @@ await globalThis.client.clusters.put('my-cluster', {
   replication_factor: 1,
   enforce_shard_multi_az: false,
 });
+
+// The Topics snippet subscribes forever: its first item is the text it published just before (a new
+// subscriber gets what the topic still keeps), so `use` ends the run there.
+globalThis.use = (value) => {
+  if (value !== 'user:42')
+    throw new Error(`the first topic item should be 'user:42', got ${value}`);
+  process.exit(0);
+};
+globalThis.dropEverything = () => {
+  throw new Error('a fresh topic gave a discontinuity');
+};
