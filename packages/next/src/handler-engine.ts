@@ -64,16 +64,12 @@ export class HandlerEngine<T> {
     key: string,
     options: TaggedReadOptions<T>,
   ): Promise<TaggedRead<T> | undefined> {
-    let layers: Layers<T>;
-    let id: string;
-    try {
-      layers = this.#build();
-      id = this.#id(scope, key);
-    } catch (error) {
-      this.#report(error, 'get');
+    const target = this.#locate(scope, key, 'get');
+    if (!target) {
       processStats().recordRead(undefined);
       return undefined;
     }
+    const { layers, id } = target;
     // A near or pending entry whose tag states are all held answers without a timer.
     const local = layers.reader.peek(id, options);
     if (local) {
@@ -95,15 +91,9 @@ export class HandlerEngine<T> {
     key: string,
     produce: () => Promise<EntryToStore<T> | undefined>,
   ): Promise<void> {
-    let layers: Layers<T>;
-    let id: string;
-    try {
-      layers = this.#build();
-      id = this.#id(scope, key);
-    } catch (error) {
-      this.#report(error, 'set');
-      return;
-    }
+    const target = this.#locate(scope, key, 'set');
+    if (!target) return;
+    const { layers, id } = target;
     const { reader, breaker } = layers;
     let storing = false;
     try {
@@ -160,8 +150,21 @@ export class HandlerEngine<T> {
   }
 
   /** The store key: namespace, scope, then the key (hashed when long). */
-  #id(scope: string, key: string): string {
-    return `${this.options.namespace}${scope}|${storeKey(key)}`;
+  /** The layers and the store id of `key`, or `undefined` (reported) when either cannot be had. */
+  #locate(
+    scope: string,
+    key: string,
+    operation: 'get' | 'set',
+  ): { layers: Layers<T>; id: string } | undefined {
+    try {
+      return {
+        layers: this.#build(),
+        id: `${this.options.namespace}${scope}|${storeKey(key)}`,
+      };
+    } catch (error) {
+      this.#report(error, operation);
+      return undefined;
+    }
   }
 
   #report(error: unknown, operation: string): void {
