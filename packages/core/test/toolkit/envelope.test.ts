@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeEnvelope, encodeEnvelope } from '../../src/toolkit/envelope';
+import { Tag } from '../../src/toolkit/envelope-format';
 import { EnvelopeError } from '../../src/toolkit/errors';
 import { difference, randomValue, rng } from './random';
 import { sealedEnvelope } from './sealed-envelope';
@@ -226,6 +227,21 @@ describe('envelope errors', () => {
         if (!(error instanceof EnvelopeError)) throw error;
       });
     }
+  });
+
+  it('refuses invalid UTF-8 in short (ASCII fast path) and long strings', async () => {
+    const string = (bytes: number[]) => sealedEnvelope([Tag.String, bytes.length, ...bytes]);
+    // A lone continuation byte, an overlong encoding, a truncated sequence.
+    for (const bad of [
+      [0x61, 0x80],
+      [0xc0, 0xaf],
+      [0x61, 0x62, 0xe2, 0x82],
+    ]) {
+      await expectEnvelopeError(string(bad), 'MALFORMED');
+      await expectEnvelopeError(string([...new Array(100).fill(0x61), ...bad]), 'MALFORMED');
+    }
+    expect(await decodeEnvelope(string([0x68, 0xc3, 0xa9]))).toBe('hé');
+    expect(await decodeEnvelope(string([0x68, 0x69]))).toBe('hi');
   });
 
   it('refuses hostile counts and nesting without allocating or recursing deeply', async () => {
