@@ -139,7 +139,7 @@ export type {
   TaggedRead,
   TaggedReadOptions,
 } from './toolkit/tagged-entry-reader';
-export { TaggedEntryReader } from './toolkit/tagged-entry-reader';
+export { READ_FAILED, TaggedEntryReader } from './toolkit/tagged-entry-reader';
 export type { TagState, TagStoreOptions } from './toolkit/tags';
 export { isExpiredByTags, isStaleByTags, TagStateError, TagStore } from './toolkit/tags';
 export type { OpenTelemetryApi } from './toolkit/telemetry';

@@ -1,11 +1,11 @@
 import {
-  BoundedMap,
   type CacheStore,
   CircuitBreaker,
   Deadline,
   EntryCache,
   type EntrySource,
   FencedNearCache,
+  READ_FAILED,
   type SetOptions,
   TaggedEntryReader,
   TagStates,
@@ -19,14 +19,6 @@ import type { StoredRecord } from './types';
 
 /** What a vary spec costs in the near cache (an entry costs its body and about 1 KiB more). */
 const SPEC_BYTES = 256;
-/** Keys whose read is being watched for a failure at once (a read forgets its key when done). */
-const WATCHED_READS = 10_000;
-
-/**
- * A read that failed (unreachable, too slow, bytes that are not a record), as opposed to a key
- * that holds nothing: the caller must not write over what may still be stored there.
- */
-export const UNREADABLE: unique symbol = Symbol('momento-http.express.unreadable');
 
 /**
  * The store under every read and write, in core's order: concurrent gets of one key share one
@@ -59,10 +51,6 @@ export class EntryStore {
   readonly #breaker: CircuitBreaker | undefined;
   /** When each entry written here leaves the cache (epoch ms): its near copy lives no longer. */
   readonly #expiries = new WeakMap<StoredRecord, number>();
-  /** The key each fetched value was read under, so a decode failure can be told to its read. */
-  readonly #keyOfBytes = new WeakMap<Uint8Array, string>();
-  /** Reads in flight, by key: whether one of their store calls or decodes failed. */
-  readonly #watched = new BoundedMap<string, { failed: boolean }>(WATCHED_READS);
 
   constructor(options: NormalizedOptions) {
     this.#options = options;
@@ -70,14 +58,8 @@ export class EntryStore {
     this.#breaker = options.circuitBreaker && new CircuitBreaker(options.circuitBreaker);
     const near = options.nearCache;
     this.#entries = new EntryCache<StoredRecord>({
-      store: this.#watchFailures(store),
-      decode: (bytes) => {
-        const key = this.#keyOfBytes.get(bytes);
-        return decodeRecord(bytes).catch((error: unknown) => {
-          if (key !== undefined) this.#failed(key);
-          throw error;
-        });
-      },
+      store,
+      decode: decodeRecord,
       near:
         near &&
         new FencedNearCache<StoredRecord>({
@@ -114,7 +96,8 @@ export class EntryStore {
   }
 
   /**
-   * The record under `key` whose tags were not purged after it was stored, or `undefined`. The
+   * The record under `key` whose tags were not purged after it was stored, `undefined`, or
+   * `READ_FAILED` when the read failed (something may be stored there: do not write over it). The
    * read shares `deadline` with the rest of the lookup; it never rejects. `seen.source` tells
    * where a found record came from (the near cache, a write in flight, or the store).
    */
@@ -122,20 +105,11 @@ export class EntryStore {
     key: string,
     deadline: Deadline,
     seen: { source?: EntrySource } = {},
-  ): Promise<StoredRecord | undefined | typeof UNREADABLE> {
-    const watch = { failed: false };
-    this.#watched.set(key, watch);
-    try {
-      const read = await this.#reader.read(key, { deadline });
-      if (read?.entry) {
-        seen.source = read.source;
-        return read.entry;
-      }
-      const open = this.#breaker !== undefined && this.#breaker.state !== 'closed';
-      return watch.failed || deadline.expired || open ? UNREADABLE : undefined;
-    } finally {
-      if (this.#watched.get(key) === watch) this.#watched.delete(key);
-    }
+  ): Promise<StoredRecord | undefined | typeof READ_FAILED> {
+    const read = await this.#reader.readOrFailure(key, { deadline });
+    if (read === READ_FAILED || read === undefined) return read;
+    seen.source = read.source;
+    return read.entry;
   }
 
   /** Writes a record (never rejects: failures go to `onError`). Resolves when the write settled. */
@@ -176,31 +150,6 @@ export class EntryStore {
   invalidateTags(tags: string[]): Promise<void> {
     const deadline = this.#deadline('express purge', this.#options.writeTimeoutMs);
     return deadline.run((o) => this.#tags.invalidate(tags, o));
-  }
-
-  /** `store`, telling {@link read} when a get of its key fails, and remembering what it read. */
-  #watchFailures(store: CacheStore): CacheStore {
-    return {
-      cacheName: store.cacheName,
-      get: async (key, options) => {
-        const id = String(key);
-        try {
-          const bytes = await store.get(key, options);
-          if (bytes) this.#keyOfBytes.set(bytes, id);
-          return bytes;
-        } catch (error) {
-          this.#failed(id);
-          throw error;
-        }
-      },
-      set: (key, value, options) => store.set(key, value, options),
-      delete: (key, options) => store.delete(key, options),
-    };
-  }
-
-  #failed(key: string): void {
-    const watch = this.#watched.get(key);
-    if (watch) watch.failed = true;
   }
 
   #deadline(operation: string, timeoutMs: number): Deadline {

@@ -4,11 +4,12 @@ import {
   Deadline,
   type EntrySource,
   InvalidArgumentError,
+  READ_FAILED,
   SingleFlight,
 } from '@momento-http/core';
 import CachePolicy from 'http-cache-semantics';
 import type { CacheStatus } from './cache-status';
-import { EntryStore, UNREADABLE } from './entry-store';
+import { EntryStore } from './entry-store';
 import { evaluateReuse, parseCacheControl } from './freshness';
 import { invalidateOnEnd, isUnsafe, keyForUrl, parsePurgeUrl } from './invalidation';
 import { defaultUrlKey, newGeneration, parseVary, primaryKey, variantKey, varyValues } from './key';
@@ -145,11 +146,11 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     const deadline = new Deadline(opts.readTimeoutMs, { operation: 'express cache lookup' });
     // A write of this key still in flight is read back by the entry store (read your own writes).
     const seen: { source?: EntrySource } = {};
-    const [record, purgedAt] = await Promise.all([
-      store.read(primary, deadline, seen),
-      purgeAll.read(),
-    ]);
-    if (record === UNREADABLE)
+    const reading = store.read(primary, deadline, seen);
+    // The purge-all time is read at most once a second: most lookups await no second promise.
+    const purgedAt = purgeAll.known() ?? (await purgeAll.read());
+    const record = await reading;
+    if (record === READ_FAILED)
       return { primary, spec: undefined, entry: undefined, unreadable: true };
     const live = (entry: Entry | undefined) =>
       entry && entry.storedAt > purgedAt ? entry : undefined;
@@ -161,7 +162,7 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
       deadline,
       seen,
     );
-    const entry = variant !== UNREADABLE && variant?.kind === 'entry' ? live(variant) : undefined;
+    const entry = variant !== READ_FAILED && variant?.kind === 'entry' ? live(variant) : undefined;
     return { primary, spec: record, entry, source: seen.source };
   };
 

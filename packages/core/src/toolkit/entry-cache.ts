@@ -2,6 +2,9 @@ import type { CacheStore, CallOptions, SetOptions } from '../contract';
 import type { FencedNearCache, NearEntryLife } from './fenced-near-cache';
 import { WriteLedger } from './write-ledger';
 
+/** What `decode` threw on: reported, then read as a miss marked `unreadable`. */
+const UNDECODABLE: unique symbol = Symbol('undecodable');
+
 /** Options for {@link EntryCache}. */
 export interface EntryCacheOptions<T> {
   /** Where the encoded entries live (chunking and integrity checks sit below this). */
@@ -27,6 +30,8 @@ export type EntrySource = 'pending' | 'near' | 'store';
 export interface EntryRead<T> {
   entry: T | undefined;
   source: EntrySource;
+  /** The store held bytes that did not decode (reported): a miss, but something is stored there. */
+  unreadable?: true;
 }
 
 /**
@@ -116,6 +121,10 @@ export class EntryCache<T> {
     const startedAt = near?.now();
     const bytes = await this.#store.get(id, options);
     const entry = bytes === undefined ? undefined : await this.#decodeOrMiss(bytes, id);
+    if (entry === UNDECODABLE) {
+      near?.forget(id, token);
+      return { entry: undefined, source: 'store', unreadable: true };
+    }
     if (near) {
       if (entry === undefined) near.forget(id, token);
       else near.fill(id, entry, token, { ...this.#nearLife(entry), startedAt });
@@ -188,12 +197,12 @@ export class EntryCache<T> {
     this.#near?.invalidate([id]);
   }
 
-  async #decodeOrMiss(bytes: Uint8Array, id: string): Promise<T | undefined> {
+  async #decodeOrMiss(bytes: Uint8Array, id: string): Promise<T | undefined | typeof UNDECODABLE> {
     try {
       return await this.#decode(bytes);
     } catch (error) {
       this.#onError(error, 'decode', id);
-      return undefined;
+      return UNDECODABLE;
     }
   }
 }

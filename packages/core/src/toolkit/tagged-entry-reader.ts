@@ -2,7 +2,7 @@ import type { CallOptions, SetOptions } from '../contract';
 import { BoundedMap } from './bounded-map';
 import type { CircuitBreaker } from './circuit-breaker';
 import type { Deadline } from './deadline';
-import type { EntryCache, EntrySource } from './entry-cache';
+import type { EntryCache, EntryRead, EntrySource } from './entry-cache';
 import { checkWholeNumber } from './option-checks';
 import type { TagStates } from './tag-states';
 import { tagVerdict } from './tag-verdict';
@@ -25,6 +25,16 @@ export interface TaggedEntryReaderOptions<T> {
   /** Keys whose tags are remembered, so their tags are read alongside the entry. @default 10000 */
   maxKnownKeys?: number;
 }
+
+/**
+ * What {@link TaggedEntryReader.readOrFailure} answers when the read failed (store error or
+ * timeout, open breaker, bytes that do not decode, tags that could not be read), as opposed to a
+ * key that holds nothing usable: a caller must not write over what may still be stored there.
+ */
+export const READ_FAILED: unique symbol = Symbol('momento-http.read-failed');
+
+/** The states of no tags, shared (never mutated: callers merge into a new map). */
+const NO_TAGS: Promise<Map<string, TagState>> = Promise.resolve(new Map());
 
 /** How a read is bounded: a deadline shared with the rest of the user's operation, or plain call options. */
 export type ReadBound = { deadline: Deadline } | CallOptions;
@@ -114,6 +124,19 @@ export class TaggedEntryReader<T> {
     bound: ReadBound = {},
     options: TaggedReadOptions<T> = {},
   ): Promise<TaggedRead<T> | undefined> {
+    const read = await this.readOrFailure(id, bound, options);
+    return read === READ_FAILED ? undefined : read;
+  }
+
+  /**
+   * {@link read}, telling a failed read ({@link READ_FAILED}, already reported) from a miss
+   * (`undefined`). Never rejects.
+   */
+  async readOrFailure(
+    id: string,
+    bound: ReadBound = {},
+    options: TaggedReadOptions<T> = {},
+  ): Promise<TaggedRead<T> | undefined | typeof READ_FAILED> {
     const remembered = this.#knownTags.get(id) ?? [];
     const extra = options.extraTags ?? [];
     const guessed = extra.length ? [...new Set([...remembered, ...extra])] : remembered;
@@ -122,7 +145,7 @@ export class TaggedEntryReader<T> {
     let storeOnly = false;
     for (;;) {
       const found = await this.#lookup(id, guessed, run, storeOnly);
-      if (!found) return undefined;
+      if (found === undefined || found === READ_FAILED) return found;
       const { entry, source } = found;
       if (options.usable && !options.usable(entry)) return undefined;
       let states = found.states;
@@ -131,7 +154,7 @@ export class TaggedEntryReader<T> {
       if (carried.length) this.#remember(id, carried);
       if (unguessed.length) {
         const more = await this.#readTags(unguessed, run);
-        if (!more) return undefined;
+        if (!more) return READ_FAILED;
         states = new Map([...states, ...more]);
       }
       const verdict = tagVerdict(states, this.#createdAt(entry));
@@ -166,13 +189,20 @@ export class TaggedEntryReader<T> {
     });
   }
 
-  /** The entry and the guessed tags' states, concurrently; `undefined` on a miss or a failure. */
+  /**
+   * The entry and the guessed tags' states, concurrently; `undefined` on a miss, READ_FAILED
+   * (reported) on a failure.
+   */
   async #lookup(
     id: string,
     guessed: readonly string[],
     run: <R>(work: (o: CallOptions) => Promise<R>) => Promise<R>,
     storeOnly: boolean,
-  ): Promise<{ entry: T; source: EntrySource; states: Map<string, TagState> } | undefined> {
+  ): Promise<
+    | { entry: T; source: EntrySource; states: Map<string, TagState> }
+    | undefined
+    | typeof READ_FAILED
+  > {
     const producing = this.#entries.waitFor(id);
     if (producing) {
       // A write of this key is still producing its value: wait (within the bound) to see it.
@@ -180,30 +210,33 @@ export class TaggedEntryReader<T> {
         await run(() => producing);
       } catch (error) {
         this.#onError(error, 'read');
-        return undefined;
+        return READ_FAILED;
       }
     }
     const local = storeOnly ? undefined : this.#entries.peek(id);
     if (local) {
       if (local.entry === undefined) return undefined; // deleted by a write in flight
       const states = this.#tags.peek(guessed) ?? (await this.#readTags(guessed, run));
-      return states && { entry: local.entry, source: local.source, states };
+      return states ? { entry: local.entry, source: local.source, states } : READ_FAILED;
     }
     const breaker = this.#breaker;
-    if (breaker && !breaker.allows()) return undefined;
-    const tagsRead = this.#readTags(guessed, run);
-    let entry: T | undefined;
+    if (breaker && !breaker.allows()) return READ_FAILED;
+    // No tags to guess (the common case of an untagged key): no second promise.
+    const tagsRead = guessed.length ? this.#readTags(guessed, run) : NO_TAGS;
+    let read: EntryRead<T>;
     try {
-      entry = (await run((o) => this.#entries.readStore(id, o))).entry;
+      read = await run((o) => this.#entries.readStore(id, o));
       breaker?.succeeded();
     } catch (error) {
       breaker?.failed(error);
       this.#onError(error, 'read');
-      return undefined;
+      return READ_FAILED;
     }
+    if (read.unreadable) return READ_FAILED;
     const states = await tagsRead;
-    if (entry === undefined || !states) return undefined;
-    return { entry, source: 'store', states };
+    if (read.entry === undefined) return undefined;
+    if (!states) return READ_FAILED;
+    return { entry: read.entry, source: 'store', states };
   }
 
   /** Tag states within the bound; `undefined` (reported) when they cannot be read. */

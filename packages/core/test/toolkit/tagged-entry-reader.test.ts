@@ -8,7 +8,7 @@ import { EntryCache } from '../../src/toolkit/entry-cache';
 import { FencedNearCache } from '../../src/toolkit/fenced-near-cache';
 import { createMemoryStore } from '../../src/toolkit/memory-store';
 import { TagStates } from '../../src/toolkit/tag-states';
-import { TaggedEntryReader } from '../../src/toolkit/tagged-entry-reader';
+import { READ_FAILED, TaggedEntryReader } from '../../src/toolkit/tagged-entry-reader';
 import { TagStateError, TagStore } from '../../src/toolkit/tags';
 import { deferred } from './helpers';
 
@@ -190,5 +190,42 @@ describe('TaggedEntryReader', () => {
     await store.set('p', 'garbage');
     expect(await reader.read('p')).toBeUndefined();
     expect(onError).toHaveBeenCalledWith(expect.any(SyntaxError), 'decode', 'p');
+  });
+
+  describe('readOrFailure tells a failed read from a miss', () => {
+    it('a key that holds nothing is a miss', async () => {
+      const { reader } = setup();
+      expect(await reader.readOrFailure('nothing')).toBeUndefined();
+    });
+
+    it('a store error, bytes that do not decode, tags that cannot be read: READ_FAILED', async () => {
+      const { reader, store } = setup();
+      store.rule({ method: 'get', key: 'down', fail: new ConnectionError('down') });
+      expect(await reader.readOrFailure('down')).toBe(READ_FAILED);
+      await store.set('garbage', 'not json');
+      expect(await reader.readOrFailure('garbage')).toBe(READ_FAILED);
+      await reader.write('p', page('v', ['x']), encode(page('v', ['x'])));
+      store.rule({ method: 'get', key: '__tag__|x', fail: new ConnectionError('down') });
+      expect(await reader.readOrFailure('p')).toBe(READ_FAILED);
+      // read() folds a failure into a miss (already reported).
+      expect(await reader.read('down')).toBeUndefined();
+    });
+
+    it('a read past its deadline or behind an open breaker: READ_FAILED', async () => {
+      const breaker = new CircuitBreaker({ failures: 1, cooldownMs: 60_000 });
+      const { reader, store } = setup();
+      const guarded = new TaggedEntryReader<Page>({
+        entries: new EntryCache<Page>({ store, decode }),
+        tags: new TagStates(new TagStore(store)),
+        tagsOf: (p) => p.tags,
+        createdAt: (p) => p.at,
+        breaker,
+      });
+      store.rule({ method: 'get', key: 'slow', hang: true });
+      expect(await reader.readOrFailure('slow', { deadline: new Deadline(20) })).toBe(READ_FAILED);
+      breaker.failed(new ConnectionError('down'));
+      expect(breaker.state).toBe('open');
+      expect(await guarded.readOrFailure('anything')).toBe(READ_FAILED);
+    });
   });
 });
