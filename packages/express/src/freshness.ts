@@ -54,11 +54,45 @@ export interface StorageDecision {
 const hasExplicitFreshness = (cc: Directives, headers: Record<string, string>) =>
   'max-age' in cc || 's-maxage' in cc || headers.expires !== undefined;
 
+const hasValidator = (headers: Record<string, string>) =>
+  headers.etag !== undefined || headers['last-modified'] !== undefined;
+
+/** Whether `http-cache-semantics` stores a status at all (it has a fixed list), by status. */
+const understood = new Map<number, boolean>();
+
+/**
+ * Whether this cache understands `status` (RFC 9111 §5.2.2.3 `must-understand`): one of the
+ * statuses `http-cache-semantics` knows the rules of. A 206 with one range counts as its 200.
+ */
+function understands(status: number): boolean {
+  if (status === 206) return true;
+  let known = understood.get(status);
+  if (known === undefined) {
+    const probe = { status, headers: { 'cache-control': 'max-age=1' } };
+    known = new CachePolicy({ method: 'GET', headers: {} }, probe, { shared: true }).storable();
+    understood.set(status, known);
+  }
+  return known;
+}
+
+/**
+ * The status `http-cache-semantics` evaluates a response as. Its list of understood statuses is
+ * fixed (299, 400, 499 or 500 are never storable there), while RFC 9111 §3 lets a cache store
+ * any final status with explicit freshness. A status it does not know is evaluated as a 307:
+ * understood, and never heuristically fresh, so only explicit freshness stores it. (A 206 with
+ * one range is evaluated as its 200.)
+ */
+function policyStatus(status: number): number {
+  if (status === 206) return 200;
+  return understands(status) ? status : 307;
+}
+
 /**
  * Whether a response may be stored, and for how long. RFC 9111 §3 through `http-cache-semantics`
  * (shared cache), plus this cache's stricter rules: never `Set-Cookie`, never `Vary: *`, only the
  * configured statuses, and only with a positive freshness lifetime (`storable()` alone is true for
- * responses that are stale on arrival).
+ * responses that are stale on arrival) or as a `no-cache` response with a validator, kept
+ * `keepSeconds` to be revalidated on every use.
  */
 export function decideStorage(
   req: CacheRequest,
@@ -75,9 +109,10 @@ export function decideStorage(
   if (vary[0] === '*') return undefined;
   const flat = policyHeaders(headers, options.targetedFields);
   let cc = parseCacheControl(flat['cache-control']);
-  if (cc['must-understand'] && cc['no-store']) {
-    // RFC 9111 §5.2.2.3: a cache that understands the status (it is one of `statuses`) ignores
-    // the no-store that must-understand is paired with for caches that do not.
+  if (cc['must-understand'] && cc['no-store'] && understands(status)) {
+    // RFC 9111 §5.2.2.3: a cache that understands the status ignores the no-store that
+    // must-understand is paired with for caches that do not. (It stores statuses it does not
+    // understand, 299 say, only on explicit freshness without must-understand.)
     flat['cache-control'] = (flat['cache-control'] as string)
       .split(',')
       .filter((d) => d.trim().toLowerCase() !== 'no-store')
@@ -97,8 +132,7 @@ export function decideStorage(
   }
   const policy = new CachePolicy(
     policyRequest(req, vary),
-    // (`http-cache-semantics` does not know 206; its freshness rules are the 200's.)
-    { status: partial ? 200 : status, headers: flat },
+    { status: policyStatus(status), headers: flat },
     {
       shared: true,
       cacheHeuristic: options.cacheHeuristic,
@@ -109,7 +143,14 @@ export function decideStorage(
   );
   if (!policy.storable()) return undefined;
   let ttlMs = policy.timeToLive();
-  if (!(ttlMs > 0)) return undefined;
+  if (!(ttlMs > 0)) {
+    // RFC 9111 §5.2.2.4: a `no-cache` response may be stored if every use is validated first
+    // (evaluateReuse and staleOnError never serve it otherwise). Worth it only with a validator:
+    // the origin's 304 then replaces sending the body again.
+    const revalidateEachUse = cc['no-cache'] === true && hasValidator(flat);
+    if (!revalidateEachUse || options.keepSeconds <= 0) return undefined;
+    ttlMs = 0;
+  }
   // Kept past its freshness: revalidated with its validators, served under max-stale, or served
   // when the origin cannot be reached (RFC 9111 §4.2.4).
   ttlMs += options.keepSeconds * 1000;

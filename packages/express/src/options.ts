@@ -12,10 +12,8 @@ import { toErrorHandler } from './error-handler';
 import { DEFAULT_TARGETED_FIELDS } from './targeted';
 import type { CacheRequest } from './types';
 
-/** Statuses stored by default: every final status `http-cache-semantics` understands (no 206). */
-export const DEFAULT_STATUSES: readonly number[] = [
-  200, 203, 204, 300, 301, 302, 303, 307, 308, 404, 405, 410, 414, 501,
-];
+/** Statuses stored by default (see {@link defaultStatuses} for which and why). */
+export const DEFAULT_STATUSES: readonly number[] = defaultStatuses();
 /** A cache read slower than this is a miss. */
 export const DEFAULT_READ_TIMEOUT_MS = 250;
 /** Deadline of a cache write (fire-and-forget; failures go to `onError`). */
@@ -272,4 +270,22 @@ function fieldNames(value: readonly string[], name: string): string[] {
     throw new InvalidArgumentError(`${name} must be an array of header names`);
   }
   return value.map((f) => f.toLowerCase());
+}
+
+/**
+ * Every final status from 200 to 499, and 501, except: 206 and 304 (a 206 with one range is
+ * stored as part of its 200; a 304 updates what is stored), 401, 403 and 407 (they answer who is
+ * asking: one visitor's refusal must not be replayed to another) and 429 (a rate limit is per
+ * client). 5xx but 501 are left out: a transient error stored for its `max-age` would outlast the
+ * outage. Each one still needs explicit freshness (or `cacheHeuristic`, for the statuses RFC 9110
+ * makes heuristically cacheable).
+ */
+function defaultStatuses(): number[] {
+  const excluded = new Set([206, 304, 401, 403, 407, 429]);
+  const statuses: number[] = [];
+  for (let status = 200; status < 500; status++) {
+    if (!excluded.has(status)) statuses.push(status);
+  }
+  statuses.push(501);
+  return statuses;
 }

@@ -39,7 +39,8 @@ describe('failure reports', { timeout: 30_000 }, () => {
     for (const cause of causes) {
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
       const failing = new RecordingStore(cause.store);
-      const { app: server } = app(failing, { circuitBreaker: false });
+      // A roomy read deadline: on a loaded machine a timeout would be a second, unrelated cause.
+      const { app: server } = app(failing, { circuitBreaker: false, readTimeoutMs: 10_000 });
       for (let i = 0; i < 6; i++) {
         const res = await request(server).get('/r');
         expect(res.status, cause.name).toBe(200);
