@@ -152,6 +152,75 @@ describe.each(frameworks)('what is never stored ($name)', ({ express }) => {
     expect(calls).toBe(2);
   });
 
+  it('stores any explicitly fresh status below 500 by default, but not who-is-asking answers or 5xx', async () => {
+    const fresh = { 'Cache-Control': 'public, max-age=60' };
+    for (const status of [299, 400, 418, 499]) {
+      expect((await twice(fresh, undefined, status)).calls, String(status)).toBe(1);
+    }
+    for (const status of [401, 403, 407, 429, 500, 503, 599]) {
+      expect((await twice(fresh, undefined, status)).calls, String(status)).toBe(2);
+    }
+  });
+
+  it('gives heuristic freshness (cacheHeuristic) only to statuses RFC 9110 makes cacheable by default', async () => {
+    const calls = new Map<number, number>();
+    const { app } = cachedApp(express, store, { cacheHeuristic: 0.1 }, (a) =>
+      a.get('/h/:status', (req, res) => {
+        const status = Number(req.params.status);
+        calls.set(status, (calls.get(status) ?? 0) + 1);
+        const lastModified = new Date(Date.now() - 10 * 86_400_000).toUTCString();
+        res.status(status).set('Last-Modified', lastModified).send('h');
+      }),
+    );
+    for (const status of [200, 404, 299, 400, 499]) {
+      await request(app).get(`/h/${status}`);
+      await store.idle();
+      await request(app).get(`/h/${status}`);
+    }
+    expect(Object.fromEntries(calls)).toEqual({ 200: 1, 404: 1, 299: 2, 400: 2, 499: 2 });
+  });
+
+  it('stores a 5xx when statuses lists it', async () => {
+    let calls = 0;
+    const { app } = cachedApp(express, store, { statuses: [500] }, (a) =>
+      a.get('/e', (_req, res) => {
+        calls++;
+        res.status(500).set('Cache-Control', 'public, max-age=60').send('down');
+      }),
+    );
+    await request(app).get('/e');
+    await store.idle();
+    const second = await request(app).get('/e');
+    expect(second.status).toBe(500);
+    expect(second.headers['x-cache']).toBe('HIT');
+    expect(calls).toBe(1);
+  });
+
+  it('keeps a no-cache response with a validator, and asks the origin before every use', async () => {
+    let calls = 0;
+    const conditional: (string | undefined)[] = [];
+    const { app } = cachedApp(express, store, {}, (a) =>
+      a.get('/nc', (req, res) => {
+        calls++;
+        conditional.push(req.headers['if-none-match']);
+        res.set('Cache-Control', 'no-cache, max-age=600').set('ETag', '"v1"');
+        if (req.headers['if-none-match'] === '"v1"') res.status(304).end();
+        else res.send('the body');
+      }),
+    );
+    await request(app).get('/nc');
+    await store.idle();
+    for (let i = 0; i < 2; i++) {
+      const again = await request(app).get('/nc');
+      expect(again.status).toBe(200);
+      expect(again.text).toBe('the body');
+      await store.idle();
+    }
+    // Every use went to the origin, each time as a conditional request after the first.
+    expect(calls).toBe(3);
+    expect(conditional).toEqual([undefined, '"v1"', '"v1"']);
+  });
+
   it('defaultTtlSeconds gives freshness to responses without any, headers unchanged', async () => {
     let calls = 0;
     const { app } = cachedApp(express, store, { defaultTtlSeconds: 60 }, (a) =>
