@@ -150,6 +150,8 @@ export type { NearCachedStore } from './toolkit/with-near-cache';
 export { withNearCache } from './toolkit/with-near-cache';
 export { withSingleFlight } from './toolkit/with-single-flight';
 export { withStats } from './toolkit/with-stats';
+export { withWriteOrder } from './toolkit/with-write-order';
 export { WriteFence } from './toolkit/write-fence';
 export type { PendingWrite } from './toolkit/write-ledger';
 export { WriteLedger } from './toolkit/write-ledger';
+export { WriteQueue } from './toolkit/write-queue';

@@ -87,26 +87,17 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
   const fills = new SingleFlight<Fresh | undefined>();
   const refreshing = new Set<string>();
   const invalidatedAt = new BoundedMap<string, number>(INVALIDATIONS_REMEMBERED);
-  /** Writes still in flight, by primary key: an invalidation of the key waits for them. */
-  const writing = new Map<string, Promise<unknown>>();
   const owner = {};
 
-  /** A write still in flight could land after a delete and bring the entry back: wait for it. */
-  const afterWrite = (key: string) =>
-    waitFor(writing.get(key) ?? Promise.resolve(undefined), opts.writeTimeoutMs);
-
-  const trackWrite = (primary: string, write: Promise<unknown>) => {
-    writing.set(primary, write);
-    void write.finally(() => {
-      if (writing.get(primary) === write) writing.delete(primary);
-    });
-  };
-
-  /** Deletes `keys` (never rejects) and blocks this instance's fills that started before. */
+  /**
+   * Deletes `keys` (never rejects) and blocks this instance's fills that started before. A write
+   * of a key still in flight cannot land after its delete: the engine sends one key's writes in
+   * call order.
+   */
   const invalidate = (keys: string[]): Promise<unknown> => {
     const now = Date.now();
     for (const key of keys) invalidatedAt.set(key, now);
-    return Promise.all(keys.map((key) => afterWrite(key).then(() => store.delete(key))));
+    return Promise.all(keys.map((key) => store.delete(key)));
   };
 
   /** Stores a fresh response under its primary key, or as a variant below a vary spec. */
@@ -119,7 +110,7 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     if (fresh.ttlSeconds <= 0) return;
     const fields = parseVary(fresh.entry.headers.vary);
     if (fields.length === 0) {
-      trackWrite(lookup.primary, store.write(lookup.primary, fresh.entry, fresh.ttlSeconds));
+      void store.write(lookup.primary, fresh.entry, fresh.ttlSeconds);
       return;
     }
     // A new spec (a new generation) would orphan every variant stored under the one unread.
@@ -128,16 +119,11 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     const spec: VarySpec = same
       ? (lookup.spec as VarySpec)
       : { kind: 'vary', fields, gen: newGeneration() };
-    trackWrite(
-      lookup.primary,
-      Promise.all([
-        same ? undefined : store.write(lookup.primary, spec, opts.maxTtlSeconds),
-        store.write(
-          variantKey(lookup.primary, spec.gen, fresh.vary),
-          fresh.entry,
-          fresh.ttlSeconds,
-        ),
-      ]),
+    if (!same) void store.write(lookup.primary, spec, opts.maxTtlSeconds);
+    void store.write(
+      variantKey(lookup.primary, spec.gen, fresh.vary),
+      fresh.entry,
+      fresh.ttlSeconds,
     );
   };
 
@@ -358,7 +344,7 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     await Promise.all([
       target.all ? purgeAll.purge() : undefined,
       tags.length ? store.invalidateTags(tags) : undefined,
-      ...keys.map((key) => afterWrite(key).then(() => store.delete(key, { strict: true }))),
+      ...keys.map((key) => store.delete(key, { strict: true })),
     ]);
   };
 

@@ -8,7 +8,6 @@ import {
   withSingleFlight,
 } from '@momento-http/core';
 import type { NormalizedOptions } from './options';
-import { withWriteOrder } from './ordered-writes';
 import { isExpired, readRecord, type StoredRecord } from './record';
 
 /** Namespaces kept per store; a Keyv app uses one or two, so this only bounds misuse. */
@@ -39,9 +38,9 @@ export interface StoreStack {
 }
 
 /**
- * Builds the stack once per store: `withSingleFlight(withChunking(store))`, writes of one key in
- * call order, then an EntryCache (with a FencedNearCache when on) and one NamespaceGeneration per
- * namespace.
+ * Builds the stack once per store: `withSingleFlight(withChunking(store))`, then an EntryCache
+ * (which sends one key's writes in call order; a FencedNearCache under it when on) and one
+ * NamespaceGeneration per namespace.
  */
 export function buildStack(options: NormalizedOptions, onError: StackErrorHandler): StoreStack {
   const base = withSingleFlight(
@@ -50,7 +49,7 @@ export function buildStack(options: NormalizedOptions, onError: StackErrorHandle
       onError: (error, { key }) => onError(error, typeof key === 'string' ? key : undefined),
     }),
   );
-  const store: CacheStore = withWriteOrder(base);
+  const store: CacheStore = base;
   const nearOptions = options.nearCache;
   const nearTtlMs = nearOptions?.ttlMs ?? 0;
   const near = nearOptions

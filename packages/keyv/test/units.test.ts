@@ -1,8 +1,7 @@
-// The pure pieces: the record header, the emitter that never throws, the per-key write queue.
+// The pure pieces: the record header and the emitter that never throws.
 import { describe, expect, it } from 'vitest';
 import { SafeEmitter } from '../src/emitter';
 import { decodeRecord, encodeRecord, isExpired } from '../src/record';
-import { WriteQueue } from '../src/write-queue';
 
 describe('record', () => {
   it('round-trips a value with and without a deadline', async () => {
@@ -55,35 +54,5 @@ describe('SafeEmitter', () => {
     emitter.on('error', (e) => after.push(e));
     expect(() => emitter.emit('error', 'boom')).not.toThrow();
     expect(after).toEqual(['boom']);
-  });
-});
-
-describe('WriteQueue', () => {
-  it('runs one key in order, coalesces waiting jobs, shares their outcome and goes on after a failure', async () => {
-    const ran: string[] = [];
-    let failNext = true;
-    const queue = new WriteQueue<string>(async (id, job) => {
-      ran.push(`${id}=${job}`);
-      await new Promise((resolve) => setImmediate(resolve));
-      if (job === 'b' && failNext) {
-        failNext = false;
-        throw new Error('boom');
-      }
-    });
-    const outcomes = await Promise.allSettled([
-      queue.run('k', '0'),
-      queue.run('k', 'a'), // replaced by b while waiting
-      queue.run('k', 'b'), // fails: a and b both see the failure
-      queue.run('j', 'x'), // another key runs at once
-    ]);
-    expect(outcomes.map((o) => o.status)).toEqual([
-      'fulfilled',
-      'rejected',
-      'rejected',
-      'fulfilled',
-    ]);
-    expect(ran).toEqual(['k=0', 'j=x', 'k=b']);
-    await queue.run('k', 'b');
-    expect(ran.at(-1)).toBe('k=b');
   });
 });

@@ -1,6 +1,7 @@
 import type { CacheStore, CallOptions, SetOptions } from '../contract';
 import type { FencedNearCache, NearEntryLife } from './fenced-near-cache';
-import { WriteLedger } from './write-ledger';
+import { withWriteOrder } from './with-write-order';
+import { type PendingWrite, WriteLedger } from './write-ledger';
 
 /** What `decode` threw on: reported, then read as a miss marked `unreadable`. */
 const UNDECODABLE: unique symbol = Symbol('undecodable');
@@ -35,10 +36,13 @@ export interface EntryRead<T> {
 }
 
 /**
- * Decoded entries over a store, with the two in-process guarantees every adapter needs:
+ * Decoded entries over a store, with the in-process guarantees every adapter needs:
  *
  * - **Read-your-writes:** a read issued after a write (or delete) of the same key in this process
  *   sees it, even while the write is in flight ({@link WriteLedger}).
+ * - **Call order:** the writes and deletes of one key reach the store in the order they were
+ *   called ({@link withWriteOrder}: waiting ones coalesce), and a value still being produced
+ *   ({@link setWhenReady}) when a newer write or delete of its key is called is never stored.
  * - **A fenced near cache** (optional): a hit is synchronous, no decode, no timer; a read that
  *   began before a write never leaves the older value behind ({@link FencedNearCache}).
  *
@@ -60,7 +64,9 @@ export class EntryCache<T> {
   readonly #ledger = new WriteLedger<T>();
 
   constructor(options: EntryCacheOptions<T>) {
-    this.#store = options.store;
+    // Writes of one key reach the store in call order: requests on separate connections can
+    // otherwise arrive in any order and leave an older value (or resurrect a deleted one).
+    this.#store = withWriteOrder(options.store);
     this.#decode = options.decode;
     this.#near = options.near;
     this.#nearLife = options.nearLife ?? (() => undefined);
@@ -164,10 +170,13 @@ export class EntryCache<T> {
     const settled = new Promise<void>((resolve) => {
       settle = resolve;
     });
-    return this.#ledger.track(id, { kind: 'producing', settled }, async () => {
+    const intent: PendingWrite<T> = { kind: 'producing', settled };
+    return this.#ledger.track(id, intent, async () => {
       try {
         const item = await produce();
-        if (!item) return;
+        // A write or delete of `id` called while this value was produced is newer: storing this
+        // one now would land after it and undo it.
+        if (!item || this.#ledger.pending(id) !== intent) return;
         // `set` records the value in the ledger at once: waiting reads resume and see it there,
         // without waiting for the store.
         const storing = this.set(id, item.entry, item.bytes, item.options);

@@ -95,6 +95,31 @@ describe.each([false, true])('EntryCache (near cache %s)', (near) => {
     expect(await entries.get('k')).toEqual({ text: 'old' });
   });
 
+  it("one key's writes reach the store in call order: a delete waits for the set in flight", async () => {
+    const { entries, store } = setup(near);
+    const gate = deferred();
+    store.rule({ method: 'set', until: gate.promise, count: 1 }); // the PUT is slow
+    const write = entries.set('k', { text: 'v' }, encode({ text: 'v' }));
+    const removal = entries.delete('k');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(store.deletes).toEqual([]); // not sent while the set is in flight
+    gate.resolve();
+    await Promise.all([write, removal]);
+    expect(store.deletes).toEqual(['k']);
+    expect(await store.get('k')).toBeUndefined();
+  });
+
+  it('a value still being produced when its key is deleted is never stored', async () => {
+    const { entries, store } = setup(near);
+    const produced = deferred<{ entry: Doc; bytes: Uint8Array }>();
+    const write = entries.setWhenReady('k', () => produced.promise);
+    const removal = entries.delete('k');
+    produced.resolve({ entry: { text: 'late' }, bytes: encode({ text: 'late' }) });
+    await Promise.all([write, removal]);
+    expect(store.sets.map((set) => set.key)).toEqual([]);
+    expect(await entries.get('k')).toBeUndefined();
+  });
+
   it('undecodable bytes are a miss reported through onError, never a rejection', async () => {
     const { entries, store, onError } = setup(near);
     await store.set('k', 'not json {');

@@ -1,4 +1,4 @@
-import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '@momento-http/core';
+import type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from '../contract';
 import { WriteQueue } from './write-queue';
 
 type WriteJob =
