@@ -4,64 +4,48 @@
  * `Sun, 06 Nov 1994 08:49:37 UTC`, dashes or one-digit hours must read as invalid, hence stale).
  */
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const TIME = '(\\d{2}):(\\d{2}):(\\d{2})';
-const MONTH = `(${MONTHS.join('|')})`;
-const IMF_FIXDATE = new RegExp(
-  `^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\\d{2}) ${MONTH} (\\d{4}) ${TIME} GMT$`,
-  'i',
-);
-const RFC_850 = new RegExp(
-  `^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (\\d{2})-${MONTH}-(\\d{2}) ${TIME} GMT$`,
-  'i',
-);
-const ASCTIME = new RegExp(
-  `^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${MONTH} ([ \\d]\\d) ${TIME} (\\d{4})$`,
-  'i',
-);
+const TIME = '(?<h>\\d{2}):(?<m>\\d{2}):(?<s>\\d{2})';
+const MONTH = `(?<month>${MONTHS.join('|')})`;
+/** The three forms, each naming its fields (a two-digit `year` is RFC 850's). */
+const FORMS = [
+  // IMF-fixdate: Sun, 06 Nov 1994 08:49:37 GMT
+  `^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (?<day>\\d{2}) ${MONTH} (?<year>\\d{4}) ${TIME} GMT$`,
+  // RFC 850: Sunday, 06-Nov-94 08:49:37 GMT
+  `^(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday), (?<day>\\d{2})-${MONTH}-(?<year>\\d{2}) ${TIME} GMT$`,
+  // asctime: Sun Nov  6 08:49:37 1994
+  `^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) ${MONTH} (?<day>[ \\d]\\d) ${TIME} (?<year>\\d{4})$`,
+].map((form) => new RegExp(form, 'i'));
 
-function toEpoch(year: number, month: string, day: number, h: string, m: string, s: string) {
+/** Epoch ms of an HTTP-date, or `undefined` when `value` is not one. */
+export function parseHttpDate(value: string): number | undefined {
+  for (const form of FORMS) {
+    const fields = form.exec(value)?.groups;
+    if (fields) return toEpoch(fields as unknown as DateFields);
+  }
+  return undefined;
+}
+
+interface DateFields {
+  year: string;
+  month: string;
+  day: string;
+  h: string;
+  m: string;
+  s: string;
+}
+
+function toEpoch({ year: yearText, month, day: dayText, h, m, s }: DateFields): number | undefined {
+  let year = Number(yearText);
+  if (yearText.length === 2) {
+    // RFC 9110: a two-digit year more than 50 years in the future is in the past century.
+    year += 2000;
+    if (year > new Date().getUTCFullYear() + 50) year -= 100;
+  }
+  const day = Number(dayText);
   const index = MONTHS.findIndex((name) => name.toLowerCase() === month.toLowerCase());
   const ms = Date.UTC(year, index, day, Number(h), Number(m), Number(s));
   const back = new Date(ms);
   // Reject impossible dates (31 Feb) and times (25:00) rather than letting them roll over.
   const valid = back.getUTCDate() === day && Number(h) < 24 && Number(m) < 60 && Number(s) < 61;
   return valid ? ms : undefined;
-}
-
-/** Epoch ms of an HTTP-date, or `undefined` when `value` is not one. */
-export function parseHttpDate(value: string): number | undefined {
-  let match = IMF_FIXDATE.exec(value);
-  if (match) {
-    const [, day, month, year, h, m, s] = match as unknown as string[];
-    return toEpoch(
-      Number(year),
-      month as string,
-      Number(day),
-      h as string,
-      m as string,
-      s as string,
-    );
-  }
-  match = RFC_850.exec(value);
-  if (match) {
-    const [, day, month, yy, h, m, s] = match as unknown as string[];
-    // RFC 9110: a two-digit year more than 50 years in the future is in the past century.
-    const thisYear = new Date().getUTCFullYear();
-    let year = 2000 + Number(yy);
-    if (year > thisYear + 50) year -= 100;
-    return toEpoch(year, month as string, Number(day), h as string, m as string, s as string);
-  }
-  match = ASCTIME.exec(value);
-  if (match) {
-    const [, month, day, h, m, s, year] = match as unknown as string[];
-    return toEpoch(
-      Number(year),
-      month as string,
-      Number(day),
-      h as string,
-      m as string,
-      s as string,
-    );
-  }
-  return undefined;
 }
