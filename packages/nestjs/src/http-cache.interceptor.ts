@@ -250,6 +250,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
     this.setHeader(response, 'X-Cache', 'MISS');
     this.setCacheStatus(response, { fwd: stale ? 'stale' : 'uri-miss' });
     let last: unknown;
+    let completed = false;
     return next.handle().pipe(
       tap({
         next: (value) => {
@@ -257,6 +258,7 @@ export class HttpCacheInterceptor implements NestInterceptor {
         },
         // The platform sends the last value once the handler completes; store that one.
         complete: () => {
+          completed = true;
           const entry = this.entryOf(response, last, startedAt);
           if (!entry) {
             settle?.(undefined);
@@ -284,7 +286,11 @@ export class HttpCacheInterceptor implements NestInterceptor {
         }
         return throwError(() => error);
       }),
-      finalize(() => settle?.(undefined)),
+      // Unsubscribed before completing (the client went away): nothing to share. A completed
+      // handler settles once its entry is built (save), which may take a tick longer.
+      finalize(() => {
+        if (!completed) settle?.(undefined);
+      }),
     );
   }
 
@@ -353,7 +359,11 @@ export class HttpCacheInterceptor implements NestInterceptor {
         'Age',
         String(Math.max(0, Math.floor((now - entry.storedAt) / 1000))),
       );
-      if (status.hit && status.ttl === undefined) status.ttl = (entry.expiresAt - now) / 1000;
+      if (status.hit && status.ttl === undefined) {
+        // Negative once stale: -1 from the first stale millisecond (Cache-Status rounds).
+        const ttl = (entry.expiresAt - now) / 1000;
+        status.ttl = ttl < 0 ? Math.floor(ttl) : ttl;
+      }
       this.setCacheStatus(response, status, cacheStatusBefore);
       return true;
     } catch (error) {
