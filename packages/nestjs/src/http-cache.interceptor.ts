@@ -40,6 +40,8 @@ interface AnyResponse {
   statusCode: number;
   getHeaders(): Record<string, unknown>;
   getHeader?(name: string): unknown;
+  /** Node's `ServerResponse` (Express); Fastify's reply has `header()` instead. */
+  setHeader?(name: string, value: string | string[]): unknown;
   headersSent?: boolean;
   sent?: boolean;
 }
@@ -347,9 +349,11 @@ export class HttpCacheInterceptor implements NestInterceptor {
     cacheStatusBefore?: { value: unknown },
   ): boolean {
     try {
-      const adapter = this.adapterHost?.httpAdapter;
-      if (adapter) adapter.status(response, entry.status);
-      else response.statusCode = entry.status;
+      if (response.statusCode !== entry.status) {
+        const adapter = this.adapterHost?.httpAdapter;
+        if (adapter) adapter.status(response, entry.status);
+        else response.statusCode = entry.status;
+      }
       const headers = entry.headers;
       for (const name in headers) this.setHeader(response, name, headers[name] as string);
       this.setHeader(response, 'X-Cache', state);
@@ -474,8 +478,14 @@ export class HttpCacheInterceptor implements NestInterceptor {
   }
 
   private setHeader(response: AnyResponse, name: string, value: string | string[]): void {
+    // A Node `ServerResponse` (Express): set directly, the cheapest way on the hit path. Values
+    // are stored as the platform left them (Express' charset already added).
+    if (typeof response.setHeader === 'function') {
+      response.setHeader(name, value);
+      return;
+    }
     const adapter = this.adapterHost?.httpAdapter;
     if (adapter) adapter.setHeader(response, name, value as string);
-    else (response as unknown as { setHeader(n: string, v: unknown): void }).setHeader(name, value);
+    else throw new TypeError('HttpCacheInterceptor: the response has no way to set a header');
   }
 }
