@@ -70,9 +70,11 @@ const digest = (value: string) => toHex(sha256(value));
  * survive; HEAD is served from the GET entry; requests with an `Authorization` header (or the
  * configured `http.varyByHeaders`) get their own entries; responses with `Cache-Control:
  * no-store|private` are not stored; a lookup (entry and tags together) has one deadline, so a hung
- * store costs at most `timeoutMs` and counts as a miss; a near-cache hit costs no timer and no
- * decode; entries carry `@CacheTags` for invalidation across instances.
- * Honours `@CacheTTL` (ms) and `@CacheKey`. Sends `X-Cache: HIT|MISS`, `Age` on hits, and an
+ * store costs at most `timeoutMs` and counts as a miss; a near-cache hit is answered synchronously
+ * (no promise, timer or decode); concurrent misses of one key run the handler once; the stored
+ * `Cache-Control`'s `stale-while-revalidate` and `stale-if-error` are honoured (RFC 5861); entries
+ * carry `@CacheTags` for invalidation across instances.
+ * Honours `@CacheTTL` (ms) and `@CacheKey`. Sends `X-Cache: HIT|MISS|STALE`, `Age` on hits, and an
  * RFC 9211 `Cache-Status` member (`momento-http; hit; ttl=42`, `momento-http; fwd=uri-miss`,
  * `fwd=method` for other methods, `fwd=bypass` without a key), as the Express middleware does.
  *
