@@ -16,16 +16,21 @@ import {
 } from '@momento-http/nestjs';
 import { eventually, RecordingStore, useLocalServer } from '@momento-http/test-kit';
 import {
+  Controller,
   type DynamicModule,
+  Get,
   type INestApplicationContext,
   Inject,
   Injectable,
   Module,
+  Param,
   SetMetadata,
 } from '@nestjs/common';
 import { ExternalContextCreator } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
+import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
+import { startApp as startHttpApp } from './support/app';
 import { uniqueNamespace } from './support/namespace';
 
 /** The "database" every instance of one test reads, counting the calls that reach it. */
@@ -112,6 +117,24 @@ class PriceHandler {
   }
 }
 
+/** Route handlers are methods too: the decorator above or below the route decorator. */
+@Controller('prices')
+class PricesController {
+  constructor(@Inject(CATALOG) private readonly catalog: Catalog) {}
+
+  @Cacheable({ key: (id: string) => `route:above:${id}` })
+  @Get('above/:id')
+  async above(@Param('id') id: string) {
+    return { id, price: await this.catalog.price(id) };
+  }
+
+  @Get('below/:id')
+  @Cacheable({ key: (id: string) => `route:below:${id}` })
+  async below(@Param('id') id: string) {
+    return { id, price: await this.catalog.price(id) };
+  }
+}
+
 @Module({})
 class MethodAppModule {
   static with(options: MomentoCacheModuleOptions, catalog: Catalog): DynamicModule {
@@ -124,6 +147,7 @@ class MethodAppModule {
         PriceHandler,
         { provide: CATALOG, useValue: catalog },
       ],
+      controllers: [PricesController],
     };
   }
 }
@@ -191,6 +215,24 @@ describe('method decorators on a real app and the local server', () => {
     });
     expect(await b.resolve(undefined, { id: '1' }, {}, {})).toEqual({ id: '1', price: 10 });
     expect(catalog.calls).toBe(2);
+  });
+
+  it('@Cacheable on route handlers, above or below @Get: routed, parameters bound, cached', async () => {
+    const catalog = new Catalog();
+    const http = await startHttpApp(
+      'express',
+      MethodAppModule.with({ client: local.client(), namespace: uniqueNamespace() }, catalog),
+    );
+    try {
+      for (const path of ['/prices/above/1', '/prices/below/1']) {
+        const first = await request(http.url).get(path).expect(200);
+        expect(first.body).toEqual({ id: '1', price: 10 });
+        await request(http.url).get(path).expect(200);
+      }
+      expect(catalog.calls).toBe(2);
+    } finally {
+      await http.close();
+    }
   });
 
   it('keeps the metadata of decorators applied before it (patterns, resolver types)', () => {
