@@ -97,7 +97,8 @@ export class HttpCacheInterceptor implements NestInterceptor {
 
   /**
    * The figures of every `HttpCacheInterceptor` of the module (one read per lookup, the bytes of
-   * entries and tags, the failures); `MomentoCacheService.stats()` adds the cache-manager side.
+   * entries and tags, the failures), with the method decorators' reads, which share the engine's
+   * store stack; `MomentoCacheService.stats()` adds the cache-manager side.
    */
   stats(): CacheStatsSnapshot {
     return this.cache.responseStats.snapshot();
