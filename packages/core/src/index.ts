@@ -68,6 +68,8 @@ export { fetchTransport } from './client/transport';
 export type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from './contract';
 
 // caching toolkit
+export type { BackgroundRefreshOptions } from './toolkit/background-refresh';
+export { BackgroundRefresh } from './toolkit/background-refresh';
 export type { BoundedMapOptions } from './toolkit/bounded-map';
 export { BoundedMap } from './toolkit/bounded-map';
 export type { CacheStatsSnapshot, ReadOutcome } from './toolkit/cache-stats';
@@ -105,6 +107,8 @@ export type {
 export { createFailureReporter, formatFailure } from './toolkit/failure-report';
 export type { FencedNearCacheOptions, NearEntryLife } from './toolkit/fenced-near-cache';
 export { FencedNearCache } from './toolkit/fenced-near-cache';
+export type { FillFollower, FillLeader } from './toolkit/fill-flights';
+export { FillFlights } from './toolkit/fill-flights';
 export {
   DEFAULT_MAX_ITEM_BYTES,
   DEFAULT_MAX_TTL_SECONDS,
@@ -128,6 +132,15 @@ export {
 export { sha256, toHex } from './toolkit/sha256';
 export { sharedAbortController } from './toolkit/shared-abort';
 export { SingleFlight } from './toolkit/single-flight';
+export type { CacheControlDirectives, StaleUse, StaleWindows } from './toolkit/stale-serving';
+export {
+  NO_STALE_WINDOWS,
+  parseCacheControl,
+  servesOnError,
+  staleKeepMs,
+  staleUse,
+  staleWindows,
+} from './toolkit/stale-serving';
 export { isHashedStoreKey, MAX_PLAIN_KEY_BYTES, storeKey } from './toolkit/store-key';
 export type { TagStatesOptions } from './toolkit/tag-states';
 export { NEVER_INVALIDATED, TagStates } from './toolkit/tag-states';

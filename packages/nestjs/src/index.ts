@@ -9,6 +9,12 @@ export { MomentoCacheContext } from './context';
 export type { CacheEvictOptions, CacheTagsValue } from './decorators';
 export { CacheEvict, CacheTags } from './decorators';
 export { HttpCacheInterceptor } from './http-cache.interceptor';
+export type {
+  CacheInvalidateOptions,
+  FromArgs,
+  MethodCacheOptions,
+} from './method-decorators';
+export { Cacheable, CacheInvalidate, CachePut } from './method-decorators';
 export { MomentoCacheModule } from './momento-cache.module';
 export { MomentoCacheOptionsError } from './normalize-options';
 export type {

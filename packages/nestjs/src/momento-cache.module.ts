@@ -7,11 +7,13 @@ import {
   type Provider,
   type ValueProvider,
 } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { asyncOptionsProviders, type MomentoCacheModuleAsyncOptions } from './async-options';
 import { MomentoCacheService } from './cache.service';
 import { CacheEvictInterceptor } from './cache-evict.interceptor';
 import { MomentoCacheContext } from './context';
 import { HttpCacheInterceptor } from './http-cache.interceptor';
+import { MethodCacheBinding } from './method-cache-binding';
 import { normalizeOptions } from './normalize-options';
 import type { MomentoCacheModuleOptions } from './options';
 import { MOMENTO_CACHE, MOMENTO_CACHE_OPTIONS } from './tokens';
@@ -82,8 +84,14 @@ export class MomentoCacheModule {
     return {
       module: MomentoCacheModule,
       global: isGlobal,
-      imports: [core, cache],
-      providers: [MomentoCacheService, HttpCacheInterceptor, CacheEvictInterceptor],
+      // DiscoveryModule: the method decorators' binding finds the app's decorated instances.
+      imports: [core, cache, DiscoveryModule],
+      providers: [
+        MomentoCacheService,
+        HttpCacheInterceptor,
+        CacheEvictInterceptor,
+        MethodCacheBinding,
+      ],
       exports: [core, cache, MomentoCacheService, HttpCacheInterceptor, CacheEvictInterceptor],
     };
   }

@@ -1,10 +1,15 @@
 import {
+  BackgroundRefresh,
   type CacheStats,
   type CacheStore,
   CircuitBreaker,
   Deadline,
   EntryCache,
   FencedNearCache,
+  FillFlights,
+  type StaleWindows,
+  staleKeepMs,
+  staleWindows,
   storeKey,
   TaggedEntryReader,
   TagStates,
@@ -16,8 +21,27 @@ import type { NormalizedOptions } from './normalize-options';
 /** Where a failure is reported: the operation's name and, when known, the key. */
 export type Report = (error: unknown, operation: string, key?: string) => void;
 
-/** An entry past its own expiry (Momento keeps it up to a second longer) is a quiet miss. */
-const isLive = (entry: HttpEntry) => entry.expiresAt > Date.now();
+/** Decoded entries are shared (near cache, concurrent reads): parse each one's windows once. */
+const windowsOfEntry = new WeakMap<HttpEntry, StaleWindows>();
+
+/** The RFC 5861 windows the stored `Cache-Control` grants past the entry's freshness. */
+export function windowsOf(entry: HttpEntry): StaleWindows {
+  let windows = windowsOfEntry.get(entry);
+  if (!windows) {
+    windows = staleWindows(entry.headers['cache-control']);
+    windowsOfEntry.set(entry, windows);
+  }
+  return windows;
+}
+
+/** When the entry stops being of any use: its freshness plus its longest stale window. */
+const usableUntil = (entry: HttpEntry) => entry.expiresAt + staleKeepMs(windowsOf(entry));
+
+/**
+ * An entry past its freshness and every stale window (Momento keeps it up to a second longer)
+ * is a quiet miss.
+ */
+const isUsable = (entry: HttpEntry) => usableUntil(entry) > Date.now();
 
 /**
  * `HttpCacheInterceptor`'s entries on the core engine: an `EntryCache` of decoded entries (with
@@ -28,6 +52,10 @@ export class ResponseCache {
   readonly entries: EntryCache<HttpEntry>;
   readonly reader: TaggedEntryReader<HttpEntry>;
   readonly breaker = new CircuitBreaker();
+  /** Concurrent misses of one response: the first runs the handler, the others replay its answer. */
+  readonly fills = new FillFlights<HttpEntry>();
+  /** Stale-while-revalidate: one background refresh per response at a time. */
+  readonly refreshes: BackgroundRefresh;
   readonly #timeoutMs: number;
   readonly #keyPrefix: string;
   readonly #report: Report;
@@ -44,16 +72,19 @@ export class ResponseCache {
     this.#timeoutMs = options.timeoutMs;
     this.#keyPrefix = `${options.namespace}:http:`;
     this.#report = report;
+    this.refreshes = new BackgroundRefresh({
+      onError: (error, id) => report(error, 'refresh', id),
+    });
     const near = options.nearCache && new FencedNearCache<HttpEntry>(options.nearCache);
     this.entries = new EntryCache<HttpEntry>({
       store,
       decode: async (bytes) => {
         const entry = await decodeEntry(bytes);
-        return isLive(entry) ? entry : undefined;
+        return isUsable(entry) ? entry : undefined;
       },
       near: near || undefined,
-      // Never held near past its own expiry.
-      nearLife: (entry) => ({ ttlMs: entry.expiresAt - Date.now() }),
+      // Never held near past its last use (freshness, then stale windows).
+      nearLife: (entry) => ({ ttlMs: usableUntil(entry) - Date.now() }),
       onError: (error) => report(error, 'decode'),
     });
     this.reader = new TaggedEntryReader<HttpEntry>({
@@ -72,19 +103,30 @@ export class ResponseCache {
   }
 
   /**
-   * The live entry at `id`, or `undefined`. A near-cache hit (or this process's write in flight)
-   * whose tags are known answers without a timer or a decode; otherwise the entry and its tags
-   * share one deadline of `timeoutMs`. Failures and timeouts are reported misses. Each lookup is
-   * one read in the stats.
+   * The fresh entry this process holds for `id` (a near-cache hit or a write in flight, whose
+   * tags are known here), synchronously: no timer, no decode, no promise. Counted as a read when
+   * found; `undefined` means "call {@link lookup}".
+   */
+  peekFresh(id: string): HttpEntry | undefined {
+    const known = this.reader.peek(id);
+    if (!known || !(known.entry.expiresAt > Date.now())) return undefined;
+    this.#stats.recordRead(known);
+    return known.entry;
+  }
+
+  /**
+   * The usable entry at `id` (fresh, or stale within its windows), or `undefined`. The entry and
+   * its tags share one deadline of `timeoutMs`. Failures and timeouts are reported misses. Each
+   * lookup is one read in the stats.
    */
   async lookup(id: string): Promise<HttpEntry | undefined> {
-    const known = this.reader.peek(id);
-    if (known && isLive(known.entry)) {
+    const known = this.reader.peek(id, { usable: isUsable });
+    if (known) {
       this.#stats.recordRead(known);
       return known.entry;
     }
     const deadline = new Deadline(this.#timeoutMs, { operation: 'HttpCacheInterceptor lookup' });
-    const found = await this.reader.read(id, { deadline }, { usable: isLive });
+    const found = await this.reader.read(id, { deadline }, { usable: isUsable });
     this.#stats.recordRead(found);
     return found?.entry;
   }

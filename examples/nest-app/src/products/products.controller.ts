@@ -41,6 +41,11 @@ export class ProductsController {
     return this.products.get(id);
   }
 
+  @Get('products/:id/summary')
+  summary(@Param('id', ParseIntPipe) id: number) {
+    return this.products.summary(id);
+  }
+
   @Post('products/:id/price')
   @CacheEvict({ tags: productTags, keys: ['stats', '/stats'] })
   setPrice(@Param('id', ParseIntPipe) id: number, @Body() body: { price: number }) {

@@ -1,4 +1,4 @@
-import { MomentoCacheService } from '@momento-http/nestjs';
+import { Cacheable, MomentoCacheService } from '@momento-http/nestjs';
 import { Injectable, NotFoundException } from '@nestjs/common';
 
 export interface Product {
@@ -36,6 +36,21 @@ export class ProductsService {
     const product = await this.get(id);
     product.price = price;
     return product;
+  }
+
+  /**
+   * Method caching (no route interceptor involved): the result is stored under `summary:<id>`
+   * with the product's tags, so the price route's `@CacheEvict` invalidates it as well.
+   */
+  @Cacheable({
+    key: (id: number) => `summary:${id}`,
+    ttl: 60_000,
+    tags: (id: number) => ['products', `product:${id}`],
+  })
+  async summary(id: number): Promise<{ id: number; line: string; computedAt: string }> {
+    const product = await this.get(id);
+    const line = `${product.name}: ${product.price.toFixed(2)}`;
+    return { id, line, computedAt: new Date().toISOString() };
   }
 
   /** A computed value cached for code, not for a route: concurrent callers share one computation. */
