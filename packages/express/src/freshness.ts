@@ -1,24 +1,10 @@
-import { toTtlSeconds } from '@momento-http/core';
+import { type CacheControlDirectives, parseCacheControl, toTtlSeconds } from '@momento-http/core';
 import CachePolicy from 'http-cache-semantics';
 import { headerDigest, headerValue, parseVary } from './key';
 import type { NormalizedOptions } from './options';
 import { policyHeaders } from './policy-headers';
 import { storedRange } from './range';
 import type { CacheRequest, Entry, StoredHeaders } from './types';
-
-type Directives = Record<string, string | true>;
-
-/** Parses a Cache-Control value into lower-case directives (quoted values unquoted). */
-export function parseCacheControl(value: string | string[] | undefined): Directives {
-  const out: Directives = {};
-  if (!value) return out;
-  for (const part of (Array.isArray(value) ? value.join(',') : value).split(',')) {
-    const [name, arg] = part.split('=', 2);
-    const key = name?.trim().toLowerCase();
-    if (key) out[key] = arg === undefined ? true : arg.trim().replace(/^"|"$/g, '');
-  }
-  return out;
-}
 
 const seconds = (value: string | true | undefined): number | undefined => {
   if (value === undefined || value === true) return undefined;
@@ -51,7 +37,7 @@ export interface StorageDecision {
   ttlSeconds: number;
 }
 
-const hasExplicitFreshness = (cc: Directives, headers: Record<string, string>) =>
+const hasExplicitFreshness = (cc: CacheControlDirectives, headers: Record<string, string>) =>
   'max-age' in cc || 's-maxage' in cc || headers.expires !== undefined;
 
 const hasValidator = (headers: Record<string, string>) =>
@@ -179,7 +165,7 @@ export function evaluateReuse(policy: CachePolicy, entry: Entry, req: CacheReque
   const age = policy.age();
   const maxAge = policy.maxAge();
   const reqCC = parseCacheControl(req.headers['cache-control']);
-  const resCC = (entry.policy.rescc ?? {}) as Directives;
+  const resCC = (entry.policy.rescc ?? {}) as CacheControlDirectives;
   const noCache =
     reqCC['no-cache'] !== undefined ||
     (req.headers['cache-control'] === undefined &&
@@ -207,7 +193,7 @@ export function evaluateReuse(policy: CachePolicy, entry: Entry, req: CacheReque
 const UNREACHABLE = new Set([502, 504]);
 
 /** Directives that forbid serving the entry stale, whatever else allows it. */
-function forbidsStale(resCC: Directives): boolean {
+function forbidsStale(resCC: CacheControlDirectives): boolean {
   return Boolean(resCC['must-revalidate'] || resCC['proxy-revalidate'] || resCC['no-cache']);
 }
 
@@ -223,7 +209,7 @@ export function staleOnError(
   req: CacheRequest,
   status: number,
 ): 'stale-if-error' | 'origin-unreachable' | undefined {
-  const resCC = (entry.policy.rescc ?? {}) as Directives;
+  const resCC = (entry.policy.rescc ?? {}) as CacheControlDirectives;
   if (forbidsStale(resCC)) return undefined;
   const staleness = policy.age() - policy.maxAge();
   const reqCC = parseCacheControl(req.headers['cache-control']);

@@ -1,16 +1,18 @@
 import {
+  BackgroundRefresh,
   BoundedMap,
   type CacheStatsSnapshot,
   Deadline,
   type EntrySource,
   InvalidArgumentError,
+  parseCacheControl,
   READ_FAILED,
   SingleFlight,
 } from '@momento-http/core';
 import CachePolicy from 'http-cache-semantics';
 import type { CacheStatus } from './cache-status';
 import { EntryStore } from './entry-store';
-import { evaluateReuse, parseCacheControl } from './freshness';
+import { evaluateReuse } from './freshness';
 import { invalidateOnEnd, isUnsafe, keyForUrl, parsePurgeUrl } from './invalidation';
 import { defaultUrlKey, newGeneration, parseVary, primaryKey, variantKey, varyValues } from './key';
 import { normalizeOptions, type ResponseCacheOptions } from './options';
@@ -21,8 +23,6 @@ import { dispatchRefresh, REFRESH } from './refresh';
 import { gatewayTimeout, reportOutcome, serveEntry } from './serve';
 import type { CacheRequest, CacheResponse, Entry, VarySpec } from './types';
 
-/** A background refresh that has not finished after this long is forgotten (another may start). */
-const REFRESH_TIMEOUT_MS = 30_000;
 /** How long an unsafe method's invalidation blocks storing fills that started before it. */
 const INVALIDATION_MEMORY_MS = 60_000;
 /** Invalidated keys remembered for that; the oldest is forgotten first. */
@@ -85,7 +85,8 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
   const store = new EntryStore(opts);
   const purgeAll = new PurgeAll(opts.store, opts.keyPrefix, opts.readTimeoutMs, opts.onError);
   const fills = new SingleFlight<Fresh | undefined>();
-  const refreshing = new Set<string>();
+  // One refresh per key at a time; one that never finishes is forgotten after 30 s.
+  const refreshes = new BackgroundRefresh({ onError: (error) => opts.onError(error, 'refresh') });
   const invalidatedAt = new BoundedMap<string, number>(INVALIDATIONS_REMEMBERED);
   const owner = {};
 
@@ -152,19 +153,18 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     return { primary, spec: record, entry, source: seen.source };
   };
 
+  /** Stale-while-revalidate: the app handles a copy of the request in the background. */
   const refreshInBackground = (req: CacheRequest, key: string, entry: Entry) => {
-    if (refreshing.has(key)) return;
-    refreshing.add(key);
-    const timer = setTimeout(() => refreshing.delete(key), REFRESH_TIMEOUT_MS);
-    timer.unref?.();
     const marker: RefreshMarker = { owner, entry };
-    setImmediate(() => {
-      const started = dispatchRefresh(req, marker, () => {
-        clearTimeout(timer);
-        refreshing.delete(key);
-      });
-      if (!started) opts.onError(new Error('background refresh needs an Express app'), 'refresh');
-    });
+    refreshes.start(
+      key,
+      () =>
+        new Promise<void>((resolve, reject) => {
+          if (!dispatchRefresh(req, marker, resolve)) {
+            reject(new Error('background refresh needs an Express app'));
+          }
+        }),
+    );
   };
 
   /**
