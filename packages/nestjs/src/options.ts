@@ -59,7 +59,8 @@ export interface MomentoCacheModuleOptions {
   maxTtlSeconds?: number;
   /**
    * Deadline of one cache operation, in ms: a response lookup (entry and tags together), a
-   * response write, an `@CacheEvict` (tags and keys together). A slower one counts as a miss.
+   * response write, an `@CacheEvict` (tags and keys together), and each read, write and eviction
+   * of `@Cacheable` / `@CachePut` / `@CacheInvalidate`. A slower one counts as a miss.
    * @default 1000
    */
   timeoutMs?: number;
