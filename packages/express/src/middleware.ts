@@ -4,10 +4,10 @@ import {
   type CacheStatsSnapshot,
   Deadline,
   type EntrySource,
+  FillFlights,
   InvalidArgumentError,
   parseCacheControl,
   READ_FAILED,
-  SingleFlight,
 } from '@momento-http/core';
 import CachePolicy from 'http-cache-semantics';
 import type { CacheStatus } from './cache-status';
@@ -84,7 +84,8 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
   const opts = normalizeOptions(options);
   const store = new EntryStore(opts);
   const purgeAll = new PurgeAll(opts.store, opts.keyPrefix, opts.readTimeoutMs, opts.onError);
-  const fills = new SingleFlight<Fresh | undefined>();
+  /** Concurrent misses of one response wait for the first one's origin call. */
+  const fills = new FillFlights<Fresh>();
   // One refresh per key at a time; one that never finishes is forgotten after 30 s.
   const refreshes = new BackgroundRefresh({ onError: (error) => opts.onError(error, 'refresh') });
   const invalidatedAt = new BoundedMap<string, number>(INVALIDATIONS_REMEMBERED);
@@ -267,13 +268,16 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
     const flightKey = found.spec
       ? variantKey(primary, found.spec.gen, varyValues(req, found.spec.fields))
       : primary;
-    let leader = false;
-    const shared = fills.run(flightKey, () => {
-      leader = true;
-      return origin();
-    });
-    if (leader) return;
-    const fresh = await waitFor(shared, opts.lockTimeoutMs);
+    const fill = fills.join(flightKey);
+    if (fill.leader) {
+      try {
+        fill.settle(await origin());
+      } finally {
+        fill.settle(undefined);
+      }
+      return;
+    }
+    const fresh = await fill.wait(opts.lockTimeoutMs);
     const fields = fresh ? parseVary(fresh.entry.headers.vary) : [];
     if (fresh && fresh.vary === varyValues(req, fields)) {
       const ttl = policyOf(fresh.entry).maxAge();
@@ -368,13 +372,4 @@ function policyOf(entry: Entry): CachePolicy {
     policies.set(entry, policy);
   }
   return policy;
-}
-
-/** The shared result, or `undefined` when it takes longer than `ms` (0 waits one timer tick). */
-function waitFor<T>(promise: Promise<T | undefined>, ms: number): Promise<T | undefined> {
-  const deadline = new Deadline(Math.max(1, ms), { operation: 'express single flight' });
-  return deadline.raceOr(
-    promise.catch(() => undefined),
-    undefined,
-  );
 }
