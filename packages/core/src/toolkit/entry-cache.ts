@@ -18,6 +18,11 @@ export interface EntryCacheOptions<T> {
   nearLife?: (entry: T) => NearEntryLife | undefined;
   /** Where decode failures go, with the id that held the bytes. @default ignored */
   onError?: (error: unknown, operation: 'decode', id: string) => void;
+  /**
+   * Called once a write or delete of `id` settled (stored or failed: the store may hold either
+   * value), so other processes can be told to drop their near copies (`CoherenceLink.publish`).
+   */
+  onChange?: ((id: string) => void) | undefined;
 }
 
 /** Where an answer came from: a write of this process in flight, the near cache, or the store. */
@@ -53,6 +58,7 @@ export class EntryCache<T> {
   readonly #nearLife: (entry: T) => NearEntryLife | undefined;
   readonly #onError: (error: unknown, operation: 'decode', id: string) => void;
   readonly #ledger = new WriteLedger<T>();
+  readonly #onChange: (id: string) => void;
 
   constructor(options: EntryCacheOptions<T>) {
     this.#store = options.store;
@@ -60,6 +66,7 @@ export class EntryCache<T> {
     this.#near = options.near;
     this.#nearLife = options.nearLife ?? (() => undefined);
     this.#onError = options.onError ?? (() => {});
+    this.#onChange = options.onChange ?? (() => {});
   }
 
   /** The near cache, when on (for `invalidate`/`clear`/`capTtl` by a coherence layer). */
@@ -136,9 +143,11 @@ export class EntryCache<T> {
         await this.#store.set(id, bytes, options);
       } catch (error) {
         near?.endWrite(id, token, undefined);
+        this.#onChange(id);
         throw error;
       }
       near?.endWrite(id, token, entry, life);
+      this.#onChange(id);
     });
   }
 
@@ -179,6 +188,7 @@ export class EntryCache<T> {
         await this.#store.delete(id, options);
       } finally {
         near?.endWrite(id, token, undefined);
+        this.#onChange(id);
       }
     });
   }
