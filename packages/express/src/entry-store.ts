@@ -2,10 +2,15 @@ import {
   BoundedMap,
   type CacheStore,
   CircuitBreaker,
+  type CoherenceLink,
+  coherenceTopicName,
+  DEFAULT_NEAR_CACHE_TTL_MS,
   Deadline,
   EntryCache,
   type EntrySource,
   FencedNearCache,
+  joinNearCoherence,
+  nearCacheTarget,
   type SetOptions,
   TaggedEntryReader,
   TagStates,
@@ -14,6 +19,7 @@ import {
   withSingleFlight,
 } from '@momento-http/core';
 import type { NormalizedOptions } from './options';
+import type { PurgeAll } from './purge-all';
 import { decodeRecord, encodeRecord } from './record';
 import type { StoredRecord } from './types';
 
@@ -63,12 +69,19 @@ export class EntryStore {
   readonly #keyOfBytes = new WeakMap<Uint8Array, string>();
   /** Reads in flight, by key: whether one of their store calls or decodes failed. */
   readonly #watched = new BoundedMap<string, { failed: boolean }>(WATCHED_READS);
+  /** This instance's membership of the near caches' invalidation bus (coherence 'topics'). */
+  readonly #link: CoherenceLink | undefined;
+  #purgeAll: PurgeAll | undefined;
 
   constructor(options: NormalizedOptions) {
     this.#options = options;
     const store = composeStore(options);
     this.#breaker = options.circuitBreaker && new CircuitBreaker(options.circuitBreaker);
     const near = options.nearCache;
+    const topics = near?.topics;
+    const shortMs = Math.min(near?.ttlMs ?? 0, DEFAULT_NEAR_CACHE_TTL_MS);
+    // Near entries and tag states live up to ttlMs only while the bus is live.
+    const lifeCap = topics ? () => this.#link?.lifeCapMs() ?? shortMs : undefined;
     this.#entries = new EntryCache<StoredRecord>({
       store: this.#watchFailures(store),
       decode: (bytes) => {
@@ -81,7 +94,9 @@ export class EntryStore {
       near:
         near &&
         new FencedNearCache<StoredRecord>({
-          ...near,
+          maxBytes: near.maxBytes,
+          ttlMs: near.ttlMs,
+          lifeCap,
           sizeOf: (record) =>
             record.kind === 'entry' ? record.body.byteLength + 1024 : SPEC_BYTES,
         }),
@@ -90,10 +105,29 @@ export class EntryStore {
         return expiresAt === undefined ? undefined : { ttlMs: expiresAt - Date.now() };
       },
       onError: (error) => options.onError(error, 'read'),
+      onChange: topics && ((key) => this.#link?.publish({ keys: [key] })),
     });
     this.#tags = new TagStates(new TagStore(store), {
-      nearCache: near && { ttlMs: near.ttlMs },
+      nearCache: near && { ttlMs: near.ttlMs, lifeCap },
+      onInvalidate: topics && ((tags) => this.#link?.publish({ tags })),
     });
+    if (near?.unavailable) options.onError(near.unavailable, 'coherence');
+    this.#link =
+      topics &&
+      joinNearCoherence(
+        {
+          topics,
+          cacheName: options.store.cacheName,
+          topicName: coherenceTopicName('express', options.keyPrefix),
+          shortTtlMs: shortMs,
+          onError: (error) => options.onError(error, 'coherence'),
+        },
+        nearCacheTarget({
+          entries: () => this.#entries.near,
+          tags: () => this.#tags.near,
+          onClear: () => this.#purgeAll?.recheck(),
+        }),
+      );
     this.#reader = new TaggedEntryReader<StoredRecord>({
       entries: this.#entries,
       tags: this.#tags,
@@ -176,6 +210,15 @@ export class EntryStore {
   invalidateTags(tags: string[]): Promise<void> {
     const deadline = this.#deadline('express purge', this.#options.writeTimeoutMs);
     return deadline.run((o) => this.#tags.invalidate(tags, o));
+  }
+
+  /**
+   * Ties `purgeAll` to the near caches' bus: a purge-all here is announced (other instances drop
+   * everything held near and re-read the purge time), one announced elsewhere is honoured here.
+   */
+  followPurgeAll(purgeAll: PurgeAll): void {
+    this.#purgeAll = purgeAll;
+    purgeAll.onPurged = () => this.#link?.publish({ clear: true });
   }
 
   /** `store`, telling {@link read} when a get of its key fails, and remembering what it read. */

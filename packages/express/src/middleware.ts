@@ -83,6 +83,7 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
   const opts = normalizeOptions(options);
   const store = new EntryStore(opts);
   const purgeAll = new PurgeAll(opts.store, opts.keyPrefix, opts.readTimeoutMs, opts.onError);
+  store.followPurgeAll(purgeAll);
   const fills = new SingleFlight<Fresh | undefined>();
   const refreshing = new Set<string>();
   const invalidatedAt = new BoundedMap<string, number>(INVALIDATIONS_REMEMBERED);
