@@ -2,9 +2,15 @@ import {
   type CacheStats,
   type CacheStore,
   CircuitBreaker,
+  type CoherenceLink,
+  coherenceTopicName,
+  DEFAULT_NEAR_CACHE_TTL_MS,
   Deadline,
   EntryCache,
   FencedNearCache,
+  joinNearCoherence,
+  nearCacheTarget,
+  resolveNearCoherence,
   storeKey,
   TaggedEntryReader,
   TagStates,
@@ -28,6 +34,8 @@ export class ResponseCache {
   readonly entries: EntryCache<HttpEntry>;
   readonly reader: TaggedEntryReader<HttpEntry>;
   readonly breaker = new CircuitBreaker();
+  /** The near cache's membership of the namespace's invalidation bus (coherence 'topics'). */
+  readonly #link: CoherenceLink | undefined;
   readonly #timeoutMs: number;
   readonly #keyPrefix: string;
   readonly #report: Report;
@@ -44,7 +52,20 @@ export class ResponseCache {
     this.#timeoutMs = options.timeoutMs;
     this.#keyPrefix = `${options.namespace}:http:`;
     this.#report = report;
-    const near = options.nearCache && new FencedNearCache<HttpEntry>(options.nearCache);
+    const settings =
+      options.nearCache &&
+      resolveNearCoherence(options.nearCache.coherence, options.nearCache.ttlMs, options.topics);
+    if (settings && settings.unavailable) report(settings.unavailable, 'coherence');
+    const topics = settings ? settings.topics : undefined;
+    const shortMs = Math.min(settings ? settings.ttlMs : 0, DEFAULT_NEAR_CACHE_TTL_MS);
+    const near =
+      settings &&
+      new FencedNearCache<HttpEntry>({
+        maxBytes: options.nearCache?.maxBytes,
+        ttlMs: settings.ttlMs,
+        // Entries live up to ttlMs only while the bus is live; the short bound otherwise.
+        lifeCap: topics && (() => this.#link?.lifeCapMs() ?? shortMs),
+      });
     this.entries = new EntryCache<HttpEntry>({
       store,
       decode: async (bytes) => {
@@ -55,7 +76,20 @@ export class ResponseCache {
       // Never held near past its own expiry.
       nearLife: (entry) => ({ ttlMs: entry.expiresAt - Date.now() }),
       onError: (error) => report(error, 'decode'),
+      onChange: topics && ((id) => this.#link?.publish({ keys: [id] })),
     });
+    this.#link =
+      topics &&
+      joinNearCoherence(
+        {
+          topics,
+          cacheName: options.cacheName,
+          topicName: coherenceTopicName('nestjs', options.namespace),
+          shortTtlMs: shortMs,
+          onError: (error) => report(error, 'coherence'),
+        },
+        nearCacheTarget({ entries: () => this.entries.near }),
+      );
     this.reader = new TaggedEntryReader<HttpEntry>({
       entries: this.entries,
       tags,
@@ -64,6 +98,11 @@ export class ResponseCache {
       breaker: this.breaker,
       onError: (error, operation) => report(error, operation === 'read' ? 'get' : operation),
     });
+  }
+
+  /** Leaves the invalidation bus (the application shuts down). */
+  close(): void {
+    this.#link?.leave();
   }
 
   /** The key an entry is stored under: the namespace, then core's `storeKey` (hashed past 1 KiB). */
