@@ -55,9 +55,9 @@ export class ResponseCache {
     const settings =
       options.nearCache &&
       resolveNearCoherence(options.nearCache.coherence, options.nearCache.ttlMs, options.topics);
-    if (settings && settings.unavailable) report(settings.unavailable, 'coherence');
-    const topics = settings ? settings.topics : undefined;
-    const shortMs = Math.min(settings ? settings.ttlMs : 0, DEFAULT_NEAR_CACHE_TTL_MS);
+    if (settings?.unavailable) report(settings.unavailable, 'coherence');
+    const topics = settings?.topics;
+    const shortMs = Math.min(settings?.ttlMs ?? 0, DEFAULT_NEAR_CACHE_TTL_MS);
     const near =
       settings &&
       new FencedNearCache<HttpEntry>({
