@@ -113,7 +113,8 @@ export type {
   InvalidationBusOptions,
   TopicsApi,
 } from './toolkit/invalidation-bus';
-export { InvalidationBus, sharedInvalidationBus } from './toolkit/invalidation-bus';
+export { InvalidationBus } from './toolkit/invalidation-bus';
+export { sharedInvalidationBus } from './toolkit/invalidation-buses';
 export type { Invalidation } from './toolkit/invalidation-message';
 export {
   decodeInvalidation,

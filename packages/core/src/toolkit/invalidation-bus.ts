@@ -184,7 +184,9 @@ export class InvalidationBus {
     const controller = new AbortController();
     this.#subscription = controller;
     this.#run(controller.signal);
-    this.#heartbeat = setInterval(() => this.#tick(), this.#heartbeatMs);
+    // Checked twice per heartbeat period: a heartbeat goes out at most 1.5 periods after the last
+    // answer, a full period before the lease (2.5) runs out.
+    this.#heartbeat = setInterval(() => this.#tick(), this.#heartbeatMs / 2);
     (this.#heartbeat as { unref?: () => void }).unref?.();
     // A first message of our own: the subscription's first answer comes at once, so the bus
     // turns live without waiting for someone else to write.
@@ -379,42 +381,4 @@ function refusesTopics(error: unknown): boolean {
     error instanceof BadRequestError ||
     (error instanceof MomentoError && !error.retryable && error.status !== undefined)
   );
-}
-
-const BUSES = Symbol.for('momento-http.invalidation-buses');
-type Registry = { [BUSES]?: WeakMap<object, Map<string, InvalidationBus>> };
-
-/**
- * The bus of `topicName` in `cacheName` over `topics` in this process: created on first use,
- * shared by every near cache of the same client, cache and topic (the first caller's options
- * apply), dropped when the last link leaves.
- *
- * @example
- * const bus = sharedInvalidationBus(client.topics, 'default-cache', 'near:keyv:sessions');
- * const link = bus.join({ invalidate: (ids) => near.invalidate(ids), clear: () => near.clear(),
- *   capTtl: (ms) => near.capTtl(ms) }, report);
- */
-export function sharedInvalidationBus(
-  topics: TopicsApi,
-  cacheName: string,
-  topicName: string,
-  options: InvalidationBusOptions = {},
-): InvalidationBus {
-  const registry = globalThis as Registry;
-  registry[BUSES] ??= new WeakMap();
-  let byName = registry[BUSES].get(topics);
-  if (!byName) {
-    byName = new Map();
-    registry[BUSES].set(topics, byName);
-  }
-  const name = `${cacheName}\n${topicName}`;
-  let bus = byName.get(name);
-  if (!bus) {
-    const created = new InvalidationBus(topics, cacheName, topicName, options, () => {
-      if (byName.get(name) === created) byName.delete(name);
-    });
-    bus = created;
-    byName.set(name, bus);
-  }
-  return bus;
 }

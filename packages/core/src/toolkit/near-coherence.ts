@@ -8,9 +8,9 @@ import {
   type CoherenceLink,
   type CoherenceTarget,
   type InvalidationBusOptions,
-  sharedInvalidationBus,
   type TopicsApi,
 } from './invalidation-bus';
+import { sharedInvalidationBus } from './invalidation-buses';
 import { DEFAULT_NEAR_CACHE_TTL_MS } from './near-cache';
 import { show } from './option-checks';
 import { sha256, toHex } from './sha256';

@@ -8,11 +8,8 @@ import { eventually, useFaultProxy, useLocalServer } from '@momento-http/test-ki
 import { describe, expect, it } from 'vitest';
 import { PermissionError } from '../../src/client/errors';
 import { undiciTransport } from '../../src/node';
-import {
-  type CoherenceTarget,
-  InvalidationBus,
-  sharedInvalidationBus,
-} from '../../src/toolkit/invalidation-bus';
+import { type CoherenceTarget, InvalidationBus } from '../../src/toolkit/invalidation-bus';
+import { sharedInvalidationBus } from '../../src/toolkit/invalidation-buses';
 import { MalformedInvalidationError } from '../../src/toolkit/invalidation-message';
 
 const local = useLocalServer({ clientOptions: { transport: undiciTransport() } });
@@ -99,6 +96,48 @@ describe('InvalidationBus', () => {
     linkA.publish({ keys: ['x'] });
     expect(b.seen.keys).toEqual(['x']);
     expect(a.seen.keys).toEqual([]);
+  });
+
+  it('a subscription gone silent turns lagging: entries are capped until it answers again', async () => {
+    let now = 0;
+    let answer: (() => void) | undefined;
+    const topics = {
+      publish: async () => {},
+      // One answer, then nothing (a poll that hangs), until the test lets another through.
+      subscribe: async function* () {
+        yield {
+          kind: 'item' as const,
+          value: '{"v":1,"o":"x"}',
+          sequenceNumber: 0,
+          sequencePage: 1,
+        };
+        await new Promise<void>((resolve) => {
+          answer = resolve;
+        });
+        yield {
+          kind: 'item' as const,
+          value: '{"v":1,"o":"x"}',
+          sequenceNumber: 1,
+          sequencePage: 1,
+        };
+        await new Promise(() => {});
+      },
+    };
+    const bus = new InvalidationBus(topics, 'c', 't', { heartbeatMs: 1000, now: () => now });
+    const b = recorder();
+    const link = bus.join(b.target);
+    await eventually(() => link.state === 'live', { what: 'live' });
+    expect(link.lifeCapMs()).toBe(Number.POSITIVE_INFINITY);
+    now = 2400; // within 2.5 heartbeats
+    expect(link.lifeCapMs()).toBe(Number.POSITIVE_INFINITY);
+    now = 2600;
+    expect(link.lifeCapMs()).toBe(1000);
+    expect(link.state).toBe('lagging');
+    expect(b.seen.caps).toEqual([1000]);
+    answer!();
+    await eventually(() => link.state === 'live', { what: 'live again' });
+    expect(link.lifeCapMs()).toBe(Number.POSITIVE_INFINITY);
+    link.leave();
   });
 
   it('a malformed message is reported and caps entries until the next clean one', async () => {
