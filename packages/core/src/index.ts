@@ -109,6 +109,23 @@ export type { FencedNearCacheOptions, NearEntryLife } from './toolkit/fenced-nea
 export { FencedNearCache } from './toolkit/fenced-near-cache';
 export type { FillFollower, FillLeader } from './toolkit/fill-flights';
 export { FillFlights } from './toolkit/fill-flights';
+export type {
+  CoherenceChange,
+  CoherenceLink,
+  CoherenceState,
+  CoherenceTarget,
+  InvalidationBusOptions,
+  TopicsApi,
+} from './toolkit/invalidation-bus';
+export { InvalidationBus } from './toolkit/invalidation-bus';
+export { sharedInvalidationBus } from './toolkit/invalidation-buses';
+export type { Invalidation } from './toolkit/invalidation-message';
+export {
+  decodeInvalidation,
+  encodeInvalidations,
+  INVALIDATION_FORMAT_VERSION,
+  MalformedInvalidationError,
+} from './toolkit/invalidation-message';
 export {
   DEFAULT_MAX_ITEM_BYTES,
   DEFAULT_MAX_TTL_SECONDS,
@@ -129,6 +146,21 @@ export {
   DEFAULT_NEAR_CACHE_TTL_MS,
   NearCache,
 } from './toolkit/near-cache';
+export type {
+  JoinNearCoherenceOptions,
+  NearCacheLike,
+  NearCoherence,
+  NearCoherenceSettings,
+} from './toolkit/near-coherence';
+export {
+  CoherenceUnavailableError,
+  coherenceTopicName,
+  DEFAULT_COHERENT_NEAR_TTL_MS,
+  joinNearCoherence,
+  nearCacheTarget,
+  resolveNearCoherence,
+  topicsOf,
+} from './toolkit/near-coherence';
 export { sha256, toHex } from './toolkit/sha256';
 export { sharedAbortController } from './toolkit/shared-abort';
 export { SingleFlight } from './toolkit/single-flight';

@@ -1,10 +1,15 @@
 import {
   type CacheStore,
   CircuitBreaker,
+  type CoherenceLink,
+  coherenceTopicName,
+  DEFAULT_NEAR_CACHE_TTL_MS,
   Deadline,
   EntryCache,
   type EntrySource,
   FencedNearCache,
+  joinNearCoherence,
+  nearCacheTarget,
   READ_FAILED,
   type SetOptions,
   TaggedEntryReader,
@@ -14,6 +19,7 @@ import {
   withSingleFlight,
 } from '@momento-http/core';
 import type { NormalizedOptions } from './options';
+import type { PurgeAll } from './purge-all';
 import { decodeRecord, encodeRecord } from './record';
 import type { StoredRecord } from './types';
 
@@ -51,19 +57,28 @@ export class EntryStore {
   readonly #breaker: CircuitBreaker | undefined;
   /** When each entry written here leaves the cache (epoch ms): its near copy lives no longer. */
   readonly #expiries = new WeakMap<StoredRecord, number>();
+  /** This instance's membership of the near caches' invalidation bus (coherence 'topics'). */
+  readonly #link: CoherenceLink | undefined;
+  #purgeAll: PurgeAll | undefined;
 
   constructor(options: NormalizedOptions) {
     this.#options = options;
     const store = composeStore(options);
     this.#breaker = options.circuitBreaker && new CircuitBreaker(options.circuitBreaker);
     const near = options.nearCache;
+    const topics = near?.topics;
+    const shortMs = Math.min(near?.ttlMs ?? 0, DEFAULT_NEAR_CACHE_TTL_MS);
+    // Near entries and tag states live up to ttlMs only while the bus is live.
+    const lifeCap = topics ? () => this.#link?.lifeCapMs() ?? shortMs : undefined;
     this.#entries = new EntryCache<StoredRecord>({
       store,
       decode: decodeRecord,
       near:
         near &&
         new FencedNearCache<StoredRecord>({
-          ...near,
+          maxBytes: near.maxBytes,
+          ttlMs: near.ttlMs,
+          lifeCap,
           sizeOf: (record) =>
             record.kind === 'entry' ? record.body.byteLength + 1024 : SPEC_BYTES,
         }),
@@ -72,10 +87,29 @@ export class EntryStore {
         return expiresAt === undefined ? undefined : { ttlMs: expiresAt - Date.now() };
       },
       onError: (error) => options.onError(error, 'read'),
+      onChange: topics && ((key) => this.#link?.publish({ keys: [key] })),
     });
     this.#tags = new TagStates(new TagStore(store), {
-      nearCache: near && { ttlMs: near.ttlMs },
+      nearCache: near && { ttlMs: near.ttlMs, lifeCap },
+      onInvalidate: topics && ((tags) => this.#link?.publish({ tags })),
     });
+    if (near?.unavailable) options.onError(near.unavailable, 'coherence');
+    this.#link =
+      topics &&
+      joinNearCoherence(
+        {
+          topics,
+          cacheName: options.store.cacheName,
+          topicName: coherenceTopicName('express', options.keyPrefix),
+          shortTtlMs: shortMs,
+          onError: (error) => options.onError(error, 'coherence'),
+        },
+        nearCacheTarget({
+          entries: () => this.#entries.near,
+          tags: () => this.#tags.near,
+          onClear: () => this.#purgeAll?.recheck(),
+        }),
+      );
     this.#reader = new TaggedEntryReader<StoredRecord>({
       entries: this.#entries,
       tags: this.#tags,
@@ -150,6 +184,15 @@ export class EntryStore {
   invalidateTags(tags: string[]): Promise<void> {
     const deadline = this.#deadline('express purge', this.#options.writeTimeoutMs);
     return deadline.run((o) => this.#tags.invalidate(tags, o));
+  }
+
+  /**
+   * Ties `purgeAll` to the near caches' bus: a purge-all here is announced (other instances drop
+   * everything held near and re-read the purge time), one announced elsewhere is honoured here.
+   */
+  followPurgeAll(purgeAll: PurgeAll): void {
+    this.#purgeAll = purgeAll;
+    purgeAll.onPurged = () => this.#link?.publish({ clear: true });
   }
 
   #deadline(operation: string, timeoutMs: number): Deadline {

@@ -84,6 +84,7 @@ export function responseCache(options: ResponseCacheOptions = {}): ResponseCache
   const opts = normalizeOptions(options);
   const store = new EntryStore(opts);
   const purgeAll = new PurgeAll(opts.store, opts.keyPrefix, opts.readTimeoutMs, opts.onError);
+  store.followPurgeAll(purgeAll);
   /** Concurrent misses of one response wait for the first one's origin call. */
   const fills = new FillFlights<Fresh>();
   // One refresh per key at a time; one that never finishes is forgotten after 30 s.

@@ -1,4 +1,9 @@
-import type { CacheStore, MomentoClient, NearCacheOptions } from '@momento-http/core';
+import type {
+  CacheStore,
+  MomentoClient,
+  NearCoherence,
+  NearCoherenceSettings,
+} from '@momento-http/core';
 import {
   CacheStats,
   createFailureReporter,
@@ -6,6 +11,7 @@ import {
   InvalidArgumentError,
   isCacheStatusName,
   resolveCacheTarget,
+  resolveNearCoherence,
   withStats,
 } from '@momento-http/core/node';
 import { toErrorHandler } from './error-handler';
@@ -32,7 +38,35 @@ export const DEFAULT_KEEP_SECONDS = 600;
 export const DEFAULT_CACHE_STATUS_NAME = 'momento-http';
 
 /** Where a cache failure happened, as given to `onError`. */
-export type CacheOperation = 'read' | 'write' | 'delete' | 'purge' | 'refresh' | 'tags';
+export type CacheOperation =
+  | 'read'
+  | 'write'
+  | 'delete'
+  | 'purge'
+  | 'refresh'
+  | 'tags'
+  /** The near cache's invalidation bus (topics refused, a malformed message, a lost subscription). */
+  | 'coherence';
+
+/** The near cache's options. */
+export interface NearCacheOption {
+  /** Upper bound on the bytes held in memory. @default 16 MiB */
+  maxBytes?: number;
+  /**
+   * How long an entry may be served from memory, in ms. With `coherence: 'topics'` writes and
+   * purges in other instances are seen within milliseconds and this only bounds memory; with
+   * `'ttl'` they are seen after this long. @default 30000 with topics, 1000 with 'ttl'
+   */
+  ttlMs?: number;
+  /**
+   * How other instances' writes and purges reach this near cache: `'topics'` (announced on a
+   * Momento topic named after the cache and `keyPrefix`; while that subscription is healthy
+   * entries live up to `ttlMs`, otherwise at most 1 s) or `'ttl'` (entries expire after `ttlMs`).
+   * A `store` without topics uses `'ttl'` (reported once when `'topics'` was asked for).
+   * @default 'topics'
+   */
+  coherence?: NearCoherence;
+}
 
 /** Options of {@link responseCache}. Every field is optional. */
 export interface ResponseCacheOptions {
@@ -89,8 +123,11 @@ export interface ResponseCacheOptions {
    * @default { failures: 5, cooldownMs: 5000 }
    */
   circuitBreaker?: false | { failures?: number; cooldownMs?: number };
-  /** Keep decoded entries in process memory for `ttlMs` (other instances' writes are seen after it). @default false */
-  nearCache?: boolean | Pick<NearCacheOptions, 'maxBytes' | 'ttlMs'>;
+  /**
+   * Keep decoded entries in process memory (`true` for the defaults). Other instances' writes and
+   * purges reach it over Momento Topics (see {@link NearCacheOption.coherence}). @default false
+   */
+  nearCache?: boolean | NearCacheOption;
   /** Name of the response header that says HIT, MISS or STALE; `false` to send none. @default 'X-Cache' */
   statusHeader?: string | false;
   /**
@@ -142,7 +179,7 @@ export interface NormalizedOptions {
   writeTimeoutMs: number;
   singleFlight: boolean;
   lockTimeoutMs: number;
-  nearCache: Pick<NearCacheOptions, 'maxBytes' | 'ttlMs'> | undefined;
+  nearCache: ({ maxBytes: number | undefined } & NearCoherenceSettings) | undefined;
   circuitBreaker: { failures: number; cooldownMs: number } | undefined;
   statusHeader: string | undefined;
   cacheStatus: string | undefined;
@@ -230,7 +267,7 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
     }),
     singleFlight: options.singleFlight ?? true,
     lockTimeoutMs: number(options.lockTimeoutMs, 'lockTimeoutMs', DEFAULT_LOCK_TIMEOUT_MS),
-    nearCache: near === true ? {} : near ? { ...near } : undefined,
+    nearCache: nearCache(near, target.topics),
     circuitBreaker:
       options.circuitBreaker === false
         ? undefined
@@ -259,6 +296,27 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
       cacheName: target.cacheName,
       stats,
     }),
+  };
+}
+
+/** The near cache's settings: validated, coherence decided (topics when the client has them). */
+function nearCache(
+  near: ResponseCacheOptions['nearCache'],
+  topics: NearCoherenceSettings['topics'],
+): NormalizedOptions['nearCache'] {
+  if (near === undefined || near === false) return undefined;
+  if (near !== true && (typeof near !== 'object' || near === null)) {
+    throw new InvalidArgumentError('nearCache must be a boolean or { maxBytes, ttlMs, coherence }');
+  }
+  const given: NearCacheOption = near === true ? {} : near;
+  const ttlMs =
+    given.ttlMs === undefined ? undefined : number(given.ttlMs, 'nearCache.ttlMs', 0, { min: 1 });
+  return {
+    maxBytes:
+      given.maxBytes === undefined
+        ? undefined
+        : number(given.maxBytes, 'nearCache.maxBytes', 0, { min: 1 }),
+    ...resolveNearCoherence(given.coherence, ttlMs, topics),
   };
 }
 

@@ -19,6 +19,8 @@ export class PurgeAll {
   #purgedAt = 0;
   #checkedAt = Number.NEGATIVE_INFINITY;
   #reading: Promise<void> | undefined;
+  /** Told once a purge-all's write settled (the near caches' bus announces it). */
+  onPurged: (() => void) | undefined;
 
   constructor(
     store: CacheStore,
@@ -72,6 +74,15 @@ export class PurgeAll {
   async purge(): Promise<void> {
     // This instance stops serving older entries at once; the others when they next read the time.
     this.#purgedAt = Math.max(this.#purgedAt, Date.now());
-    await this.#tags.invalidate([this.#tag]);
+    try {
+      await this.#tags.invalidate([this.#tag]);
+    } finally {
+      this.onPurged?.();
+    }
+  }
+
+  /** Another instance purged everything: the next request reads the purge time again. */
+  recheck(): void {
+    this.#checkedAt = Number.NEGATIVE_INFINITY;
   }
 }

@@ -17,6 +17,8 @@ describe('options', () => {
     ['cacheStatus', { cacheStatus: 'two words' }],
     ['targetedFields', { targetedFields: ['CDN Cache Control'] }],
     ['removeTargetedFields', { removeTargetedFields: 'Momento-Cache-Control' as never }],
+    ['nearCache.coherence', { nearCache: { coherence: 'pubsub' as never } }],
+    ['nearCache.ttlMs', { nearCache: { ttlMs: 0 } }],
   ])('rejects a bad %s with InvalidArgumentError', (name, options) => {
     expect(() => responseCache({ store, ...options })).toThrow(InvalidArgumentError);
     expect(() => responseCache({ store, ...options })).toThrow(name);

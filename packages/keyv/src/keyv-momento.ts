@@ -74,7 +74,13 @@ export class KeyvMomento extends SafeEmitter {
     this.#options = normalizeOptions(options);
     this.#errors = new ErrorRoute(this, this.#options);
     this.#namespace = this.#options.namespace;
-    this.#stack = buildStack(this.#options, (error, id) => this.#reportUnreadable(error, id));
+    this.#stack = buildStack(
+      this.#options,
+      (error, id) => this.#reportUnreadable(error, id),
+      (error, operation) => this.#errors.report(error, operation),
+    );
+    const unavailable = this.#options.nearCache?.unavailable;
+    if (unavailable) this.#errors.report(unavailable, 'coherence');
     this.#space = this.#stack.generation(this.#namespace ?? DEFAULT_NAMESPACE);
     this.#ops = new KeyOperations(this.#stack, this.#options, {
       deadline: (operation) => this.#deadline(operation),
@@ -246,18 +252,23 @@ export class KeyvMomento extends SafeEmitter {
       await deadline.run((o) => space.clear(o));
     } catch (error) {
       this.#fail(error, 'clear', [], undefined);
+    } finally {
+      // The generation may have changed either way: other processes re-read it.
+      if (this.#space === space) this.#stack.announceClear();
     }
   }
 
   /**
-   * Releases the calls in flight (they fail with an error, as on a timeout) and empties the near
-   * cache. There is no connection to close (HTTP), so the store remains usable afterwards.
+   * Releases the calls in flight (they fail with an error, as on a timeout), empties the near
+   * cache and ends its coherence subscription (which otherwise keeps a process on the `fetch`
+   * transport running). There is no connection to close (HTTP), so the store remains usable
+   * afterwards (and subscribes again on its next call).
    */
   async disconnect(): Promise<void> {
     const released = this.#disconnect;
     this.#disconnect = sharedAbortController();
     released.abort(new Error('KeyvMomento: disconnected'));
-    this.#stack.entries.near?.clear();
+    this.#stack.close();
   }
 
   /** {@link KeyOperations.readMany} under one deadline, its first failure reported once. */
@@ -278,6 +289,7 @@ export class KeyvMomento extends SafeEmitter {
   }
 
   #deadline(operation: string): Deadline {
+    this.#stack.follow(this.#namespace ?? DEFAULT_NAMESPACE);
     return new Deadline(this.#options.timeoutMs, {
       signal: this.#disconnect.signal,
       operation: `KeyvMomento ${operation}`,

@@ -6,8 +6,11 @@ import {
   DEFAULT_MAX_TTL_SECONDS,
   InvalidArgumentError,
   type MomentoClient,
+  type NearCoherence,
   normalizeTtlPolicy,
   resolveCacheTarget,
+  resolveNearCoherence,
+  type TopicsApi,
   type TtlPolicy,
   withStats,
 } from '@momento-http/core';
@@ -16,8 +19,33 @@ import {
 export interface KeyvNearCacheOptions {
   /** Upper bound on the bytes held in memory. @default 16 MiB */
   maxBytes?: number;
-  /** How long a value may be served from memory, in ms; other processes' writes are seen after this. @default 1000 */
+  /**
+   * How long a value may be served from memory, in ms. With `coherence: 'topics'` other
+   * processes' writes are seen within milliseconds and this only bounds memory; with `'ttl'`
+   * they are seen after this long. @default 30000 with topics, 1000 with 'ttl'
+   */
   ttlMs?: number;
+  /**
+   * How other processes' writes, deletes and clears reach this near cache: `'topics'` (each
+   * write is announced on a Momento topic named after the cache and namespace; while that
+   * subscription is healthy entries live up to `ttlMs`, otherwise at most 1 s) or `'ttl'` (no
+   * messages: entries simply expire after `ttlMs`). A store without topics (`createMemoryStore()`,
+   * a custom store) uses `'ttl'`, with one report when `'topics'` was asked for.
+   * @default 'topics'
+   */
+  coherence?: NearCoherence;
+}
+
+/** The near cache's settings after validation. */
+export interface NormalizedNearCache {
+  maxBytes: number;
+  ttlMs: number;
+  /** What is in effect (`'ttl'` when the store has no topics). */
+  coherence: NearCoherence;
+  /** Where the invalidation bus publishes and subscribes, with `'topics'`. */
+  topics: TopicsApi | undefined;
+  /** Set when `'topics'` was asked for but the store cannot: reported once at construction. */
+  unavailable: Error | undefined;
 }
 
 /** Options of {@link KeyvMomento} (and {@link createKeyv}). Every field is optional. */
@@ -95,7 +123,6 @@ export const DEFAULT_NAMESPACE = 'keyv';
 /** Default chunking threshold in bytes (key + value): core's, Momento's item limit. */
 export { DEFAULT_MAX_ITEM_BYTES };
 
-const DEFAULT_NEAR_TTL_MS = 1000;
 const DEFAULT_NEAR_MAX_BYTES = 16 * 1024 * 1024;
 
 /** The options after validation and defaults; built once per store. */
@@ -110,7 +137,7 @@ export interface NormalizedOptions {
   ttl: TtlPolicy;
   timeoutMs: number;
   concurrency: number;
-  nearCache: Required<KeyvNearCacheOptions> | undefined;
+  nearCache: NormalizedNearCache | undefined;
   generationCacheMs: number;
   maxItemBytes: number;
   throwOnErrors: boolean;
@@ -121,7 +148,7 @@ export interface NormalizedOptions {
  * @throws InvalidArgumentError naming the bad option.
  */
 export function normalizeOptions(options: KeyvMomentoOptions = {}): NormalizedOptions {
-  const { store, cacheName } = resolveCacheTarget({
+  const { store, cacheName, topics } = resolveCacheTarget({
     store: options.store,
     client: options.client,
     cacheName: options.cacheName,
@@ -134,22 +161,7 @@ export function normalizeOptions(options: KeyvMomentoOptions = {}): NormalizedOp
     defaultTtlSeconds: Math.ceil(defaultTtlMs / 1000),
   });
 
-  const near = options.nearCache;
-  const nearCache =
-    near === undefined || near === false
-      ? undefined
-      : {
-          maxBytes: positive(
-            near === true ? undefined : near.maxBytes,
-            'nearCache.maxBytes',
-            DEFAULT_NEAR_MAX_BYTES,
-          ),
-          ttlMs: positive(
-            near === true ? undefined : near.ttlMs,
-            'nearCache.ttlMs',
-            DEFAULT_NEAR_TTL_MS,
-          ),
-        };
+  const nearCache = normalizeNearCache(options.nearCache, topics);
 
   const concurrency = positive(options.concurrency, 'concurrency', DEFAULT_CONCURRENCY);
   if (!Number.isSafeInteger(concurrency)) {
@@ -186,6 +198,28 @@ export function normalizeOptions(options: KeyvMomentoOptions = {}): NormalizedOp
     generationCacheMs,
     maxItemBytes: positive(options.maxItemBytes, 'maxItemBytes', DEFAULT_MAX_ITEM_BYTES),
     throwOnErrors: options.throwOnErrors ?? false,
+  };
+}
+
+function normalizeNearCache(
+  near: KeyvMomentoOptions['nearCache'],
+  topics: TopicsApi | undefined,
+): NormalizedNearCache | undefined {
+  if (near === undefined || near === false) return undefined;
+  const given: KeyvNearCacheOptions = near === true ? {} : near;
+  const ttlMs = given.ttlMs === undefined ? undefined : positive(given.ttlMs, 'nearCache.ttlMs', 0);
+  const coherence = resolveNearCoherence(
+    given.coherence,
+    ttlMs,
+    topics,
+    'KeyvMomento: nearCache.coherence',
+  );
+  return {
+    maxBytes: positive(given.maxBytes, 'nearCache.maxBytes', DEFAULT_NEAR_MAX_BYTES),
+    ttlMs: coherence.ttlMs,
+    coherence: coherence.coherence,
+    topics: coherence.topics,
+    unavailable: coherence.unavailable,
   };
 }
 

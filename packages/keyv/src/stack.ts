@@ -1,9 +1,14 @@
 import {
   BoundedMap,
   type CacheStore,
+  type CoherenceLink,
+  coherenceTopicName,
+  DEFAULT_NEAR_CACHE_TTL_MS,
   EntryCache,
   FencedNearCache,
+  joinNearCoherence,
   NamespaceGeneration,
+  nearCacheTarget,
   withChunking,
   withSingleFlight,
 } from '@momento-http/core';
@@ -22,6 +27,8 @@ export interface NearRecord extends StoredRecord {
 
 /** Where the stack reports what it reads as a miss: a corrupt record or chunk, a bad generation. */
 export type StackErrorHandler = (error: unknown, id?: string) => void;
+/** Where the stack reports what the invalidation bus rode out (operation: `coherence …`). */
+export type CoherenceErrorHandler = (error: unknown, operation: string) => void;
 
 /** The layers under a {@link KeyvMomento}, in the order the core README documents. */
 export interface StoreStack {
@@ -35,6 +42,16 @@ export interface StoreStack {
   near(record: StoredRecord): NearRecord;
   /** The generation of `namespace` (created on first use, then reused so what it learnt is kept). */
   generation(namespace: string): NamespaceGeneration;
+  /**
+   * With coherence over topics: listens to (and announces on) `namespace`'s topic from now on.
+   * Cheap when already there; every operation calls it, so a store used again after `close()`
+   * (Keyv's disconnect) joins again.
+   */
+  follow(namespace: string): void;
+  /** Tells other processes the followed namespace was cleared (after the clear settled). */
+  announceClear(): void;
+  /** Leaves the topic (the subscription ends with the last store on it) and empties the near cache. */
+  close(): void;
 }
 
 /**
@@ -42,7 +59,11 @@ export interface StoreStack {
  * (which sends one key's writes in call order; a FencedNearCache under it when on) and one
  * NamespaceGeneration per namespace.
  */
-export function buildStack(options: NormalizedOptions, onError: StackErrorHandler): StoreStack {
+export function buildStack(
+  options: NormalizedOptions,
+  onError: StackErrorHandler,
+  onCoherenceError: CoherenceErrorHandler = () => {},
+): StoreStack {
   const base = withSingleFlight(
     withChunking(options.store, {
       maxItemBytes: options.maxItemBytes,
@@ -52,10 +73,17 @@ export function buildStack(options: NormalizedOptions, onError: StackErrorHandle
   const store: CacheStore = base;
   const nearOptions = options.nearCache;
   const nearTtlMs = nearOptions?.ttlMs ?? 0;
+  const topics = nearOptions?.topics;
+  const shortMs = Math.min(nearTtlMs, DEFAULT_NEAR_CACHE_TTL_MS);
+  let link: CoherenceLink | undefined;
+  let followed: string | undefined;
+  // Entries live up to ttlMs only while a link says the bus is live; the short bound otherwise.
+  const lifeCap = topics ? () => link?.lifeCapMs() ?? shortMs : undefined;
   const near = nearOptions
     ? new FencedNearCache<NearRecord>({
         maxBytes: nearOptions.maxBytes,
         ttlMs: nearOptions.ttlMs,
+        lifeCap,
         // Counted as the value's UTF-16 size plus a little, as before.
         sizeOf: (record) => record.value.length * 2 + 16,
       })
@@ -76,16 +104,44 @@ export function buildStack(options: NormalizedOptions, onError: StackErrorHandle
     nearLife: (record) =>
       record.deadline === undefined ? undefined : { ttlMs: record.deadline - Date.now() },
     onError: (error, _operation, id) => onError(error, id),
+    onChange: topics ? (id) => link?.publish({ keys: [id] }) : undefined,
   });
   // With a near cache, a generation is trusted as long as a near entry may be: a clear made
   // elsewhere is then seen within the near cache's TTL, like any other write made elsewhere.
   const cacheMs = Math.max(options.generationCacheMs, nearTtlMs);
   const spaces = new BoundedMap<string, NamespaceGeneration>(MAX_NAMESPACES);
-  return {
+  const stack: StoreStack = {
     store,
     entries,
     nearCache: near !== undefined,
     near: toNear,
+    follow(namespace) {
+      if (!topics || namespace === followed) return;
+      link?.leave();
+      // What is held was kept fresh by the other namespace's topic: not by this one.
+      near?.clear();
+      followed = namespace;
+      const space = stack.generation(namespace);
+      link = joinNearCoherence(
+        {
+          topics,
+          cacheName: options.cacheName,
+          topicName: coherenceTopicName('keyv', namespace),
+          shortTtlMs: shortMs,
+          onError: onCoherenceError,
+        },
+        nearCacheTarget({ entries: () => near, onClear: () => space.invalidate() }),
+      );
+    },
+    announceClear() {
+      link?.publish({ clear: true });
+    },
+    close() {
+      link?.leave();
+      link = undefined;
+      followed = undefined;
+      near?.clear();
+    },
     generation(namespace) {
       let space = spaces.get(namespace);
       if (!space) {
@@ -94,6 +150,7 @@ export function buildStack(options: NormalizedOptions, onError: StackErrorHandle
           ttlSeconds: options.ttl.maxTtlSeconds,
           cacheMs,
           timeoutMs: options.timeoutMs,
+          cacheCap: lifeCap,
           // Not reported here: each operation that needed the generation reports it, once,
           // naming the user's key (see KeyvMomento).
         });
@@ -102,4 +159,5 @@ export function buildStack(options: NormalizedOptions, onError: StackErrorHandle
       return space;
     },
   };
+  return stack;
 }

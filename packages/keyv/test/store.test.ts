@@ -1,6 +1,6 @@
 // KeyvMomento's own contract, called directly (as Keyv calls it), against the local server.
 
-import { InvalidArgumentError } from '@momento-http/core';
+import { createMemoryStore, InvalidArgumentError } from '@momento-http/core';
 import { RecordingStore, useLocalServer } from '@momento-http/test-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { CorruptRecordError, createKeyv, KeyvMomento } from '../src/index';
@@ -232,6 +232,25 @@ describe('options', () => {
     expect(() => new KeyvMomento({ store, concurrency: 0 })).toThrow(/concurrency/);
     expect(() => new KeyvMomento({ store, timeoutMs: -1 })).toThrow(/timeoutMs/);
     expect(() => new KeyvMomento({ store, maxTtlSeconds: 1.5 })).toThrow(/maxTtlSeconds/);
+    const coherence = 'pubsub' as 'ttl';
+    expect(() => new KeyvMomento({ store, nearCache: { coherence } })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => new KeyvMomento({ store, nearCache: { coherence } })).toThrow(
+      /nearCache.coherence must be 'topics' or 'ttl'/,
+    );
+  });
+
+  it("asked for 'topics' on a store without topics: reports once, works with the short TTL", async () => {
+    const reports: string[] = [];
+    const keyv = new KeyvMomento({
+      store: createMemoryStore(),
+      nearCache: { coherence: 'topics' },
+      onError: (error, operation) => reports.push(`${operation}: ${(error as Error).name}`),
+    });
+    expect(reports).toEqual(['coherence: CoherenceUnavailableError']);
+    await keyv.set('k', 'v');
+    expect(await keyv.get('k')).toBe('v');
   });
 
   it('does not mutate the caller’s options and shows effective settings in opts', () => {

@@ -153,5 +153,6 @@ export class MomentoCacheContext implements OnModuleDestroy {
   onModuleDestroy(): void {
     // cache-manager's own onModuleDestroy disconnects the Keyv store; this stops new work here.
     this.#closed = true;
+    this.responses.close();
   }
 }

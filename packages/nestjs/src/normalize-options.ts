@@ -3,6 +3,7 @@ import {
   InvalidArgumentError,
   isCacheStatusName,
   resolveCacheTarget,
+  type TopicsApi,
 } from '@momento-http/core';
 import {
   DEFAULT_CACHE_STATUS_NAME,
@@ -22,6 +23,8 @@ export interface NormalizedOptions {
   /** The cache every part of the module uses (from `store`, or `client` + `cacheName`). */
   store: CacheStore;
   cacheName: string;
+  /** The client's topics (near-cache coherence), when the cache came with a client. */
+  topics: TopicsApi | undefined;
   namespace: string;
   ttl?: number;
   defaultTtlSeconds: number;
@@ -120,15 +123,25 @@ function nearCacheSettings(value: unknown): NearCacheSettings | undefined {
   if (typeof value !== 'object' || value === null) {
     throw new MomentoCacheOptionsError('nearCache', 'expected a boolean or { maxBytes, ttlMs }');
   }
-  const { maxBytes, ttlMs, ...rest } = value as NearCacheSettings;
+  const { maxBytes, ttlMs, coherence, ...rest } = value as NearCacheSettings;
   const unknown = Object.keys(rest)[0];
   if (unknown !== undefined) {
-    throw new MomentoCacheOptionsError(`nearCache.${unknown}`, 'expected only maxBytes and ttlMs');
+    throw new MomentoCacheOptionsError(
+      `nearCache.${unknown}`,
+      'expected only maxBytes, ttlMs and coherence',
+    );
+  }
+  if (coherence !== undefined && coherence !== 'topics' && coherence !== 'ttl') {
+    throw new MomentoCacheOptionsError(
+      'nearCache.coherence',
+      `expected 'topics' or 'ttl', received ${String(coherence)}`,
+    );
   }
   return {
     maxBytes:
       maxBytes === undefined ? undefined : positiveInteger('nearCache.maxBytes', maxBytes, 0),
     ttlMs: ttlMs === undefined ? undefined : positiveInteger('nearCache.ttlMs', ttlMs, 0),
+    coherence,
   };
 }
 
@@ -197,7 +210,7 @@ export function normalizeOptions(
   const namespace = nonEmptyString('namespace', input.namespace, DEFAULT_NAMESPACE);
   const tagPrefix = nonEmptyString('tagPrefix', input.tagPrefix, DEFAULT_TAG_PREFIX);
   // Last: with no client, this builds one from MOMENTO_API_KEY (its error names the variable).
-  const { store, cacheName } = resolveCacheTarget({
+  const { store, cacheName, topics } = resolveCacheTarget({
     store: input.store,
     client: input.client,
     cacheName: input.cacheName,
@@ -205,6 +218,7 @@ export function normalizeOptions(
   return {
     store,
     cacheName,
+    topics,
     namespace,
     // 0 is cache-manager's "no expiry": Momento needs a TTL, so that is `defaultTtlSeconds`.
     ttl: input.ttl === 0 ? undefined : input.ttl,

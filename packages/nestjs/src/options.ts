@@ -9,8 +9,22 @@ import {
 export interface NearCacheSettings {
   /** Byte bound of the in-process cache. @default 16 MiB */
   maxBytes?: number;
-  /** How long an entry is served from process memory before the store is asked again. @default 1000 */
+  /**
+   * How long an entry is served from process memory before the store is asked again. With
+   * `coherence: 'topics'` other instances' writes, deletes and evictions are seen within
+   * milliseconds and this only bounds memory; with `'ttl'` they are seen after this long.
+   * @default 30000 with topics, 1000 with 'ttl'
+   */
   ttlMs?: number;
+  /**
+   * How other instances' changes reach the near caches (cache-manager's values and
+   * `HttpCacheInterceptor`'s responses): `'topics'` (announced on Momento topics named after the
+   * cache and `namespace`; entries live up to `ttlMs` while the subscription is healthy, at most
+   * 1 s otherwise) or `'ttl'` (entries expire after `ttlMs`). A `store` without topics uses
+   * `'ttl'` (reported once when `'topics'` was asked for).
+   * @default 'topics'
+   */
+  coherence?: 'topics' | 'ttl';
 }
 
 /** Settings of {@link HttpCacheInterceptor}. */

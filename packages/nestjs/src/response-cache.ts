@@ -3,10 +3,16 @@ import {
   type CacheStats,
   type CacheStore,
   CircuitBreaker,
+  type CoherenceLink,
+  coherenceTopicName,
+  DEFAULT_NEAR_CACHE_TTL_MS,
   Deadline,
   EntryCache,
   FencedNearCache,
   FillFlights,
+  joinNearCoherence,
+  nearCacheTarget,
+  resolveNearCoherence,
   type StaleWindows,
   staleKeepMs,
   staleWindows,
@@ -56,6 +62,8 @@ export class ResponseCache {
   readonly fills = new FillFlights<HttpEntry>();
   /** Stale-while-revalidate: one background refresh per response at a time. */
   readonly refreshes: BackgroundRefresh;
+  /** The near cache's membership of the namespace's invalidation bus (coherence 'topics'). */
+  readonly #link: CoherenceLink | undefined;
   readonly #timeoutMs: number;
   readonly #keyPrefix: string;
   readonly #report: Report;
@@ -75,7 +83,20 @@ export class ResponseCache {
     this.refreshes = new BackgroundRefresh({
       onError: (error, id) => report(error, 'refresh', id),
     });
-    const near = options.nearCache && new FencedNearCache<HttpEntry>(options.nearCache);
+    const settings =
+      options.nearCache &&
+      resolveNearCoherence(options.nearCache.coherence, options.nearCache.ttlMs, options.topics);
+    if (settings?.unavailable) report(settings.unavailable, 'coherence');
+    const topics = settings?.topics;
+    const shortMs = Math.min(settings?.ttlMs ?? 0, DEFAULT_NEAR_CACHE_TTL_MS);
+    const near =
+      settings &&
+      new FencedNearCache<HttpEntry>({
+        maxBytes: options.nearCache?.maxBytes,
+        ttlMs: settings.ttlMs,
+        // Entries live up to ttlMs only while the bus is live; the short bound otherwise.
+        lifeCap: topics && (() => this.#link?.lifeCapMs() ?? shortMs),
+      });
     this.entries = new EntryCache<HttpEntry>({
       store,
       decode: async (bytes) => {
@@ -86,7 +107,20 @@ export class ResponseCache {
       // Never held near past its last use (freshness, then stale windows).
       nearLife: (entry) => ({ ttlMs: usableUntil(entry) - Date.now() }),
       onError: (error) => report(error, 'decode'),
+      onChange: topics && ((id) => this.#link?.publish({ keys: [id] })),
     });
+    this.#link =
+      topics &&
+      joinNearCoherence(
+        {
+          topics,
+          cacheName: options.cacheName,
+          topicName: coherenceTopicName('nestjs', options.namespace),
+          shortTtlMs: shortMs,
+          onError: (error) => report(error, 'coherence'),
+        },
+        nearCacheTarget({ entries: () => this.entries.near }),
+      );
     this.reader = new TaggedEntryReader<HttpEntry>({
       entries: this.entries,
       tags,
@@ -95,6 +129,11 @@ export class ResponseCache {
       breaker: this.breaker,
       onError: (error, operation) => report(error, operation === 'read' ? 'get' : operation),
     });
+  }
+
+  /** Leaves the invalidation bus (the application shuts down). */
+  close(): void {
+    this.#link?.leave();
   }
 
   /** The key an entry is stored under: the namespace, then core's `storeKey` (hashed past 1 KiB). */

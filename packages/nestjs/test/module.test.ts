@@ -90,6 +90,9 @@ describe('forRoot', () => {
     await expect(compile({ client: momento.client(), nearCache: { ttl: 5 } })).rejects.toThrow(
       /"nearCache.ttl"/,
     );
+    await expect(
+      compile({ client: momento.client(), nearCache: { coherence: 'pubsub' } }),
+    ).rejects.toThrow(/"nearCache.coherence".*'topics' or 'ttl'/);
   });
 
   it('resolves client, store and cacheName through core (a bad one is named)', async () => {

@@ -2,7 +2,6 @@ import {
   CircuitBreaker,
   Deadline,
   EntryCache,
-  FencedNearCache,
   resolveCacheTarget,
   storeKey,
   TaggedEntryReader,
@@ -14,7 +13,7 @@ import {
 import type { ResolvedOptions } from './options';
 import { sharedTagStates } from './shared-tag-states';
 import { processStats } from './stats';
-import { handlerStoreStack } from './store-stack';
+import { handlerNearCache, handlerStoreStack } from './store-stack';
 
 /** What a handler kind tells the engine about its entries. */
 export interface EntryKind<T> {
@@ -191,18 +190,16 @@ export class HandlerEngine<T> {
       this.#report(error, 'chunking'),
     );
     const breaker = new CircuitBreaker({ failures: 1, cooldownMs: o.circuitBreakMs });
+    const report = (error: unknown, operation: string) => this.#report(error, operation);
     const near = o.nearCache
-      ? new FencedNearCache<T>({
-          maxBytes: o.nearCache.maxBytes,
-          ttlMs: o.nearCache.ttlMs,
-          now: o.nearCache.now ?? monotonic,
-        })
+      ? handlerNearCache<T>(o.nearCache, target, o.namespace, monotonic, report)
       : undefined;
     const entries = new EntryCache<T>({
       store,
       decode: this.#kind.decode,
-      near,
+      near: near?.near,
       onError: (error) => this.#report(error, 'decode'),
+      onChange: near?.onChange,
     });
     const endpoint = globalThis.process?.env?.MOMENTO_ENDPOINT ?? '';
     const tags = sharedTagStates(
@@ -213,6 +210,9 @@ export class HandlerEngine<T> {
         ttlSeconds: o.maxTtlSeconds,
         near: o.nearCache,
         nearClock: monotonic,
+        coherence: near?.coherence,
+        cacheNameOfStore: target.cacheName,
+        report,
       },
       store,
     );

@@ -15,6 +15,7 @@ export {
   DEFAULT_NAMESPACE,
   DEFAULT_SET_TIMEOUT_MS,
   type NextCacheOptions,
+  type NextNearCacheOptions,
 } from './options';
 export { stats } from './stats';
 export type { UseCacheEntry, UseCacheHandler } from './use-cache';

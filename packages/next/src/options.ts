@@ -7,7 +7,9 @@ import {
   InvalidArgumentError,
   type MomentoClient,
   type NearCacheOptions,
+  type NearCoherence,
   resolveCacheTarget,
+  resolveNearCoherence,
 } from '@momento-http/core';
 import { processStats } from './stats';
 
@@ -38,13 +40,16 @@ export interface NextCacheOptions {
   /** Entries larger than this are gzip-compressed when that shrinks them. @default 1_000_000 */
   compressAboveBytes?: number;
   /**
-   * In-process near cache of decoded entries and tag states (`true` for the defaults: `ttlMs`
-   * 1000, `maxBytes` 16 MiB; `sizeOf` is ignored). Reads within its TTL skip the network and the
-   * decode, so another instance's write or revalidation is seen at most `ttlMs` late; this
-   * instance's own are seen at once.
+   * In-process near cache of decoded entries and tag states (`true` for the defaults; `sizeOf` is
+   * ignored). Reads within its TTL skip the network and the decode; this instance's own writes
+   * and revalidations are seen at once. Other instances' are announced on a Momento topic named
+   * after the cache and `namespace` (`coherence: 'topics'`, the default): while that subscription
+   * is healthy entries live up to `ttlMs` (default 30 s), otherwise at most 1 s. With
+   * `coherence: 'ttl'` (or a `store` without topics) they are seen at most `ttlMs` (default 1 s)
+   * late. `next build` never subscribes.
    * @default false
    */
-  nearCache?: boolean | NearCacheOptions;
+  nearCache?: boolean | NextNearCacheOptions;
   /**
    * After a connection failure, reads and writes are skipped (miss / no-op) for this long, so an
    * unreachable cache costs one timeout, not one per request. Tag updates are never skipped.
@@ -59,11 +64,18 @@ export interface NextCacheOptions {
   onError?: (error: unknown, operation: string) => void;
 }
 
+/** The near cache's options: core's, plus how other instances' changes reach it. */
+export interface NextNearCacheOptions extends NearCacheOptions {
+  /** `'topics'` (announced changes; long-lived entries) or `'ttl'` (entries expire after `ttlMs`). @default 'topics' */
+  coherence?: NearCoherence;
+}
+
 /** The near cache's settings, once resolved (sizes are the decoded sizes). */
 export interface NearSettings {
   maxBytes?: number;
   ttlMs?: number;
   now?: () => number;
+  coherence?: NearCoherence;
 }
 
 /** {@link NextCacheOptions} with every default applied. */
@@ -134,6 +146,11 @@ function nearSettings(value: NextCacheOptions['nearCache']): NearSettings | fals
   if (value.maxBytes !== undefined)
     settings.maxBytes = positive('nearCache.maxBytes', value.maxBytes, 0);
   if (value.ttlMs !== undefined) settings.ttlMs = positive('nearCache.ttlMs', value.ttlMs, 0);
+  if (value.coherence !== undefined) {
+    // Checked now; what is in effect is decided once the store is known (does it have topics?).
+    resolveNearCoherence(value.coherence, undefined, undefined);
+    settings.coherence = value.coherence;
+  }
   if (value.now !== undefined) {
     if (typeof value.now !== 'function')
       throw new InvalidArgumentError('nearCache.now must be a function');

@@ -1,5 +1,13 @@
-import { type CacheStore, TagStates, TagStore } from '@momento-http/core';
+import {
+  type CacheStore,
+  type CoherenceLink,
+  type NearCoherenceSettings,
+  nearCacheTarget,
+  TagStates,
+  TagStore,
+} from '@momento-http/core';
 import type { NearSettings } from './options';
+import { joinNamespaceBus, shortBound } from './store-stack';
 
 /**
  * Where the tag states of this process live. On `globalThis`, not in a module variable: the
@@ -26,6 +34,12 @@ export interface TagScope {
   near: NearSettings | false;
   /** Monotonic clock of the tag-state near cache (Next instruments `Date.now`). */
   nearClock: () => number;
+  /** Coherence in effect for the handler's near cache: the tag states' follows it. */
+  coherence?: NearCoherenceSettings | undefined;
+  /** The store's own cache name (where the invalidation topic lives). */
+  cacheNameOfStore?: string;
+  /** Where the bus's failures go (the first handler's reporter). */
+  report?: (error: unknown, operation: string) => void;
 }
 
 /**
@@ -35,22 +49,43 @@ export interface TagScope {
  * Handlers whose tag-state near cache differs (TTL, size, a clock of their own) keep their own.
  */
 export function sharedTagStates(scope: TagScope, store: CacheStore): TagStates {
-  const create = () =>
-    new TagStates(
+  const coherence = scope.coherence;
+  const create = () => {
+    // Tag states held near live long only while the namespace's bus is live; revalidations here
+    // are announced on it, and those announced elsewhere drop the states held here.
+    let link: CoherenceLink | undefined;
+    const topics = coherence?.topics;
+    const shortMs = coherence ? shortBound(coherence) : 0;
+    const states = new TagStates(
       new TagStore(store, { prefix: `${scope.namespace}tag|`, ttlSeconds: scope.ttlSeconds }),
       {
         nearCache: scope.near
           ? {
               maxBytes: scope.near.maxBytes,
-              ttlMs: scope.near.ttlMs,
+              ttlMs: coherence?.ttlMs ?? scope.near.ttlMs,
               now: scope.near.now ?? scope.nearClock,
+              lifeCap: topics && (() => link?.lifeCapMs() ?? shortMs),
             }
           : undefined,
+        onInvalidate: topics && ((tags) => link?.publish({ tags })),
       },
     );
+    if (coherence && topics) {
+      link = joinNamespaceBus(
+        { ...coherence, topics },
+        scope.cacheNameOfStore ?? scope.cacheName,
+        scope.namespace,
+        nearCacheTarget({ tags: () => states.near }),
+        scope.report ?? (() => {}),
+      );
+    }
+    return states;
+  };
   // A clock of the caller's own (tests) cannot be compared: such a handler shares nothing.
   if (scope.near && scope.near.now !== undefined) return create();
-  const near = scope.near ? `${scope.near.ttlMs ?? ''}/${scope.near.maxBytes ?? ''}` : 'off';
+  const near = scope.near
+    ? `${coherence?.ttlMs ?? scope.near.ttlMs ?? ''}/${scope.near.maxBytes ?? ''}/${coherence?.coherence ?? ''}`
+    : 'off';
   const key = [scope.cacheName, scope.namespace, scope.ttlSeconds, near].join('\u0000');
   const registry = registryOf(globalThis as { [REGISTRY]?: Registry });
   let byKey = registry.byName;

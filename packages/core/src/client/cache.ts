@@ -4,10 +4,13 @@ import { ItemTooLargeError } from './errors';
 import { keyByteLength, keyQuery, namePath, valueBytes } from './keys';
 import { checkTtl } from './options';
 import { type RequestContext, send } from './request';
+import type { Topics } from './topics';
 
 /** A `CacheStore` bound to one cache; the URL prefix is computed once. */
 export class HttpCacheStore implements CacheStore {
   readonly cacheName: string;
+  /** The client's Topics: adapters given this store use it for near-cache coherence. */
+  readonly topics: Topics | undefined;
   readonly #ctx: RequestContext;
   readonly #prefix: string;
   readonly #putHeaders: Record<string, string>;
@@ -19,7 +22,9 @@ export class HttpCacheStore implements CacheStore {
     baseUrl: string,
     cacheName: string,
     limits: { defaultTtlSeconds: number; maxItemBytes: number },
+    topics?: Topics,
   ) {
+    this.topics = topics;
     this.#prefix = `${baseUrl}/cache/${namePath(cacheName)}?`;
     this.cacheName = cacheName;
     this.#ctx = ctx;

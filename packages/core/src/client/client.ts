@@ -66,10 +66,16 @@ export class MomentoClient {
   cache(cacheName: string): CacheStore {
     let store = this.#stores.get(cacheName);
     if (!store) {
-      store = new HttpCacheStore(this.context, this.baseUrl, cacheName, {
-        defaultTtlSeconds: this.defaultTtlSeconds,
-        maxItemBytes: this.maxItemBytes,
-      });
+      store = new HttpCacheStore(
+        this.context,
+        this.baseUrl,
+        cacheName,
+        {
+          defaultTtlSeconds: this.defaultTtlSeconds,
+          maxItemBytes: this.maxItemBytes,
+        },
+        this.topics,
+      );
       this.#stores.set(cacheName, store);
     }
     return store;

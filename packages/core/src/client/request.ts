@@ -76,6 +76,8 @@ export async function send(
   const abort = new CallAbort();
   // No per-call closures on the common path: the timer gets its state as arguments.
   const timer = setTimeout(onDeadline, timeoutMs, abort, timeoutMs, method, url);
+  // A long poll waits in the background: it must not keep a process alive that is done.
+  if (spec.longPoll) (timer as { unref?: () => void }).unref?.();
   const onAbort = userSignal ? () => abort.abort(userSignal.reason) : undefined;
   if (onAbort) userSignal!.addEventListener('abort', onAbort, { once: true });
 

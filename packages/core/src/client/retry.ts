@@ -26,8 +26,11 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Math.max(0, Math.ceil((date - now) / 1000));
 }
 
-/** Waits `ms`, or rejects with the signal's reason as soon as it aborts. */
-export function sleep(ms: number, signal: AbortLike): Promise<void> {
+/**
+ * Waits `ms`, or rejects with the signal's reason as soon as it aborts. `keepAlive: false` lets
+ * the process exit meanwhile (a background reconnect backoff).
+ */
+export function sleep(ms: number, signal: AbortLike, keepAlive = true): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
     const onAbort = () => {
@@ -38,6 +41,7 @@ export function sleep(ms: number, signal: AbortLike): Promise<void> {
       signal.removeEventListener('abort', onAbort);
       resolve();
     }, ms);
+    if (!keepAlive) (timer as { unref?: () => void }).unref?.();
     signal.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -131,7 +131,7 @@ async function* poll(
       failures++;
       options.onError?.(error, delay);
       try {
-        await sleep(delay, sleepSignal);
+        await sleep(delay, sleepSignal, false);
       } catch {
         return; // aborted while waiting
       }

@@ -7,7 +7,7 @@
  * the async resource, the URL object and the eager header object that `request` builds for every
  * call are pure cost here (about a tenth of a loopback round trip's CPU).
  */
-import { Agent, type Dispatcher, util } from 'undici';
+import { Agent, buildConnector, type Dispatcher, util } from 'undici';
 import type { AbortLike } from './abort';
 import { requestTarget } from './request-target';
 import type { ResponseHeaders, Transport, TransportResponse } from './transport';
@@ -168,6 +168,19 @@ class Collector implements Dispatcher.DispatchHandler {
 }
 
 /**
+ * Sockets that do not keep the process alive: a long poll waits in the background (a near-cache
+ * coherence subscription), and a process that is otherwise done must be able to exit.
+ */
+function unrefConnector(): buildConnector.connector {
+  const connect = buildConnector({});
+  return (options, callback) =>
+    connect(options, (...args) => {
+      args[1]?.unref();
+      callback(...args);
+    });
+}
+
+/**
  * Creates a transport on undici.
  * @example createClient({ transport: undiciTransport({ connections: 256 }) })
  */
@@ -183,6 +196,7 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
   const longPollDispatcher = (): Dispatcher => {
     longPolls ??= new Agent({
       keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS,
+      connect: unrefConnector(),
     });
     return longPolls;
   };

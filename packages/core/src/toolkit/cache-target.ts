@@ -3,6 +3,8 @@ import { InvalidArgumentError } from '../client/errors';
 import { namePath } from '../client/keys';
 import type { ClientOptions } from '../client/options';
 import type { CacheStore } from '../contract';
+import type { TopicsApi } from './invalidation-bus';
+import { topicsOf } from './near-coherence';
 
 /** The cache name every adapter uses when neither the options nor the environment name one. */
 export const DEFAULT_CACHE_NAME = 'default-cache';
@@ -21,6 +23,12 @@ export interface CacheTargetOptions {
 export interface CacheTarget {
   store: CacheStore;
   cacheName: string;
+  /**
+   * The client's Topics, when there is a client (given, default, or behind a store from
+   * `client.cache()`): what near-cache coherence publishes and subscribes on. `undefined` for
+   * stores without (the memory store, a custom store).
+   */
+  topics: TopicsApi | undefined;
 }
 
 type Env = Record<string, string | undefined>;
@@ -66,12 +74,13 @@ export function resolveCacheTarget(
         `cacheName "${cacheName}" is not the given store's cache ("${store.cacheName}")`,
       );
     }
-    return { store, cacheName: store.cacheName };
+    return { store, cacheName: store.cacheName, topics: topicsOf(store) };
   }
   const fromEnv = env?.MOMENTO_CACHE_NAME || undefined;
   if (cacheName === undefined && fromEnv !== undefined) namePath(fromEnv, 'MOMENTO_CACHE_NAME');
   const name = cacheName ?? fromEnv ?? DEFAULT_CACHE_NAME;
-  return { store: (client ?? newClient({ env })).cache(name), cacheName: name };
+  const source = client ?? newClient({ env });
+  return { store: source.cache(name), cacheName: name, topics: topicsOf(source) };
 }
 
 function isStore(value: unknown): value is CacheStore {

@@ -22,6 +22,11 @@ export interface EntryCacheOptions<T> {
   nearLife?: (entry: T) => NearEntryLife | undefined;
   /** Where decode failures go, with the id that held the bytes. @default ignored */
   onError?: (error: unknown, operation: 'decode', id: string) => void;
+  /**
+   * Called once a write or delete of `id` settled (stored or failed: the store may hold either
+   * value), so other processes can be told to drop their near copies (`CoherenceLink.publish`).
+   */
+  onChange?: ((id: string) => void) | undefined;
 }
 
 /** Where an answer came from: a write of this process in flight, the near cache, or the store. */
@@ -62,6 +67,7 @@ export class EntryCache<T> {
   readonly #nearLife: (entry: T) => NearEntryLife | undefined;
   readonly #onError: (error: unknown, operation: 'decode', id: string) => void;
   readonly #ledger = new WriteLedger<T>();
+  readonly #onChange: (id: string) => void;
 
   constructor(options: EntryCacheOptions<T>) {
     // Writes of one key reach the store in call order: requests on separate connections can
@@ -71,6 +77,7 @@ export class EntryCache<T> {
     this.#near = options.near;
     this.#nearLife = options.nearLife ?? (() => undefined);
     this.#onError = options.onError ?? (() => {});
+    this.#onChange = options.onChange ?? (() => {});
   }
 
   /** The near cache, when on (for `invalidate`/`clear`/`capTtl` by a coherence layer). */
@@ -151,9 +158,11 @@ export class EntryCache<T> {
         await this.#store.set(id, bytes, options);
       } catch (error) {
         near?.endWrite(id, token, undefined);
+        this.#onChange(id);
         throw error;
       }
       near?.endWrite(id, token, entry, life);
+      this.#onChange(id);
     });
   }
 
@@ -197,6 +206,7 @@ export class EntryCache<T> {
         await this.#store.delete(id, options);
       } finally {
         near?.endWrite(id, token, undefined);
+        this.#onChange(id);
       }
     });
   }

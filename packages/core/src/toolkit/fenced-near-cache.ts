@@ -7,6 +7,12 @@ import { WriteFence } from './write-fence';
 export interface FencedNearCacheOptions<T> extends NearCacheOptions<T> {
   /** Keys whose writes are remembered for fencing (see {@link WriteFence}). @default 10000 */
   maxTrackedWrites?: number;
+  /**
+   * The longest an entry stored now may live, asked at every store: a coherence layer
+   * (`CoherenceLink.lifeCapMs`) answers the short bound while its channel is down.
+   * @default no cap beyond `ttlMs`
+   */
+  lifeCap?: (() => number) | undefined;
 }
 
 /** How long one entry may be served. */
@@ -37,7 +43,8 @@ export interface NearEntryLife {
  *
  * Coherence across instances (another process wrote) is the caller's: `invalidate(ids)` drops and
  * fences keys named by someone else, `clear()` drops and fences everything, `capTtl(ms)` shortens
- * the life of every entry when the caller's freshness guarantee weakens.
+ * the life of every entry when the caller's freshness guarantee weakens, and `lifeCap` bounds
+ * new entries meanwhile (see `InvalidationBus`).
  *
  * @example
  * const near = new FencedNearCache<Page>({ maxBytes: 8 << 20, ttlMs: 1000 });
@@ -51,10 +58,12 @@ export class FencedNearCache<T> {
   readonly #cache: NearCache<T>;
   readonly #fence: WriteFence;
   readonly #now: () => number;
+  readonly #lifeCap: (() => number) | undefined;
 
   constructor(options: FencedNearCacheOptions<T> = {}) {
-    const { maxTrackedWrites, ...rest } = options;
+    const { maxTrackedWrites, lifeCap, ...rest } = options;
     this.#now = options.now ?? Date.now;
+    this.#lifeCap = lifeCap;
     this.#cache = new NearCache<T>({
       ...rest,
       now: this.#now,
@@ -145,6 +154,7 @@ export class FencedNearCache<T> {
 
   #put(id: string, entry: T, life: NearEntryLife): void {
     let ttlMs = life.ttlMs ?? Number.POSITIVE_INFINITY;
+    if (this.#lifeCap) ttlMs = Math.min(ttlMs, this.#lifeCap());
     if (life.startedAt !== undefined) {
       ttlMs = Math.min(ttlMs, this.#cache.ttlMs - (this.#now() - life.startedAt));
     }

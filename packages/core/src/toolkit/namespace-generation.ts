@@ -17,6 +17,11 @@ export interface NamespaceGenerationOptions {
    * on every call. A `clear()` by another process is seen after at most this long. @default 0
    */
   cacheMs?: number;
+  /**
+   * A further bound on `cacheMs`, asked at each use: a coherence layer answers a short one while
+   * its channel is down (a clear elsewhere is then only seen by re-reading). @default none
+   */
+  cacheCap?: (() => number) | undefined;
   /** Timeout of the background re-confirmation {@link NamespaceGeneration.freshPrefix} starts. @default 5000 */
   timeoutMs?: number;
   /**
@@ -77,6 +82,7 @@ export class NamespaceGeneration {
   readonly #escaped: string;
   readonly #ttlSeconds: number;
   readonly #cacheMs: number;
+  readonly #cacheCap: (() => number) | undefined;
   readonly #timeoutMs: number;
   readonly #onError: (error: unknown) => void;
   readonly #now: () => number;
@@ -105,6 +111,7 @@ export class NamespaceGeneration {
     this.generationKey = `${this.#escaped}|__gen__`;
     this.#ttlSeconds = ttlSeconds;
     this.#cacheMs = cacheMs;
+    this.#cacheCap = options.cacheCap;
     this.#timeoutMs = checkAtLeast('timeoutMs', options.timeoutMs ?? 5000, 1);
     this.#onError = options.onError ?? (() => {});
     this.#now = options.now ?? Date.now;
@@ -132,8 +139,9 @@ export class NamespaceGeneration {
    */
   freshPrefix(now: number = this.#now()): string | undefined {
     const age = now - this.#confirmedAt;
-    if (!(age < this.#cacheMs)) return undefined;
-    if (age >= this.#cacheMs * 0.75 && this.#reading === undefined) {
+    const cacheMs = this.#cacheCap ? Math.min(this.#cacheMs, this.#cacheCap()) : this.#cacheMs;
+    if (!(age < cacheMs)) return undefined;
+    if (age >= cacheMs * 0.75 && this.#reading === undefined) {
       // A failure is left for the next call in the foreground to meet and report.
       this.confirm({ timeoutMs: this.#timeoutMs }).catch(() => {});
     }

@@ -16,6 +16,11 @@ export interface TagStatesOptions {
   maxLocalRecords?: number;
   /** Wall clock in epoch ms: tag times are compared across processes. @default Date.now */
   now?: () => number;
+  /**
+   * Called once an invalidation's tag write settled (written or failed), with the tags it wrote,
+   * so other processes can be told to drop their near tag states (`CoherenceLink.publish`).
+   */
+  onInvalidate?: ((tags: readonly string[]) => void) | undefined;
 }
 
 /** The near cache's marker for "this tag was never invalidated". */
@@ -47,6 +52,7 @@ export class TagStates {
   readonly #near: FencedNearCache<TagState> | undefined;
   readonly #local: BoundedMap<string, TagState>;
   readonly #now: () => number;
+  readonly #onInvalidate: (tags: readonly string[]) => void;
   /** Invalidations in flight, by tag: what they write, and their promise. */
   readonly #inFlight = new Map<
     string,
@@ -58,6 +64,7 @@ export class TagStates {
   constructor(store: TagStore, options: TagStatesOptions = {}) {
     this.#store = store;
     this.#now = options.now ?? Date.now;
+    this.#onInvalidate = options.onInvalidate ?? (() => {});
     this.#local = new BoundedMap(
       checkWholeNumber('maxLocalRecords', options.maxLocalRecords ?? 10_000),
     );
@@ -147,6 +154,8 @@ export class TagStates {
     this.#near?.invalidate(fresh);
     if (fresh.length > 0) {
       const done = this.#store.invalidate(fresh, { ...call, expireInSeconds });
+      const announce = () => this.#onInvalidate(fresh);
+      done.then(announce, announce);
       for (const tag of fresh) {
         const entry = { state: this.#local.get(tag)!, seconds: expireInSeconds, turn, done };
         this.#inFlight.set(tag, entry);
