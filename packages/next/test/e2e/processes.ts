@@ -47,10 +47,17 @@ export interface NextInstance {
   stop(): Promise<void>;
 }
 
-/** Starts `next start` for a built app and waits until it answers. */
-export async function startNext(appDir: string, env: NodeJS.ProcessEnv): Promise<NextInstance> {
+/**
+ * Starts `next start` for a built app and waits until it answers. `nextFrom` is the folder whose
+ * `node_modules` holds Next (the app's own by default).
+ */
+export async function startNext(
+  appDir: string,
+  env: NodeJS.ProcessEnv,
+  nextFrom = appDir,
+): Promise<NextInstance> {
   const port = await freePort();
-  const bin = join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const bin = join(nextFrom, 'node_modules', 'next', 'dist', 'bin', 'next');
   const child = spawn(process.execPath, [bin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: appDir,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env },
