@@ -1,3 +1,4 @@
+export { BuildOutputError, type PrerenderedKind } from './build-output';
 export type {
   CacheControl,
   IsrCacheEntry,
@@ -8,6 +9,7 @@ export type {
   IsrValue,
 } from './isr';
 export { createIsrHandler } from './isr';
+export { NextSetupError } from './next-setup';
 export {
   DEFAULT_CACHE_NAME,
   DEFAULT_GET_TIMEOUT_MS,
@@ -16,6 +18,14 @@ export {
   DEFAULT_SET_TIMEOUT_MS,
   type NextCacheOptions,
 } from './options';
+export {
+  type SeedEntry,
+  type SeedFailure,
+  type SeedOptions,
+  type SeedProgress,
+  type SeedReport,
+  seedCache,
+} from './seed';
 export { stats } from './stats';
 export type { UseCacheEntry, UseCacheHandler } from './use-cache';
 export { createUseCacheHandler } from './use-cache';

@@ -2,13 +2,14 @@ import { type RunningServer, startServer } from '@momento-http/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type NextInstance, startNext } from './processes';
 import { buildReadmeApp, type ReadmeApp, readmeApps } from './readme-apps';
-import { eventually, get, renderOf } from './requests';
+import { builtSegment, get, prerenderedRoutes, runSeed, segmentPrefetch } from './seeding';
 
 /**
  * Each next.config the README shows, copied verbatim into a small app (classic ISR pages, or the
  * same pages under 'use cache'), builds with its Next versions without an error or a warning, and
- * serves pages through the handlers: a page rendered once is then a HIT read from the cache
- * server (`cacheMaxMemorySize: 0` leaves Next no copy of its own).
+ * serves pages through the handlers: after the seed, a new process answers the first request of
+ * every prerendered page with a HIT read from the cache server (`cacheMaxMemorySize: 0` leaves
+ * Next no copy of its own), and a Next 16 segment prefetch with the build's bytes.
  */
 describe.each(Object.entries(readmeApps))('README config %s', (_label, app: ReadmeApp) => {
   let server: RunningServer;
@@ -33,22 +34,25 @@ describe.each(Object.entries(readmeApps))('README config %s', (_label, app: Read
     expect(log).not.toMatch(/^\s+at /m);
   });
 
-  it('serves a page it rendered to a new process, from the cache server', async () => {
+  it('after `momento-http-next seed`, the first request of every prerendered page is a HIT', async () => {
     const env = {
       MOMENTO_ENDPOINT: server.url,
       MOMENTO_API_KEY: server.createApiKey({ superUser: true }),
     };
+    const routes = prerenderedRoutes(dir);
+    expect(routes).toEqual(expect.arrayContaining(['/', '/bytes', '/isr/a', '/isr/b', '/isr/c']));
+    const seeded = await runSeed(dir, env);
+    expect(seeded.code, seeded.stdout + seeded.stderr).toBe(0);
+    expect(seeded.stdout).toMatch(/0 failed/);
     next = await startNext(dir, env, app.versionApp);
-    expect((await get(next.url, '/isr/a')).status).toBe(200);
-    const hit = await eventually(
-      () => get(next!.url, '/isr/a'),
-      (p) => p.cache === 'HIT',
-    );
-    await next.stop();
-    // A new process holds nothing: its HIT came from the cache server.
-    next = await startNext(dir, env, app.versionApp);
-    const again = await get(next.url, '/isr/a');
-    expect(again.cache).toBe('HIT');
-    expect(renderOf(again.body)).toBe(renderOf(hit.body));
+    for (const route of routes) {
+      const page = await get(next.url, route);
+      expect([route, page.status, page.cache]).toEqual([route, 200, 'HIT']);
+    }
+    if (app.segmentPrefetch) {
+      const prefetch = await segmentPrefetch(next.url, '/isr/b', '/_tree');
+      expect(prefetch.cache).toBe('HIT');
+      expect(prefetch.bytes.equals(builtSegment(dir, '/isr/b', '/_tree'))).toBe(true);
+    }
   });
 });
