@@ -51,7 +51,15 @@ export function summaryLines(report: SeedReport, writeOnly: boolean): string[] {
   const lines = [
     `${head}: ${counts.join(', ')} · ${mb(report.bytes)} · ${seconds(report.elapsedMs)}`,
   ];
-  for (const failure of report.failed) lines.push(`  failed ${failure.name}: ${failure.message}`);
+  // Entries in flight together fail together: one line per cause.
+  const byCause = new Map<string, string[]>();
+  for (const { name, message } of report.failed) {
+    byCause.set(message, [...(byCause.get(message) ?? []), name]);
+  }
+  for (const [message, names] of byCause) {
+    const listed = names.length > 5 ? [...names.slice(0, 5), `${names.length - 5} more`] : names;
+    lines.push(`  failed ${listed.join(', ')}: ${message}`);
+  }
   if (report.notTried) {
     lines.push(`  the cache failed as a whole, so the other ${report.notTried} were not tried`);
   }

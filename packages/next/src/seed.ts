@@ -1,5 +1,11 @@
 import { isAbsolute, join } from 'node:path';
-import { diagnoseFailure, InvalidArgumentError, isOutage, MomentoError } from '@momento-http/core';
+import {
+  diagnoseFailure,
+  InvalidArgumentError,
+  isOutage,
+  MomentoError,
+  PermissionError,
+} from '@momento-http/core';
 import { type PrerenderedKind, readBuildOutput } from './build-output';
 import type { IsrHandlerClass } from './isr';
 import { loadNextSetup } from './next-setup';
@@ -84,7 +90,10 @@ const failsEveryEntry = (error: unknown) => error instanceof MomentoError || isO
 const message = (error: unknown) => {
   if (error instanceof MomentoError || isOutage(error)) {
     const { cause, fix } = diagnoseFailure(error);
-    return `${cause}: ${fix}`;
+    // The server's words say which right was missing ("does not allow writes to cache 'x'");
+    // the status and the request's URL (which holds the key) that follow them are left out.
+    const detail = error instanceof PermissionError ? ` (${error.message.split(' [')[0]})` : '';
+    return `${cause}${detail}: ${fix}`;
   }
   return error instanceof Error ? error.message : String(error);
 };
