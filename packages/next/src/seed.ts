@@ -154,6 +154,8 @@ export async function seedCache(options: SeedOptions = {}): Promise<SeedReport> 
   const seedOne = async (index: number, seed: SeedHook) => {
     const source = output.sources[index]!;
     const listed = report.entries[index]!;
+    // A file of the build that cannot be read fails its entry only; the cache failing fails all.
+    let reachedCache = false;
     try {
       const entry = await source.load();
       report.bytes += entry.bytes;
@@ -161,6 +163,7 @@ export async function seedCache(options: SeedOptions = {}): Promise<SeedReport> 
         listed.outcome = 'dry run';
         return;
       }
+      reachedCache = true;
       listed.outcome = await seed(entry, {
         buildId: output.buildId,
         readFirst: options.writeOnly !== true,
@@ -169,7 +172,7 @@ export async function seedCache(options: SeedOptions = {}): Promise<SeedReport> 
     } catch (error) {
       listed.outcome = 'failed';
       report.failed.push({ name: source.name, error, message: message(error) });
-      if (failsEveryEntry(error)) cacheFailed = true;
+      if (reachedCache && failsEveryEntry(error)) cacheFailed = true;
     } finally {
       done++;
       options.onProgress?.({
