@@ -141,4 +141,16 @@ describe('momento-http-next seed', () => {
     expect(dry.stdout).toMatch(/nothing read or written \(--dry-run\)/);
     server = await startServer({ port, signingSecret });
   });
+
+  it('seeds from instrumentation.ts at start-up (seedCache), in the background', async () => {
+    const seeding = await startNext(dir, { ...env, SEED_AT_START: '1' }, app.versionApp);
+    instances.push(seeding);
+    await eventually(
+      async () => seeding.output(),
+      (out) => /seeded \d+ of \d+ cache entries/.test(out),
+    );
+    expect(seeding.output()).toMatch(/seeded [1-9]\d* of \d+ cache entries/);
+    const page = await get(seeding.url, '/isr/c');
+    expect([page.cache, renderOf(page.body)]).toEqual(['HIT', builtRender(dir, '/isr/c')]);
+  });
 });
