@@ -18,6 +18,7 @@ export {
   DEFAULT_SET_TIMEOUT_MS,
   type NextCacheOptions,
 } from './options';
+export { NoCacheHandlerError, revalidateTags } from './revalidate-tags';
 export {
   type SeedEntry,
   type SeedFailure,

@@ -3,6 +3,7 @@ import { readBuildId } from './build-id';
 import { copySharingBytes } from './copy-sharing-bytes';
 import { HandlerEngine } from './handler-engine';
 import { type NextCacheOptions, resolveOptions } from './options';
+import { registerRevalidator } from './revalidate-tags';
 import { SEED_HOOK, type SeedHook } from './seed-hook';
 import { entryTtlSeconds } from './ttl';
 
@@ -174,6 +175,8 @@ export function createIsrHandler(options: NextCacheOptions = {}): IsrHandlerClas
 
     constructor(ctx: IsrHandlerContext = {}) {
       pagePrefix ??= readBuildId(ctx.serverDistDir);
+      // The class Next constructs is the one `revalidateTags` records through.
+      registerRevalidator(engine);
     }
 
     async get(key: string, ctx?: IsrContext): Promise<IsrCacheEntry | null> {

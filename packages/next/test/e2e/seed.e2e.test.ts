@@ -142,6 +142,26 @@ describe('momento-http-next seed', () => {
     server = await startServer({ port, signingSecret });
   });
 
+  it('revalidateTags in a route handler: 200 once recorded, 503 with the cause when the cache is down', async () => {
+    const c = await start(dir);
+    await get(c.url, '/isr/b');
+    const cached = await eventually(
+      () => get(b.url, '/isr/b'),
+      (p) => p.cache === 'HIT',
+    );
+    const tag = encodeURIComponent('_N_T_/isr/b');
+    const ok = await fetch(`${c.url}/api/revalidate?tag=${tag}&strict=1`, { method: 'POST' });
+    expect([ok.status, await ok.json()]).toEqual([200, { revalidated: true, tag: '_N_T_/isr/b' }]);
+    // Recorded before the answer: the other instance regenerates the page on its next request.
+    const onB = await get(b.url, '/isr/b');
+    expect(renderOf(onB.body)).not.toBe(renderOf(cached.body));
+    await server.close();
+    const lost = await fetch(`${c.url}/api/revalidate?tag=${tag}&strict=1`, { method: 'POST' });
+    expect(lost.status).toBe(503);
+    expect((await lost.json()).error).toMatch(/ConnectionError|could not be reached|fetch failed/);
+    server = await startServer({ port, signingSecret });
+  });
+
   it('seeds from instrumentation.ts at start-up (seedCache), in the background', async () => {
     const seeding = await startNext(dir, { ...env, SEED_AT_START: '1' }, app.versionApp);
     instances.push(seeding);
