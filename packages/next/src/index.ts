@@ -1,4 +1,3 @@
-export { BuildOutputError, type PrerenderedKind } from './build-output';
 export type {
   CacheControl,
   IsrCacheEntry,
@@ -9,7 +8,6 @@ export type {
   IsrValue,
 } from './isr';
 export { createIsrHandler } from './isr';
-export { NextSetupError } from './next-setup';
 export {
   DEFAULT_CACHE_NAME,
   DEFAULT_GET_TIMEOUT_MS,
@@ -19,14 +17,6 @@ export {
   type NextCacheOptions,
 } from './options';
 export { NoCacheHandlerError, revalidateTags } from './revalidate-tags';
-export {
-  type SeedEntry,
-  type SeedFailure,
-  type SeedOptions,
-  type SeedProgress,
-  type SeedReport,
-  seedCache,
-} from './seed';
 export { stats } from './stats';
 export type { UseCacheEntry, UseCacheHandler } from './use-cache';
 export { createUseCacheHandler } from './use-cache';

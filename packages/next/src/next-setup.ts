@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -29,6 +28,11 @@ type LoadConfig = (
 export async function loadNextSetup(dir: string, withHandler: boolean): Promise<NextSetup> {
   let config: Awaited<ReturnType<LoadConfig>>;
   try {
+    // Hidden from bundlers (instrumentation.ts is bundled): these are the app's own files, read
+    // at run time; a bundler would warn on, or try to follow, a require of a computed path.
+    const { createRequire }: { createRequire: (path: string) => NodeJS.Require } = await import(
+      /* webpackIgnore: true */ /* turbopackIgnore: true */ 'node:module'
+    );
     const require = createRequire(join(dir, 'package.json'));
     const loaded = require('next/dist/server/config') as { default?: LoadConfig } | LoadConfig;
     const loadConfig = typeof loaded === 'function' ? loaded : loaded.default!;
@@ -46,7 +50,9 @@ export async function loadNextSetup(dir: string, withHandler: boolean): Promise<
       "next.config sets no cacheHandler: set it to @momento-http/next's handler (see the README's quick start)",
     );
   }
-  const module = (await import(pathToFileURL(config.cacheHandler).href)) as {
+  const module = (await import(
+    /* webpackIgnore: true */ /* turbopackIgnore: true */ pathToFileURL(config.cacheHandler).href
+  )) as {
     default?: unknown;
   };
   return { distDir, cacheHandler: module.default ?? module };

@@ -111,7 +111,7 @@ const message = (error: unknown) => {
  * // instrumentation.ts — seed at start-up, on platforms with no post-build step
  * export async function register() {
  *   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
- *   const { seedCache } = await import('@momento-http/next');
+ *   const { seedCache } = await import('@momento-http/next/seed');
  *   const { default: handler } = await import('./cache-handler.mjs');
  *   void seedCache({ handler }); // in the background: requests are served meanwhile
  * }
