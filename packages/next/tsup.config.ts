@@ -7,6 +7,8 @@ export default defineConfig(
       index: 'src/index.ts',
       isr: 'src/isr-entry.ts',
       'use-cache': 'src/use-cache-entry.ts',
+      seed: 'src/seed-entry.ts',
+      cli: 'src/seed-cli.ts',
     },
     // The isr and use-cache entries have a default export (what Next loads) and the factories as
     // named exports. tsup's extra rollup pass (treeshake) then warns on every build that CJS

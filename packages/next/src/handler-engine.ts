@@ -32,6 +32,7 @@ export interface EntryToStore<T> {
 }
 
 interface Layers<T> {
+  entries: EntryCache<T>;
   reader: TaggedEntryReader<T>;
   tags: TagStates;
   breaker: CircuitBreaker;
@@ -148,7 +149,37 @@ export class HandlerEngine<T> {
     }
   }
 
+  /**
+   * Seeds `item` at `scope`/`key` from outside a request (the build's output): reads the store
+   * first and keeps what is there when `keep` says so (the API has no conditional write), else
+   * writes through the same store stack as `write`. Unlike `write` it rejects on any failure
+   * and is not skipped by the circuit breaker: the seed reports every entry it could not store.
+   */
+  async seed(
+    scope: string,
+    key: string,
+    item: EntryToStore<T>,
+    keep: ((existing: T) => boolean) | undefined,
+  ): Promise<'written' | 'kept'> {
+    const { entries } = this.#build();
+    const id = this.#storeId(scope, key);
+    const deadline = new Deadline(this.options.setTimeoutMs, { operation: 'next cache seed' });
+    if (keep) {
+      // Bytes that are not an entry of this kind read as absent (reported) and are replaced.
+      const { entry } = await deadline.run((o) => entries.readStore(id, o));
+      if (entry !== undefined && keep(entry)) return 'kept';
+    }
+    await deadline.run((o) =>
+      entries.set(id, item.entry, item.bytes, { ...o, ttlSeconds: item.ttlSeconds }),
+    );
+    return 'written';
+  }
+
   /** The store key: namespace, scope, then the key (hashed when long). */
+  #storeId(scope: string, key: string): string {
+    return `${this.options.namespace}${scope}|${storeKey(key)}`;
+  }
+
   /** The layers and the store id of `key`, or `undefined` (reported) when either cannot be had. */
   #locate(
     scope: string,
@@ -158,7 +189,7 @@ export class HandlerEngine<T> {
     try {
       return {
         layers: this.#build(),
-        id: `${this.options.namespace}${scope}|${storeKey(key)}`,
+        id: this.#storeId(scope, key),
       };
     } catch (error) {
       this.#report(error, operation);
@@ -225,6 +256,6 @@ export class HandlerEngine<T> {
       // A failed entry or tag read is a miss of this `get`.
       onError: (error) => this.#report(error, 'get'),
     });
-    return { reader, tags, breaker };
+    return { entries, reader, tags, breaker };
   }
 }

@@ -17,6 +17,7 @@ export {
   type NextCacheOptions,
   type NextNearCacheOptions,
 } from './options';
+export { NoCacheHandlerError, revalidateTags } from './revalidate-tags';
 export { stats } from './stats';
 export type { UseCacheEntry, UseCacheHandler } from './use-cache';
 export { createUseCacheHandler } from './use-cache';

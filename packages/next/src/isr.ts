@@ -3,6 +3,8 @@ import { readBuildId } from './build-id';
 import { copySharingBytes } from './copy-sharing-bytes';
 import { HandlerEngine } from './handler-engine';
 import { type NextCacheOptions, resolveOptions } from './options';
+import { registerRevalidator } from './revalidate-tags';
+import { SEED_HOOK, type SeedHook } from './seed-hook';
 import { entryTtlSeconds } from './ttl';
 
 /** `{ revalidate, expire }` in seconds, as Next passes it (15.3+) and accepts back from `get` (16.4+). */
@@ -81,13 +83,17 @@ function entryTags(data: IsrValue | null, ctx: IsrContext | undefined): string[]
 }
 
 /** What is stored for `set(key, data, ctx)`: the tags and lifetime Next gives, and a copy of `data`. */
-function storedEntryOf(data: IsrValue | null, ctx: IsrContext | undefined): StoredEntry {
+function storedEntryOf(
+  data: IsrValue | null,
+  ctx: IsrContext | undefined,
+  lastModified = Date.now(),
+): StoredEntry {
   const cacheControl =
     ctx?.cacheControl ??
     (ctx?.revalidate !== undefined ? { revalidate: ctx.revalidate, expire: undefined } : undefined);
   // Next keeps using `data` after `set`: this process serves a copy of its own.
   const entry: StoredEntry = {
-    lastModified: Date.now(),
+    lastModified,
     tags: entryTags(data, ctx),
     value: copySharingBytes(data),
   };
@@ -137,9 +143,40 @@ export function createIsrHandler(options: NextCacheOptions = {}): IsrHandlerClas
   const scopeOf = (ctx: IsrContext | undefined, data?: IsrValue | null) =>
     isFetch(ctx, data) ? FETCH_SCOPE : `page|${pagePrefix ?? 'dev'}`;
 
+  const encode = (entry: StoredEntry) =>
+    encodeEnvelope(entry, { compressAboveBytes: resolved.compressAboveBytes });
+
+  // The build's entries, stored as a render at build time would have stored them.
+  const seed: SeedHook = async (source, { buildId, readFirst }) => {
+    const ctx: IsrContext = { kind: source.kind, cacheControl: source.cacheControl };
+    const entry = storedEntryOf(source.value, ctx, source.lastModified);
+    // It lives `expire` from when the build made it, not from now.
+    const expire = entry.cacheControl?.expire;
+    const left =
+      expire === undefined || !Number.isFinite(expire)
+        ? undefined
+        : expire - (Date.now() - entry.lastModified) / 1000;
+    if (left !== undefined && left <= 0) return 'expired';
+    const scope = source.kind === 'FETCH' ? FETCH_SCOPE : `page|${resolved.keyPrefix ?? buildId}`;
+    const item = {
+      entry,
+      bytes: await encode(entry),
+      ttlSeconds: entryTtlSeconds(left, resolved.maxTtlSeconds),
+    };
+    // Keep what a render after the build stored (newer), or an earlier seed of it (as new).
+    const keep = readFirst
+      ? (existing: StoredEntry) => existing.lastModified >= entry.lastModified
+      : undefined;
+    return engine.seed(scope, source.key, item, keep);
+  };
+
   return class MomentoIsrHandler implements IsrHandler {
+    static readonly [SEED_HOOK] = seed;
+
     constructor(ctx: IsrHandlerContext = {}) {
       pagePrefix ??= readBuildId(ctx.serverDistDir);
+      // The class Next constructs is the one `revalidateTags` records through.
+      registerRevalidator(engine);
     }
 
     async get(key: string, ctx?: IsrContext): Promise<IsrCacheEntry | null> {
@@ -171,7 +208,7 @@ export function createIsrHandler(options: NextCacheOptions = {}): IsrHandlerClas
         const entry = storedEntryOf(data, ctx);
         return {
           entry,
-          bytes: await encodeEnvelope(entry, { compressAboveBytes: resolved.compressAboveBytes }),
+          bytes: await encode(entry),
           ttlSeconds: entryTtlSeconds(entry.cacheControl?.expire, resolved.maxTtlSeconds),
         };
       });

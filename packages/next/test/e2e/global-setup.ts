@@ -13,6 +13,8 @@ export const apps = {
 declare module 'vitest' {
   export interface ProvidedContext {
     buildLogs: Record<string, string>;
+    /** When this run began: builds newer than it were made by this run (readme-apps.ts). */
+    runStartedAt: number;
   }
 }
 
@@ -34,6 +36,7 @@ function isBuilt(dir: string): boolean {
  * NEXT_E2E_REUSE_BUILD=1 skips app builds that already exist (local iteration only).
  */
 export default async function setup(project: TestProject): Promise<void> {
+  project.provide('runStartedAt', Date.now());
   // Rebuilding in place would break anything else running from these dist folders meanwhile.
   if (!isBuilt(`${root}packages/core`) || !isBuilt(`${root}packages/next`)) {
     await run(

@@ -11,6 +11,28 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
+/** A command run to completion: its exit code and what it printed on stdout and stderr. */
+export function exec(
+  command: string,
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 /** A command run to completion; rejects with its output when it fails. */
 export function run(
   command: string,
@@ -47,10 +69,17 @@ export interface NextInstance {
   stop(): Promise<void>;
 }
 
-/** Starts `next start` for a built app and waits until it answers. */
-export async function startNext(appDir: string, env: NodeJS.ProcessEnv): Promise<NextInstance> {
+/**
+ * Starts `next start` for a built app and waits until it answers. `nextFrom` is the folder whose
+ * `node_modules` holds Next (the app's own by default).
+ */
+export async function startNext(
+  appDir: string,
+  env: NodeJS.ProcessEnv,
+  nextFrom = appDir,
+): Promise<NextInstance> {
   const port = await freePort();
-  const bin = join(appDir, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const bin = join(nextFrom, 'node_modules', 'next', 'dist', 'bin', 'next');
   const child = spawn(process.execPath, [bin, 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: appDir,
     env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', NODE_ENV: 'production', ...env },
