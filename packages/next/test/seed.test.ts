@@ -57,7 +57,9 @@ function writeBuild(dir: string, builtAt: Date): void {
 
 describe('seedCache', () => {
   let dir: string;
-  const builtAt = new Date(Date.now() - 10_000);
+  // Whole seconds: utimes takes seconds as a float, and a millisecond part can come back as
+  // .999 of the one below (stat's mtimeMs), which Next, like the seed, truncates.
+  const builtAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 10_000);
   const handlerOver = (store: RecordingStore) =>
     createIsrHandler({ store, keyPrefix: undefined, onError: () => {} });
 
