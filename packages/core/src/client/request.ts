@@ -35,6 +35,8 @@ export interface RequestSpec {
   idempotent?: boolean;
   /** A topics long poll: the transport keeps it off the connections cache calls use. */
   longPoll?: boolean;
+  /** Background work: neither the call's deadline nor its connection keeps the process alive. */
+  background?: boolean;
 }
 
 /**
@@ -49,6 +51,7 @@ class Attempt implements TransportRequest {
     readonly body: Uint8Array | undefined,
     readonly abort: CallAbort,
     readonly longPoll: boolean,
+    readonly background: boolean,
   ) {}
 
   get signal(): AbortSignal {
@@ -76,8 +79,8 @@ export async function send(
   const abort = new CallAbort();
   // No per-call closures on the common path: the timer gets its state as arguments.
   const timer = setTimeout(onDeadline, timeoutMs, abort, timeoutMs, method, url);
-  // A long poll waits in the background: it must not keep a process alive that is done.
-  if (spec.longPoll) (timer as { unref?: () => void }).unref?.();
+  // Background work (a coherence long poll) must not keep a process alive that is done.
+  if (spec.background) (timer as { unref?: () => void }).unref?.();
   const onAbort = userSignal ? () => abort.abort(userSignal.reason) : undefined;
   if (onAbort) userSignal!.addEventListener('abort', onAbort, { once: true });
 
@@ -92,7 +95,15 @@ export async function send(
       let error: MomentoError;
       try {
         const response = await ctx.transport(
-          new Attempt(method, url, headers, spec.body, abort, spec.longPoll === true),
+          new Attempt(
+            method,
+            url,
+            headers,
+            spec.body,
+            abort,
+            spec.longPoll === true,
+            spec.background === true,
+          ),
         );
         if (hooks.onResponse) {
           const durationMs = now() - started;

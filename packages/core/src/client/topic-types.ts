@@ -47,6 +47,13 @@ export interface SubscribeOptions {
    * iterator with that typed error instead.
    */
   onError?: (error: MomentoError, retryInMs: number) => void;
+  /**
+   * Background work (a near cache's coherence): the subscription never keeps a Node process
+   * alive (its sockets, poll deadline and reconnect backoff are unref'd), so a process that is
+   * otherwise done exits. Off by default: like any pending work, a subscription keeps the process
+   * running while you iterate it. @default false
+   */
+  background?: boolean;
 }
 
 export type PublishOptions = CallOptions;

@@ -116,7 +116,13 @@ async function* poll(
       const target = `${url}?sequence_number=${position.sequenceNumber}&sequence_page=${position.sequencePage}`;
       const response = await send(
         ctx,
-        { method: 'GET', url: target, idempotent: false, longPoll: true },
+        {
+          method: 'GET',
+          url: target,
+          idempotent: false,
+          longPoll: true,
+          background: options.background === true,
+        },
         { signal, timeoutMs: pollTimeoutMs },
       );
       events = parseTopicAnswer(response!.body);
@@ -131,7 +137,7 @@ async function* poll(
       failures++;
       options.onError?.(error, delay);
       try {
-        await sleep(delay, sleepSignal, false);
+        await sleep(delay, sleepSignal, options.background !== true);
       } catch {
         return; // aborted while waiting
       }

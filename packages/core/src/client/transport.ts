@@ -20,6 +20,8 @@ export interface TransportRequest {
    * bounded pool sends it on connections of its own (undici does). `fetch` has no pools to choose.
    */
   readonly longPoll?: boolean;
+  /** Background work: a transport that can (undici) sends it on sockets that keep no process alive. */
+  readonly background?: boolean;
 }
 
 /** The headers of a response; a `Headers` object satisfies this. Names are case-insensitive. */

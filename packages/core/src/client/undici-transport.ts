@@ -192,16 +192,21 @@ export function undiciTransport(options: UndiciTransportOptions = {}): Transport
       keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS,
       keepAliveMaxTimeout: Math.max(options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS, 600_000),
     });
+  // Long polls hold a connection for tens of seconds: never on the cache calls' pool. Background
+  // ones (coherence) on sockets that let a finished process exit.
   let longPolls = options.longPollDispatcher;
-  const longPollDispatcher = (): Dispatcher => {
-    longPolls ??= new Agent({
-      keepAliveTimeout: options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS,
-      connect: unrefConnector(),
-    });
+  let backgroundPolls = options.longPollDispatcher;
+  const longPollDispatcher = (background: boolean): Dispatcher => {
+    const keepAliveTimeout = options.keepAliveTimeoutMs ?? DEFAULT_KEEP_ALIVE_MS;
+    if (background) {
+      backgroundPolls ??= new Agent({ keepAliveTimeout, connect: unrefConnector() });
+      return backgroundPolls;
+    }
+    longPolls ??= new Agent({ keepAliveTimeout });
     return longPolls;
   };
   return (req) => {
-    const via = req.longPoll ? longPollDispatcher() : dispatcher;
+    const via = req.longPoll ? longPollDispatcher(req.background === true) : dispatcher;
     // The light abort object: only `aborted` / `reason` / add/removeEventListener are used.
     const signal = req.abort;
     if (signal.aborted) return Promise.reject(signal.reason);

@@ -210,6 +210,8 @@ export class InvalidationBus {
     try {
       const events = this.#topics.subscribe(this.cacheName, this.topicName, {
         signal,
+        // An app that is done must exit: the bus never keeps it alive.
+        background: true,
         onError: (error) => {
           this.#degrade('reconnecting');
           this.#report(error, 'coherence subscribe');

@@ -2,6 +2,9 @@
  * `client.topics` against the real local server (memory mode), on the fetch transport and on
  * undici: publish, subscribe, typed errors, discontinuities, abort, reconnect and resume.
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { type RunningServer, startServer } from '@momento-http/server';
 import { skipWithoutRedis, startRedis } from '@momento-http/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -310,3 +313,50 @@ describe.skipIf(skipWithoutRedis('core topics in Redis mode'))(
     });
   },
 );
+
+describe('a subscription and the process it runs in', () => {
+  /** Runs the subscriber fixture; resolves with its exit code and output once it exits. */
+  function runSubscriber(env: Record<string, string>) {
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/client/fixtures/subscriber.ts'],
+      {
+        cwd: fileURLToPath(new URL('../..', import.meta.url)),
+        env: {
+          ...process.env,
+          MOMENTO_ENDPOINT: server.url,
+          MOMENTO_API_KEY: server.createApiKey(),
+          ...env,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let output = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    const exited = once(child, 'exit').then(([code]) => ({ code, output }));
+    return { child, exited };
+  }
+
+  it('background: true lets a process that is otherwise done exit', {
+    timeout: 30_000,
+  }, async () => {
+    const { exited } = runSubscriber({ BACKGROUND: '1' });
+    expect(await exited).toEqual({ code: 0, output: 'subscribed\n' });
+  });
+
+  it('by default keeps the process running while it waits for items', {
+    timeout: 30_000,
+  }, async () => {
+    const before = await openPolls(server);
+    const { exited } = runSubscriber({});
+    while ((await openPolls(server)) <= before); // its poll is held: it waits for an item
+    await clientFor(server, server.createApiKey()).topics.publish(
+      'default-cache',
+      'exit-test',
+      'x',
+    );
+    expect(await exited).toEqual({ code: 0, output: 'subscribed\nitem\n' });
+  });
+});
