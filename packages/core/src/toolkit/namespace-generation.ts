@@ -249,7 +249,8 @@ export class NamespaceGeneration {
     const epoch = this.#epoch;
     const startedAt = this.#now();
     let read = await this.#get(options);
-    if (read.kind === 'missing') {
+    const creating = read.kind === 'missing';
+    if (creating) {
       const created = randomGeneration();
       await this.#write(created, options);
       // Read back: if another process created one at the same moment, converge on the stored one.
@@ -266,7 +267,10 @@ export class NamespaceGeneration {
       return undefined;
     }
     if (epoch !== this.#epoch) return this.knownPrefix(); // a clear() here since: it wins
-    this.#adopt(read.generation, startedAt);
+    // A generation created just now is not trusted from memory: another process may have created
+    // its own at the same moment and its write may land after our read-back. The next operation
+    // confirms it again (in parallel with its own call), so both converge on the stored one.
+    this.#adopt(read.generation, creating ? Number.NEGATIVE_INFINITY : startedAt);
     return this.#prefix;
   }
 

@@ -69,6 +69,33 @@ describe('NamespaceGeneration', () => {
     expect(a).toBe(b);
   });
 
+  it('two processes creating at once converge even when the other write lands after the read-back', async () => {
+    const memory = createMemoryStore();
+    const slow = new RecordingStore(memory);
+    const gate = deferred();
+    slow.rule({ method: 'set', until: gate.promise, count: 1 }); // B's creation lands late
+    const options = { cacheMs: 60_000 };
+    const a = new NamespaceGeneration(memory, 'ns', options);
+    const b = new NamespaceGeneration(slow, 'ns', options);
+    const bCreating = b.confirm(); // B read a miss; its write is held
+    await vi.waitFor(() => expect(slow.sets.length).toBe(1));
+    const created = await a.confirm(); // A creates its own and reads it back: B's has not landed
+    // A generation created here is not trusted from memory, however long cacheMs is.
+    expect(a.freshPrefix()).toBeUndefined();
+    gate.resolve();
+    const stored = await bCreating; // B's landed last: it is the stored one
+    expect(stored).not.toBe(created);
+    // A's next operation confirms while it runs, and runs again under the stored generation.
+    expect(
+      await a.run(
+        {},
+        async (prefix) => prefix,
+        () => 'unknown',
+      ),
+    ).toBe(stored);
+    expect(a.freshPrefix()).toBe(stored);
+  });
+
   it('clear() moves this process at once, before its write lands', async () => {
     const store = new RecordingStore(createMemoryStore());
     const gen = new NamespaceGeneration(store, 'ns');
@@ -123,7 +150,8 @@ describe('NamespaceGeneration', () => {
     let t = 0;
     const store = new RecordingStore(createMemoryStore());
     const gen = new NamespaceGeneration(store, 'ns', { cacheMs: 1000, now: () => t });
-    await gen.confirm();
+    await gen.confirm(); // creates it (not trusted yet: see the test above)
+    await gen.confirm(); // reads it back as stored: confirmed
     const gets = store.gets.length;
     t = 500;
     expect(gen.freshPrefix()).toBe(gen.knownPrefix());

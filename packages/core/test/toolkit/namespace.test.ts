@@ -101,6 +101,8 @@ describe('withNamespace', () => {
     const inner = new RecordingStore(createMemoryStore('c', { now }));
     const cached = withNamespace(inner, 'ns', { generationCacheMs: 5000, now });
     const other = withNamespace(inner, 'ns', { now });
+    // The namespace exists already (a generation this process creates is confirmed once more).
+    await other.get('setup');
     await cached.set('k', 'v');
     inner.forget();
     await other.clear();
