@@ -142,6 +142,12 @@ export {
   staleWindows,
 } from './toolkit/stale-serving';
 export { isHashedStoreKey, MAX_PLAIN_KEY_BYTES, storeKey } from './toolkit/store-key';
+export {
+  checkTagNamespace,
+  DEFAULT_TAG_KEY_PREFIX,
+  MAX_TAG_NAMESPACE_LENGTH,
+  tagKeyPrefix,
+} from './toolkit/tag-namespace';
 export type { TagStatesOptions } from './toolkit/tag-states';
 export { NEVER_INVALIDATED, TagStates } from './toolkit/tag-states';
 export type { TagVerdict } from './toolkit/tag-verdict';

@@ -73,7 +73,7 @@ export class EntryStore {
       },
       onError: (error) => options.onError(error, 'read'),
     });
-    this.#tags = new TagStates(new TagStore(store), {
+    this.#tags = new TagStates(new TagStore(store, { prefix: options.tagKeyPrefix }), {
       nearCache: near && { ttlMs: near.ttlMs },
     });
     this.#reader = new TaggedEntryReader<StoredRecord>({

@@ -21,7 +21,8 @@ export interface TagScope {
   owner: object | undefined;
   /** The cache name, plus the endpoint for the environment's cache. */
   cacheName: string;
-  namespace: string;
+  /** Prefix of the tag keys (`ResolvedOptions.tagKeyPrefix`). */
+  tagKeyPrefix: string;
   ttlSeconds: number;
   near: NearSettings | false;
   /** Monotonic clock of the tag-state near cache (Next instruments `Date.now`). */
@@ -37,7 +38,7 @@ export interface TagScope {
 export function sharedTagStates(scope: TagScope, store: CacheStore): TagStates {
   const create = () =>
     new TagStates(
-      new TagStore(store, { prefix: `${scope.namespace}tag|`, ttlSeconds: scope.ttlSeconds }),
+      new TagStore(store, { prefix: scope.tagKeyPrefix, ttlSeconds: scope.ttlSeconds }),
       {
         nearCache: scope.near
           ? {
@@ -51,7 +52,7 @@ export function sharedTagStates(scope: TagScope, store: CacheStore): TagStates {
   // A clock of the caller's own (tests) cannot be compared: such a handler shares nothing.
   if (scope.near && scope.near.now !== undefined) return create();
   const near = scope.near ? `${scope.near.ttlMs ?? ''}/${scope.near.maxBytes ?? ''}` : 'off';
-  const key = [scope.cacheName, scope.namespace, scope.ttlSeconds, near].join('\u0000');
+  const key = [scope.cacheName, scope.tagKeyPrefix, scope.ttlSeconds, near].join('\u0000');
   const registry = registryOf(globalThis as { [REGISTRY]?: Registry });
   let byKey = registry.byName;
   if (scope.owner) {
