@@ -66,7 +66,14 @@ export type {
 } from './client/transport';
 export { fetchTransport } from './client/transport';
 export type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from './contract';
-
+export type { PurgeTarget } from './purge/purge-tags';
+export {
+  checkPurgeTags,
+  DEFAULT_PURGE_TIMEOUT_MS,
+  MAX_PURGE_TAG_LENGTH,
+  MAX_PURGE_TAGS,
+  purgeTags,
+} from './purge/purge-tags';
 // caching toolkit
 export type { BackgroundRefreshOptions } from './toolkit/background-refresh';
 export { BackgroundRefresh } from './toolkit/background-refresh';
