@@ -8,7 +8,9 @@ import {
   type MomentoClient,
   normalizeTtlPolicy,
   resolveCacheTarget,
+  type TagStates,
   type TtlPolicy,
+  tagKeyPrefix,
   withStats,
 } from '@momento-http/core';
 
@@ -73,6 +75,13 @@ export interface KeyvMomentoOptions {
    * @default 5_000_000 (Momento's item limit is 5 MB)
    */
   maxItemBytes?: number;
+  /**
+   * Tag namespace of `setWithTags` / `invalidateTags` (core's `tagKeyPrefix`): the same as the
+   * other `@momento-http` packages of the app, so one purge reaches them all. @default the shared namespace
+   */
+  tagNamespace?: string;
+  /** Tag states to share with another part of this process (the Nest module passes its own). */
+  tagStates?: TagStates;
   /** Rethrow errors to the caller (after emitting `'error'`) instead of returning `undefined`/`false`. @default false */
   throwOnErrors?: boolean;
   /**
@@ -114,6 +123,8 @@ export interface NormalizedOptions {
   generationCacheMs: number;
   maxItemBytes: number;
   throwOnErrors: boolean;
+  tagKeyPrefix: string;
+  tagStates: TagStates | undefined;
 }
 
 /**
@@ -186,6 +197,8 @@ export function normalizeOptions(options: KeyvMomentoOptions = {}): NormalizedOp
     generationCacheMs,
     maxItemBytes: positive(options.maxItemBytes, 'maxItemBytes', DEFAULT_MAX_ITEM_BYTES),
     throwOnErrors: options.throwOnErrors ?? false,
+    tagKeyPrefix: tagKeyPrefix(options.tagNamespace),
+    tagStates: options.tagStates,
   };
 }
 
