@@ -168,13 +168,22 @@ export function createPurgeHandlerWith(
       if (early.status === 413 || !req.complete) res.on('finish', () => req.destroy());
       return;
     }
+    // Mounted behind a body parser (express.json()), the stream is already read: use its result.
+    const parsed = (req as { body?: unknown }).body;
+    if (req.readableEnded && parsed !== undefined) {
+      send(await purge(typeof parsed === 'string' ? parsed : JSON.stringify(parsed)));
+      return;
+    }
     let text: string;
     try {
       text = await readNodeBody(req, maxBodyBytes);
     } catch (error) {
-      if (!(error instanceof TooLarge)) throw error;
-      send(tooLarge());
-      res.on('finish', () => req.destroy());
+      if (error instanceof TooLarge) {
+        send(tooLarge());
+        res.on('finish', () => req.destroy());
+      } else {
+        req.destroy(); // the client went away mid-body: nobody to answer
+      }
       return;
     }
     send(await purge(text));

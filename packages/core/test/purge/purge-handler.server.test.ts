@@ -147,3 +147,29 @@ describe('purge outside any app', { timeout: 30_000 }, () => {
     expect(url.stderr).toMatch(/--url is not supported/);
   });
 });
+
+describe('purge handler behind a body parser', () => {
+  it('uses the body the parser already read', async () => {
+    const { createPurgeHandler: create } = await import('../../src/node');
+    const handler = create({ secret: SECRET, store: local.store() });
+    const server = await serve((req, res) => {
+      // What express.json() leaves behind: the stream consumed, the result on req.body.
+      req.resume();
+      req.on('end', () => {
+        (req as { body?: unknown }).body = { tags: ['parsed:1'] };
+        void handler(req, res);
+      });
+    });
+    try {
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${SECRET}` },
+        body: 'ignored',
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ purged: ['parsed:1'] });
+    } finally {
+      await server.close();
+    }
+  });
+});

@@ -1,5 +1,11 @@
 import { spawn } from 'node:child_process';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { PurgeHandler } from '../../src/purge/purge-handler';
@@ -30,7 +36,7 @@ export function runPurgeCli(args: string[], env: NodeJS.ProcessEnv) {
 
 /** The handler behind a real loopback HTTP server. */
 export async function serve(
-  handler: PurgeHandler,
+  handler: PurgeHandler | ((req: IncomingMessage, res: ServerResponse) => void),
 ): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => void handler(req, res));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
