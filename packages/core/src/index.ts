@@ -66,7 +66,14 @@ export type {
 } from './client/transport';
 export { fetchTransport } from './client/transport';
 export type { CacheKey, CacheStore, CacheValue, CallOptions, SetOptions } from './contract';
-
+export type { PurgeTarget } from './purge/purge-tags';
+export {
+  checkPurgeTags,
+  DEFAULT_PURGE_TIMEOUT_MS,
+  MAX_PURGE_TAG_LENGTH,
+  MAX_PURGE_TAGS,
+  purgeTags,
+} from './purge/purge-tags';
 // caching toolkit
 export type { BackgroundRefreshOptions } from './toolkit/background-refresh';
 export { BackgroundRefresh } from './toolkit/background-refresh';
@@ -174,6 +181,12 @@ export {
   staleWindows,
 } from './toolkit/stale-serving';
 export { isHashedStoreKey, MAX_PLAIN_KEY_BYTES, storeKey } from './toolkit/store-key';
+export {
+  checkTagNamespace,
+  DEFAULT_TAG_KEY_PREFIX,
+  MAX_TAG_NAMESPACE_LENGTH,
+  tagKeyPrefix,
+} from './toolkit/tag-namespace';
 export type { TagStatesOptions } from './toolkit/tag-states';
 export { NEVER_INVALIDATED, TagStates } from './toolkit/tag-states';
 export type { TagVerdict } from './toolkit/tag-verdict';

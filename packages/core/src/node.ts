@@ -8,6 +8,11 @@ import type { ClientOptions } from './client/options';
 import type { Transport } from './client/transport';
 import { undiciTransport } from './client/undici-transport';
 import {
+  createPurgeHandlerWith,
+  type PurgeHandler,
+  type PurgeHandlerOptions,
+} from './purge/purge-handler';
+import {
   type CacheTarget,
   type CacheTargetOptions,
   resolveCacheTarget as resolveWithClientFactory,
@@ -20,6 +25,22 @@ export {
   undiciTransport,
 } from './client/undici-transport';
 export * from './index';
+export type { PurgeHandler, PurgeHandlerOptions } from './purge/purge-handler';
+export { DEFAULT_PURGE_MAX_BODY_BYTES } from './purge/purge-handler';
+export { MIN_SECRET_LENGTH } from './purge/secret-check';
+
+/**
+ * A purge endpoint for CMS webhooks, outside any app (see the README, "Purge outside any app"):
+ * `POST {"tags": [...]}` with `Authorization: Bearer <secret>` invalidates those tags for every
+ * `@momento-http` package in `tagNamespace`.
+ *
+ * @example
+ * import { createServer } from 'node:http';
+ * createServer(createPurgeHandler({ secret: process.env.PURGE_SECRET! })).listen(8080, '127.0.0.1');
+ */
+export function createPurgeHandler(options: PurgeHandlerOptions): PurgeHandler {
+  return createPurgeHandlerWith(options, (target) => resolveCacheTarget(target).store);
+}
 
 let shared: Transport | undefined;
 

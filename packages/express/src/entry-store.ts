@@ -89,7 +89,7 @@ export class EntryStore {
       onError: (error) => options.onError(error, 'read'),
       onChange: topics && ((key) => this.#link?.publish({ keys: [key] })),
     });
-    this.#tags = new TagStates(new TagStore(store), {
+    this.#tags = new TagStates(new TagStore(store, { prefix: options.tagKeyPrefix }), {
       nearCache: near && { ttlMs: near.ttlMs, lifeCap },
       onInvalidate: topics && ((tags) => this.#link?.publish({ tags })),
     });

@@ -12,6 +12,7 @@ import {
   isCacheStatusName,
   resolveCacheTarget,
   resolveNearCoherence,
+  tagKeyPrefix,
   withStats,
 } from '@momento-http/core/node';
 import { toErrorHandler } from './error-handler';
@@ -78,6 +79,12 @@ export interface ResponseCacheOptions {
   cacheName?: string;
   /** Prefix of every entry key, so several apps can share one cache. @default 'http-cache|' */
   keyPrefix?: string;
+  /**
+   * Tag namespace (core's `tagKeyPrefix`): packages given the same one (or none) share tags, so
+   * one purge of `product:1` reaches all of them; apps on one cache that must not purge each
+   * other's entries give different ones. @default the shared namespace
+   */
+  tagNamespace?: string;
   /**
    * Replaces the URL part of the key (`<protocol>://<host><originalUrl>`). Return `undefined` to
    * not cache this request. The method class and `Vary` are still added. It is also called with a
@@ -168,6 +175,8 @@ export interface NormalizedOptions {
   /** What `stats()` returns: reads counted by the middleware, bytes by the store, errors by `onError`. */
   stats: CacheStats;
   keyPrefix: string;
+  /** Prefix of every tag key, from `tagNamespace`. */
+  tagKeyPrefix: string;
   keyGenerator: ((req: CacheRequest) => string | undefined) | undefined;
   statuses: ReadonlySet<number>;
   cacheHeuristic: number;
@@ -244,6 +253,7 @@ export function normalizeOptions(options: ResponseCacheOptions = {}): Normalized
     store: withStats(target.store, stats),
     stats,
     keyPrefix: options.keyPrefix ?? DEFAULT_KEY_PREFIX,
+    tagKeyPrefix: tagKeyPrefix(options.tagNamespace),
     keyGenerator: fn(options.keyGenerator, 'keyGenerator'),
     statuses: new Set(statuses),
     cacheHeuristic: number(options.cacheHeuristic, 'cacheHeuristic', 0),

@@ -7,6 +7,7 @@ import {
   WriteLedger,
 } from '@momento-http/core';
 import { FirstError, Gate } from './batch';
+import type { DataTags } from './data-tags';
 import type { NormalizedOptions } from './options';
 import { checkEntry, encodeRecord, isExpired, readRecord, type StoredRecord } from './record';
 import type { NearRecord, StoreStack } from './stack';
@@ -43,10 +44,18 @@ export class KeyOperations {
   /** Background refreshes of near-cache entries in flight. */
   #refreshing = 0;
 
-  constructor(stack: StoreStack, options: NormalizedOptions, hooks: OperationHooks) {
+  readonly #tags: DataTags;
+
+  constructor(
+    stack: StoreStack,
+    options: NormalizedOptions,
+    hooks: OperationHooks,
+    tags: DataTags,
+  ) {
     this.#stack = stack;
     this.#options = options;
     this.#hooks = hooks;
+    this.#tags = tags;
   }
 
   /** Forgets the writes in flight in `space`: they belong to the generation a clear drops. */
@@ -63,7 +72,8 @@ export class KeyOperations {
     if (typeof key !== 'string') return undefined;
     const pending = this.#ledgers.get(space)?.pending(key);
     if (pending?.kind === 'set') {
-      return { record: isExpired(pending.value) ? undefined : pending.value };
+      if (isExpired(pending.value)) return { record: undefined };
+      return this.#ifTagsAllow(pending.value);
     }
     if (pending?.kind === 'delete') return { record: undefined };
     if (!this.#stack.nearCache) return undefined;
@@ -72,7 +82,23 @@ export class KeyOperations {
     const hit = id === undefined ? undefined : this.#stack.entries.peek(id);
     if (hit?.entry === undefined || isExpired(hit.entry)) return undefined;
     if (hit.source === 'near') this.#refreshAhead(key, id!, hit.entry);
-    return { record: hit.entry };
+    return this.#ifTagsAllow(hit.entry);
+  }
+
+  /** A known record checked against its tags from memory; `undefined` when they must be read. */
+  #ifTagsAllow(record: StoredRecord): Known | undefined {
+    const usable = this.#tags.peek(record);
+    if (usable === undefined) return undefined;
+    return { record: usable ? record : undefined };
+  }
+
+  /** `entry` unless expired or purged by one of its tags (read within the same deadline). */
+  async #live(
+    entry: StoredRecord | undefined,
+    o: ReturnType<Deadline['callOptions']>,
+  ): Promise<StoredRecord | undefined> {
+    if (entry === undefined || isExpired(entry)) return undefined;
+    return (await this.#tags.usable(entry, o)) ? entry : undefined;
   }
 
   /**
@@ -123,7 +149,7 @@ export class KeyOperations {
       deadline.callOptions(),
       async (prefix) => {
         const { entry } = await this.#stack.entries.read(idOf(prefix, key), deadline.callOptions());
-        return entry === undefined || isExpired(entry) ? undefined : entry;
+        return this.#live(entry, deadline.callOptions());
       },
       () => {
         throw unreadableGeneration(space, 'read', key);
@@ -166,7 +192,7 @@ export class KeyOperations {
         missing.map((i) =>
           gate
             .run(() => this.#stack.entries.read(idOf(prefix, keys[i]!), deadline.callOptions()))
-            .then(({ entry }) => (entry === undefined || isExpired(entry) ? undefined : entry))
+            .then(({ entry }) => this.#live(entry, deadline.callOptions()))
             .catch((error: unknown) => first.keep(error, fallback)),
         ),
       );
@@ -199,6 +225,7 @@ export class KeyOperations {
     ttl: number | undefined,
     deadline: Deadline,
     gate?: Gate,
+    tags?: readonly string[],
   ): Promise<void> {
     try {
       checkEntry(key, value, ttl);
@@ -212,9 +239,15 @@ export class KeyOperations {
       );
     }
     const finite = typeof ttl === 'number' && Number.isFinite(ttl);
-    const record = this.#stack.near({ value, deadline: finite ? Date.now() + ttl : undefined });
+    const now = Date.now();
+    const tagged = tags?.length ? { tags: [...tags], createdAt: now } : undefined;
+    const record = this.#stack.near({
+      value,
+      deadline: finite ? now + ttl : undefined,
+      ...tagged,
+    });
     const ttlSeconds = toTtlSeconds(finite ? ttl : undefined, this.#options.ttl);
-    const encoded = encodeRecord(value, record.deadline);
+    const encoded = encodeRecord(value, record.deadline, tagged);
     return this.#track(space, key, { kind: 'set', value: record }, deadline, gate, async (prefix) =>
       this.#stack.entries.set(idOf(prefix, key), record, await encoded, {
         ...deadline.callOptions(),

@@ -5,6 +5,7 @@ import {
   sharedAbortController,
 } from '@momento-http/core';
 import { FirstError, Gate } from './batch';
+import { DataTags } from './data-tags';
 import { SafeEmitter } from './emitter';
 import { ErrorRoute } from './error-route';
 import { namingKeys } from './errors';
@@ -61,6 +62,7 @@ export class KeyvMomento extends SafeEmitter {
   readonly #options: NormalizedOptions;
   readonly #stack: StoreStack;
   readonly #ops: KeyOperations;
+  readonly #tags: DataTags;
   /** Aborted by disconnect(): releases every operation in flight. */
   #disconnect = sharedAbortController();
   #namespace: string | undefined;
@@ -82,11 +84,21 @@ export class KeyvMomento extends SafeEmitter {
     const unavailable = this.#options.nearCache?.unavailable;
     if (unavailable) this.#errors.report(unavailable, 'coherence');
     this.#space = this.#stack.generation(this.#namespace ?? DEFAULT_NAMESPACE);
-    this.#ops = new KeyOperations(this.#stack, this.#options, {
-      deadline: (operation) => this.#deadline(operation),
-      report: (error, operation, keys) => this.#report(error, operation, keys),
-      reportUnreadable: (error, id) => this.#reportUnreadable(error, id),
+    this.#tags = new DataTags(this.#stack.store, {
+      ...this.#options,
+      maxTtlSeconds: this.#options.ttl.maxTtlSeconds,
+      nearTtlMs: this.#options.nearCache?.ttlMs,
     });
+    this.#ops = new KeyOperations(
+      this.#stack,
+      this.#options,
+      {
+        deadline: (operation) => this.#deadline(operation),
+        report: (error, operation, keys) => this.#report(error, operation, keys),
+        reportUnreadable: (error, id) => this.#reportUnreadable(error, id),
+      },
+      this.#tags,
+    );
     const o = this.#options;
     this.opts = {
       dialect: 'momento',
@@ -167,6 +179,44 @@ export class KeyvMomento extends SafeEmitter {
       () => true,
       (error: unknown) => this.#fail(error, 'set', [key], false),
     );
+  }
+
+  /**
+   * {@link set} with tags: the value is a miss once one of `tags` is purged (`invalidateTags`
+   * here, any `@momento-http` package's purge in the same tag namespace, the purge CLI or
+   * webhook). `value` is what Keyv stores (its serialized string): through a Keyv instance use
+   * the package's `setWithTags(keyv, key, value, { ttl, tags })`.
+   * @returns `true` when stored, `false` on error.
+   */
+  setWithTags(
+    key: string,
+    value: string,
+    options: { ttl?: number | undefined; tags: readonly string[] },
+  ): Promise<boolean> {
+    const deadline = this.#deadline('set');
+    return checkTags(options?.tags)
+      .then((tags) =>
+        this.#ops.write(this.#space, key, value, options.ttl, deadline, undefined, tags),
+      )
+      .then(
+        () => true,
+        (error: unknown) => this.#fail(error, 'set', [key], false),
+      );
+  }
+
+  /**
+   * Purges `tags`: every value written with one of them (by any process, in this tag namespace)
+   * is a miss from now on; here at once.
+   * @returns `true` when recorded, `false` on error (then other processes may not see it).
+   */
+  invalidateTags(tags: readonly string[]): Promise<boolean> {
+    const deadline = this.#deadline('invalidateTags');
+    return checkTags(tags)
+      .then((checked) => deadline.run((o) => this.#tags.invalidate(checked, o)))
+      .then(
+        () => true,
+        (error: unknown) => this.#fail(error, 'invalidateTags', [], false),
+      );
   }
 
   /**
@@ -320,6 +370,14 @@ export class KeyvMomento extends SafeEmitter {
     if (this.#options.throwOnErrors) throw named;
     return fallback;
   }
+}
+
+/** Tags must be a non-empty list of non-empty strings: anything else is a caller's mistake. */
+function checkTags(tags: unknown): Promise<string[]> {
+  if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string' || tag.length === 0)) {
+    return Promise.reject(new TypeError('KeyvMomento: tags must be an array of non-empty strings'));
+  }
+  return Promise.resolve(tags as string[]);
 }
 
 function keysOf(entries: readonly KeyvMomentoEntry[]): string[] {

@@ -10,8 +10,10 @@ import {
   normalizeTtlPolicy,
   resolveCacheTarget,
   resolveNearCoherence,
+  type TagStates,
   type TopicsApi,
   type TtlPolicy,
+  tagKeyPrefix,
   withStats,
 } from '@momento-http/core';
 
@@ -101,6 +103,13 @@ export interface KeyvMomentoOptions {
    * @default 5_000_000 (Momento's item limit is 5 MB)
    */
   maxItemBytes?: number;
+  /**
+   * Tag namespace of `setWithTags` / `invalidateTags` (core's `tagKeyPrefix`): the same as the
+   * other `@momento-http` packages of the app, so one purge reaches them all. @default the shared namespace
+   */
+  tagNamespace?: string;
+  /** Tag states to share with another part of this process (the Nest module passes its own). */
+  tagStates?: TagStates;
   /** Rethrow errors to the caller (after emitting `'error'`) instead of returning `undefined`/`false`. @default false */
   throwOnErrors?: boolean;
   /**
@@ -141,6 +150,8 @@ export interface NormalizedOptions {
   generationCacheMs: number;
   maxItemBytes: number;
   throwOnErrors: boolean;
+  tagKeyPrefix: string;
+  tagStates: TagStates | undefined;
 }
 
 /**
@@ -198,6 +209,8 @@ export function normalizeOptions(options: KeyvMomentoOptions = {}): NormalizedOp
     generationCacheMs,
     maxItemBytes: positive(options.maxItemBytes, 'maxItemBytes', DEFAULT_MAX_ITEM_BYTES),
     throwOnErrors: options.throwOnErrors ?? false,
+    tagKeyPrefix: tagKeyPrefix(options.tagNamespace),
+    tagStates: options.tagStates,
   };
 }
 

@@ -11,11 +11,24 @@ export interface StoredRecord {
   value: string;
   /** Epoch ms after which the value is gone; `undefined` = until the server drops it. */
   deadline: number | undefined;
+  /** The tags it was written with (`setWithTags`); absent on untagged records. */
+  tags?: readonly string[];
+  /** When a tagged record was written (epoch ms): a tag purged at or after it expires it. */
+  createdAt?: number;
 }
 
-/** Encodes a value and its deadline. */
-export function encodeRecord(value: string, deadline: number | undefined): Promise<Uint8Array> {
-  return encodeEnvelope([value, deadline]);
+/**
+ * Encodes a value and its deadline, and its tags and creation time when it has tags. Untagged
+ * records keep the two-element form, so they read exactly as before.
+ */
+export function encodeRecord(
+  value: string,
+  deadline: number | undefined,
+  tagged?: { tags: readonly string[]; createdAt: number },
+): Promise<Uint8Array> {
+  return encodeEnvelope(
+    tagged ? [value, deadline, tagged.tags, tagged.createdAt] : [value, deadline],
+  );
 }
 
 /**
@@ -39,13 +52,28 @@ export async function readRecord(bytes: Uint8Array): Promise<StoredRecord> {
   const decoded = await decodeEnvelope(bytes);
   if (
     !Array.isArray(decoded) ||
-    decoded.length !== 2 ||
+    (decoded.length !== 2 && !isTagged(decoded)) ||
     typeof decoded[0] !== 'string' ||
     (decoded[1] !== undefined && !Number.isFinite(decoded[1]))
   ) {
     throw new CorruptRecordError('(unknown)', 'an envelope that holds no KeyvMomento record');
   }
-  return { value: decoded[0], deadline: decoded[1] as number | undefined };
+  const record: StoredRecord = { value: decoded[0], deadline: decoded[1] as number | undefined };
+  if (decoded.length === 4) {
+    record.tags = decoded[2] as string[];
+    record.createdAt = decoded[3] as number;
+  }
+  return record;
+}
+
+/** The tagged form: `[value, deadline, tags (strings), createdAt (epoch ms)]`. */
+function isTagged(decoded: unknown[]): boolean {
+  return (
+    decoded.length === 4 &&
+    Array.isArray(decoded[2]) &&
+    decoded[2].every((tag) => typeof tag === 'string') &&
+    Number.isFinite(decoded[3])
+  );
 }
 
 /**

@@ -89,8 +89,7 @@ export function buildStack(
       })
     : undefined;
   const toNear = (record: StoredRecord): NearRecord => ({
-    value: record.value,
-    deadline: record.deadline,
+    ...record, // tags and creation time included: a near hit is checked against them
     // Spread over a fifth of the TTL, so entries filled together do not all come due together.
     refreshAt: Date.now() + nearTtlMs * (REFRESH_AFTER - 0.2 * Math.random()),
   });

@@ -1,7 +1,9 @@
 import { type CacheStatsSnapshot, Deadline } from '@momento-http/core';
+import { setWithTags } from '@momento-http/keyv';
 import { CACHE_MANAGER } from '@nestjs/cache-manager';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Cache } from 'cache-manager';
+import { type CacheWriteOptions, writeOptions } from './cache-write-options';
 import { MomentoCacheContext } from './context';
 import { MOMENTO_CACHE } from './tokens';
 
@@ -40,12 +42,18 @@ export class MomentoCacheService {
     }
   }
 
-  /** Stores `value` for `ttlMs` (default: the module's `ttl`). Resolves `false` when the write failed. */
-  async set<T>(key: string, value: T, ttlMs?: number): Promise<boolean> {
+  /**
+   * Stores `value` for `ttl` ms (a number, or `{ ttl }`; default: the module's `ttl`). With
+   * `{ tags }` it is a miss once one of them is purged (`invalidateTags`, or any `@momento-http`
+   * package's purge in the same tag namespace). Resolves `false` when the write failed.
+   */
+  async set<T>(key: string, value: T, options?: number | CacheWriteOptions): Promise<boolean> {
+    const { ttl, tags } = writeOptions(options);
     try {
       // Through our Keyv instance (the one store cache-manager holds), because cache-manager's
       // `set` resolves even when Keyv reports the write failed.
-      return await this.context.keyv.set(key, value, ttlMs);
+      if (tags.length > 0) return await setWithTags(this.context.keyv, key, value, { ttl, tags });
+      return await this.context.keyv.set(key, value, ttl);
     } catch (error) {
       this.context.report(error, 'set', key);
       return false;
@@ -66,19 +74,21 @@ export class MomentoCacheService {
    * Returns the cached value, or runs `fn`, stores its result and returns it. Concurrent calls
    * for one key in this process share one read and one `fn` call (single-flight). Errors of `fn`
    * reject (and are not cached); store errors never do. `undefined` results are not stored.
+   * `options` as for {@link set}: a TTL in ms, or `{ ttl, tags }`.
    */
-  wrap<T>(key: string, fn: () => T | Promise<T>, ttlMs?: number): Promise<T> {
+  wrap<T>(key: string, fn: () => T | Promise<T>, options?: number | CacheWriteOptions): Promise<T> {
     return this.context.flights.run(key, async () => {
       const cached = await this.get<T>(key);
       if (cached !== undefined) return cached;
       const value = await fn();
-      if (value !== undefined) await this.set(key, value, ttlMs);
+      if (value !== undefined) await this.set(key, value, options);
       return value;
     }) as Promise<T>;
   }
 
   /**
-   * Invalidates every response stored with one of `tags` (see `@CacheTags`), in every instance
+   * Invalidates every response, method result and value stored with one of `tags` (`@CacheTags`,
+   * `@Cacheable({ tags })`, `set`/`wrap` with `{ tags }`), in every instance
    * sharing the cache (in this one at once). Resolves `false` when the store failed or did not
    * answer within `timeoutMs` (then other instances may not see it).
    */

@@ -81,6 +81,8 @@ export class MomentoCacheContext implements OnModuleDestroy {
       defaultTtlMs: options.defaultTtlSeconds * 1000,
       maxTtlSeconds: options.maxTtlSeconds,
       nearCache: options.nearCache ?? false,
+      // One tag side per module: `invalidateTags` purges tagged data at once here too.
+      tagStates: this.tags,
       // Counted in the adapter's own stats; routed to `onError` or the module's default report.
       onError: (error, operation) => {
         if (typeof error === 'object' && error !== null) this.#reportedByAdapter.add(error);

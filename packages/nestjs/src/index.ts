@@ -5,6 +5,7 @@ export type {
 } from './async-options';
 export { MomentoCacheService } from './cache.service';
 export { CacheEvictInterceptor } from './cache-evict.interceptor';
+export type { CacheWriteOptions } from './cache-write-options';
 export { MomentoCacheContext } from './context';
 export type { CacheEvictOptions, CacheTagsValue } from './decorators';
 export { CacheEvict, CacheTags } from './decorators';

@@ -9,7 +9,6 @@ import {
   DEFAULT_CACHE_STATUS_NAME,
   DEFAULT_MAX_TTL_SECONDS,
   DEFAULT_NAMESPACE,
-  DEFAULT_TAG_PREFIX,
   DEFAULT_TIMEOUT_MS,
   DEFAULT_TTL_SECONDS,
   DEFAULT_VARY_BY_HEADERS,
@@ -17,6 +16,7 @@ import {
   type MomentoCacheModuleOptions,
   type NearCacheSettings,
 } from './options';
+import { resolveTagKeyPrefix } from './tag-key-prefix';
 
 /** Options after defaults and validation; produced once by {@link normalizeOptions}. */
 export interface NormalizedOptions {
@@ -73,6 +73,7 @@ const KNOWN_OPTIONS = new Set<string>([
   'nonBlocking',
   'http',
   'tagPrefix',
+  'tagNamespace',
   'onError',
 ]);
 
@@ -208,7 +209,7 @@ export function normalizeOptions(
     throw new MomentoCacheOptionsError('onError', 'expected a function');
   }
   const namespace = nonEmptyString('namespace', input.namespace, DEFAULT_NAMESPACE);
-  const tagPrefix = nonEmptyString('tagPrefix', input.tagPrefix, DEFAULT_TAG_PREFIX);
+  const tagPrefix = resolveTagKeyPrefix(input.tagNamespace, input.tagPrefix);
   // Last: with no client, this builds one from MOMENTO_API_KEY (its error names the variable).
   const { store, cacheName, topics } = resolveCacheTarget({
     store: input.store,

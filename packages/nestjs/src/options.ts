@@ -88,7 +88,17 @@ export interface MomentoCacheModuleOptions {
   nonBlocking?: boolean;
   /** {@link HttpCacheInterceptor} settings. */
   http?: HttpCacheSettings;
-  /** Prefix of the tag keys (shared with the other @momento-http adapters). @default '__tag__|' */
+  /**
+   * Tag namespace (core's `tagKeyPrefix`): packages given the same one (or none) share tags, so
+   * one purge of `product:1` reaches all of them; apps on one cache that must not purge each
+   * other's entries give different ones. @default the shared namespace
+   */
+  tagNamespace?: string;
+  /**
+   * Raw prefix of the tag keys.
+   * @deprecated Use `tagNamespace`: a raw prefix can collide with another namespace's keys.
+   * @default '__tag__|'
+   */
   tagPrefix?: string;
   /**
    * Store failures go here (reads still count as misses, writes are dropped). Giving it replaces

@@ -238,6 +238,7 @@ export class HandlerEngine<T> {
         owner: o.store ?? o.client,
         cacheName: o.store || o.client ? target.cacheName : `${endpoint}|${target.cacheName}`,
         namespace: o.namespace,
+        tagKeyPrefix: o.tagKeyPrefix,
         ttlSeconds: o.maxTtlSeconds,
         near: o.nearCache,
         nearClock: monotonic,

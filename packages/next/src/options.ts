@@ -12,6 +12,7 @@ import {
   resolveNearCoherence,
 } from '@momento-http/core';
 import { processStats } from './stats';
+import { nextTagKeyPrefix } from './tag-key-prefix';
 
 /** Options shared by {@link createIsrHandler} and {@link createUseCacheHandler}. */
 export interface NextCacheOptions {
@@ -27,8 +28,16 @@ export interface NextCacheOptions {
    * @default the build id, or 'dev' when it cannot be read
    */
   keyPrefix?: string;
-  /** Prefix of every key this package writes (entries and tags). @default 'next|' */
+  /** Prefix of every key this package writes (entries, and tags unless `tagNamespace` is given). @default 'next|' */
   namespace?: string;
+  /**
+   * Join a tag namespace shared with the other `@momento-http` packages (core's `tagKeyPrefix`):
+   * a `revalidateTag('product:1')` then also purges Express/Nest responses and Keyv entries
+   * tagged `product:1` in that namespace, and theirs purge these pages. Omitted, tags stay under
+   * `<namespace>tag|` (never the build id: a deploy must not forget purges).
+   * @default undefined (tags under `namespace`)
+   */
+  tagNamespace?: string;
   /** Deadline of one read (the entry and every tag it needs); past it the read is a miss. @default 1500 */
   getTimeoutMs?: number;
   /** Deadline of a write (including chunked ones) and of a revalidation. @default 10000 */
@@ -85,6 +94,8 @@ export interface ResolvedOptions {
   cacheName: string | undefined;
   keyPrefix: string | undefined;
   namespace: string;
+  /** Prefix of every tag key: `<namespace>tag|`, or core's `tagKeyPrefix(tagNamespace)`. */
+  tagKeyPrefix: string;
   getTimeoutMs: number;
   setTimeoutMs: number;
   maxTtlSeconds: number;
@@ -176,12 +187,14 @@ export function resolveOptions(options: NextCacheOptions = {}): ResolvedOptions 
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new InvalidArgumentError('onError must be a function');
   }
+  const namespace = text('namespace', options.namespace) ?? DEFAULT_NAMESPACE;
   return {
     store,
     client,
     cacheName,
     keyPrefix: text('keyPrefix', options.keyPrefix),
-    namespace: text('namespace', options.namespace) ?? DEFAULT_NAMESPACE,
+    namespace,
+    tagKeyPrefix: nextTagKeyPrefix(namespace, options.tagNamespace),
     getTimeoutMs: positive('getTimeoutMs', options.getTimeoutMs, DEFAULT_GET_TIMEOUT_MS),
     setTimeoutMs: positive('setTimeoutMs', options.setTimeoutMs, DEFAULT_SET_TIMEOUT_MS),
     maxTtlSeconds: Math.min(

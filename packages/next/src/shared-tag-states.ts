@@ -29,7 +29,10 @@ export interface TagScope {
   owner: object | undefined;
   /** The cache name, plus the endpoint for the environment's cache. */
   cacheName: string;
+  /** The handler's namespace (its coherence topic is named after it). */
   namespace: string;
+  /** Prefix of the tag keys (`ResolvedOptions.tagKeyPrefix`). */
+  tagKeyPrefix: string;
   ttlSeconds: number;
   near: NearSettings | false;
   /** Monotonic clock of the tag-state near cache (Next instruments `Date.now`). */
@@ -57,7 +60,7 @@ export function sharedTagStates(scope: TagScope, store: CacheStore): TagStates {
     const topics = coherence?.topics;
     const shortMs = coherence ? shortBound(coherence) : 0;
     const states = new TagStates(
-      new TagStore(store, { prefix: `${scope.namespace}tag|`, ttlSeconds: scope.ttlSeconds }),
+      new TagStore(store, { prefix: scope.tagKeyPrefix, ttlSeconds: scope.ttlSeconds }),
       {
         nearCache: scope.near
           ? {
@@ -86,7 +89,9 @@ export function sharedTagStates(scope: TagScope, store: CacheStore): TagStates {
   const near = scope.near
     ? `${coherence?.ttlMs ?? scope.near.ttlMs ?? ''}/${scope.near.maxBytes ?? ''}/${coherence?.coherence ?? ''}`
     : 'off';
-  const key = [scope.cacheName, scope.namespace, scope.ttlSeconds, near].join('\u0000');
+  const key = [scope.cacheName, scope.namespace, scope.tagKeyPrefix, scope.ttlSeconds, near].join(
+    '\u0000',
+  );
   const registry = registryOf(globalThis as { [REGISTRY]?: Registry });
   let byKey = registry.byName;
   if (scope.owner) {

@@ -249,8 +249,9 @@ export class NamespaceGeneration {
     const epoch = this.#epoch;
     const startedAt = this.#now();
     let read = await this.#get(options);
-    const creating = read.kind === 'missing';
-    if (creating) {
+    let creating = false;
+    if (read.kind === 'missing') {
+      creating = true;
       const created = randomGeneration();
       await this.#write(created, options);
       // Read back: if another process created one at the same moment, converge on the stored one.

@@ -3,6 +3,7 @@ import type { CacheStore, CallOptions } from '../contract';
 import { mapConcurrent } from './concurrency';
 import { DEFAULT_MAX_TTL_SECONDS } from './limits';
 import { checkAtLeast, checkWholeNumber, show } from './option-checks';
+import { DEFAULT_TAG_KEY_PREFIX } from './tag-namespace';
 import { tagVerdict } from './tag-verdict';
 
 /** Options for {@link TagStore}. */
@@ -52,7 +53,7 @@ export class TagStore {
 
   constructor(store: CacheStore, options: TagStoreOptions = {}) {
     this.#store = store;
-    this.#prefix = options.prefix ?? '__tag__|';
+    this.#prefix = options.prefix ?? DEFAULT_TAG_KEY_PREFIX;
     this.#ttlSeconds = options.ttlSeconds ?? DEFAULT_MAX_TTL_SECONDS;
     this.#concurrency = options.concurrency ?? 16;
     this.#now = options.now ?? Date.now;
