@@ -62,6 +62,7 @@ export interface EntryRead<T> {
  */
 export class EntryCache<T> {
   readonly #store: CacheStore;
+  readonly #writes: CacheStore;
   readonly #decode: EntryCacheOptions<T>['decode'];
   readonly #near: FencedNearCache<T> | undefined;
   readonly #nearLife: (entry: T) => NearEntryLife | undefined;
@@ -70,9 +71,11 @@ export class EntryCache<T> {
   readonly #onChange: (id: string) => void;
 
   constructor(options: EntryCacheOptions<T>) {
+    this.#store = options.store;
     // Writes of one key reach the store in call order: requests on separate connections can
-    // otherwise arrive in any order and leave an older value (or resurrect a deleted one).
-    this.#store = withWriteOrder(options.store);
+    // otherwise arrive in any order and leave an older value (or resurrect a deleted one). Reads
+    // go straight to the store (no pass-through layer on a hit).
+    this.#writes = withWriteOrder(options.store);
     this.#decode = options.decode;
     this.#near = options.near;
     this.#nearLife = options.nearLife ?? (() => undefined);
@@ -155,7 +158,7 @@ export class EntryCache<T> {
     const token = near?.beginWrite(id, entry, life) ?? 0;
     return this.#ledger.track(id, { kind: 'set', value: entry }, async () => {
       try {
-        await this.#store.set(id, bytes, options);
+        await this.#writes.set(id, bytes, options);
       } catch (error) {
         near?.endWrite(id, token, undefined);
         this.#onChange(id);
@@ -203,7 +206,7 @@ export class EntryCache<T> {
     const token = near?.beginWrite(id) ?? 0;
     return this.#ledger.track(id, { kind: 'delete' }, async () => {
       try {
-        await this.#store.delete(id, options);
+        await this.#writes.delete(id, options);
       } finally {
         near?.endWrite(id, token, undefined);
         this.#onChange(id);
