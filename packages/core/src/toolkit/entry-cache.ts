@@ -1,5 +1,7 @@
 import type { CacheStore, CallOptions, SetOptions } from '../contract';
+import { raceAbort } from './concurrency';
 import type { FencedNearCache, NearEntryLife } from './fenced-near-cache';
+import { SingleFlight } from './single-flight';
 import { withWriteOrder } from './with-write-order';
 import { type PendingWrite, WriteLedger } from './write-ledger';
 
@@ -32,7 +34,11 @@ export interface EntryCacheOptions<T> {
 /** Where an answer came from: a write of this process in flight, the near cache, or the store. */
 export type EntrySource = 'pending' | 'near' | 'store';
 
-/** A read's answer: the entry (`undefined` for a miss) and where it came from. */
+/**
+ * A read's answer: the entry (`undefined` for a miss) and where it came from. The entry is shared
+ * with other readers (the near cache, a write in flight, concurrent reads of the key): treat it as
+ * read-only and copy before handing out mutable parts.
+ */
 export interface EntryRead<T> {
   entry: T | undefined;
   source: EntrySource;
@@ -50,6 +56,9 @@ export interface EntryRead<T> {
  *   ({@link setWhenReady}) when a newer write or delete of its key is called is never stored.
  * - **A fenced near cache** (optional): a hit is synchronous, no decode, no timer; a read that
  *   began before a write never leaves the older value behind ({@link FencedNearCache}).
+ * - **One read per key at a time:** concurrent store reads of a key share one request and one
+ *   decode (a burst of hits on one hot key costs one of each); a write or delete of the key
+ *   detaches it, so a read that starts after the write never joins one from before.
  *
  * Keys are the final store keys (namespaced, hashed when long). Store failures reject (the caller's
  * deadline and error reporting apply); bytes that do not decode are a reported miss.
@@ -68,6 +77,7 @@ export class EntryCache<T> {
   readonly #nearLife: (entry: T) => NearEntryLife | undefined;
   readonly #onError: (error: unknown, operation: 'decode', id: string) => void;
   readonly #ledger = new WriteLedger<T>();
+  readonly #reads = new SingleFlight<EntryRead<T>>();
   readonly #onChange: (id: string) => void;
 
   constructor(options: EntryCacheOptions<T>) {
@@ -130,8 +140,18 @@ export class EntryCache<T> {
   /**
    * Reads the store, skipping the near cache and the ledger (a near copy turned out too old, or a
    * background refresh). Fills the near cache unless a write of `id` began or ended meanwhile.
+   * Concurrent calls for `id` share one request and one decode, run with the first caller's
+   * `timeoutMs` and no signal; each caller's own `signal` still rejects that caller only.
    */
-  async readStore(id: string, options?: CallOptions): Promise<EntryRead<T>> {
+  readStore(id: string, options?: CallOptions): Promise<EntryRead<T>> {
+    const timeoutMs = options?.timeoutMs;
+    const shared = this.#reads.run(id, () =>
+      this.#readOnce(id, timeoutMs === undefined ? undefined : { timeoutMs }),
+    );
+    return raceAbort(shared, options?.signal);
+  }
+
+  async #readOnce(id: string, options: CallOptions | undefined): Promise<EntryRead<T>> {
     const near = this.#near;
     const token = near?.beginRead() ?? 0;
     const startedAt = near?.now();
@@ -156,14 +176,17 @@ export class EntryCache<T> {
     const near = this.#near;
     const life = this.#nearLife(entry);
     const token = near?.beginWrite(id, entry, life) ?? 0;
+    this.#reads.forget(id);
     return this.#ledger.track(id, { kind: 'set', value: entry }, async () => {
       try {
         await this.#writes.set(id, bytes, options);
       } catch (error) {
+        this.#reads.forget(id);
         near?.endWrite(id, token, undefined);
         this.#onChange(id);
         throw error;
       }
+      this.#reads.forget(id);
       near?.endWrite(id, token, entry, life);
       this.#onChange(id);
     });
@@ -204,10 +227,12 @@ export class EntryCache<T> {
   delete(id: string, options?: CallOptions): Promise<void> {
     const near = this.#near;
     const token = near?.beginWrite(id) ?? 0;
+    this.#reads.forget(id);
     return this.#ledger.track(id, { kind: 'delete' }, async () => {
       try {
         await this.#writes.delete(id, options);
       } finally {
+        this.#reads.forget(id);
         near?.endWrite(id, token, undefined);
         this.#onChange(id);
       }
@@ -216,6 +241,7 @@ export class EntryCache<T> {
 
   /** Drops the near copy of `id` (found too old by a caller), fencing reads of it in flight. */
   forgetNear(id: string): void {
+    this.#reads.forget(id);
     this.#near?.invalidate([id]);
   }
 

@@ -51,7 +51,7 @@ export interface TaggedReadOptions<T> {
 export interface TaggedRead<T> {
   entry: T;
   verdict: 'fresh' | 'stale';
-  /** Where the entry came from; `'near'` and `'pending'` entries are shared objects (copy before handing out mutable parts). */
+  /** Where the entry came from. Every entry is shared (near cache, writes in flight, concurrent reads): copy before handing out mutable parts. */
   source: EntrySource;
 }
 
