@@ -29,6 +29,8 @@ interface Step {
   status: number;
   text?: string | RegExp;
   json?: unknown;
+  /** A response header the document says every such answer carries, and its form. */
+  carries?: [name: string, form: RegExp];
 }
 
 async function walk(steps: Step[]): Promise<void> {
@@ -50,6 +52,7 @@ async function walk(steps: Step[]): Promise<void> {
     if (typeof step.text === 'string') expect([step.says, r.body]).toEqual([step.says, step.text]);
     if (step.text instanceof RegExp) expect(r.body, step.says).toMatch(step.text);
     if (step.json !== undefined) expect(JSON.parse(r.body), step.says).toEqual(step.json);
+    if (step.carries) expect(r.headers.get(step.carries[0]), step.says).toMatch(step.carries[1]);
   }
 }
 
@@ -59,6 +62,11 @@ const cluster = {
   replication_factor: 1,
   enforce_shard_multi_az: false,
 };
+/** `mo-request-id`: a UUIDv7 on every object store data-plane answer. */
+const REQUEST_ID: [string, RegExp] = [
+  'mo-request-id',
+  /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+];
 const store = {
   storage_config: { s3: { bucket_name: 'my-s3-bucket', iam_role_arn: 'arn:aws:iam::1:role/r' } },
   cache_config: { valkey_cluster: { cluster_name: 'my-valkey-cluster' } },
@@ -189,18 +197,21 @@ describe('object store control plane and data plane', () => {
         body: 'hello',
         headers: { 'mo-meta-content-type': 'text/plain', 'mo-tag-env': 'dev' },
         status: 204,
+        carries: REQUEST_ID,
       },
       {
         says: 'Get Object: 200 with the metadata',
         path: '/objectstore/my-store/folder/subfolder/file.txt',
         status: 200,
         text: 'hello',
+        carries: ['content-type', /^text\/plain$/],
       },
       {
         says: 'Get Object: 404 Object not found.',
         path: '/objectstore/my-store/missing',
         status: 404,
         text: 'Object not found.',
+        carries: REQUEST_ID,
       },
       {
         says: 'Get Object in a store that does not exist: 404 Store Not Found',
@@ -225,7 +236,31 @@ describe('object store control plane and data plane', () => {
         status: 401,
       },
       {
-        says: 'Delete Object',
+        says: 'Put Object: mo-persistence ephemeral, ttl_seconds over its 10-minute maximum: 400',
+        path: '/objectstore/my-store/short-lived?ttl_seconds=601',
+        method: 'PUT',
+        body: 'x',
+        headers: { 'mo-persistence': 'ephemeral' },
+        status: 400,
+        carries: REQUEST_ID,
+      },
+      {
+        says: 'CORS: OPTIONS returns 204',
+        path: '/objectstore/my-store/folder/subfolder/file.txt',
+        method: 'OPTIONS',
+        key: null,
+        status: 204,
+        carries: ['access-control-allow-origin', /^\*$/],
+      },
+      {
+        says: 'Delete Object: 204',
+        path: '/objectstore/my-store/folder/subfolder/file.txt',
+        method: 'DELETE',
+        status: 204,
+        carries: REQUEST_ID,
+      },
+      {
+        says: 'Delete Object: 204 even if the object was already absent',
         path: '/objectstore/my-store/folder/subfolder/file.txt',
         method: 'DELETE',
         status: 204,
@@ -263,6 +298,22 @@ describe('object store control plane and data plane', () => {
       },
       { says: 'GET /cluster: an empty array now', path: '/cluster', status: 200, json: [] },
     ]);
+  });
+});
+
+describe('object store rate limits', () => {
+  it('429 with JSON {"message": "Request rate exceeded."}, a request id and CORS', async () => {
+    const limited = await start({ rateLimit: { opsPerSecond: 1, burst: 1 } });
+    const key = limited.createApiKey();
+    const answers = [];
+    for (let i = 0; i < 3; i++) answers.push(await call(limited, '/objectstore/s/k', { key }));
+    await limited.close();
+    const refused = answers.find((r) => r.status === 429);
+    expect(refused?.body).toBe('{"message":"Request rate exceeded."}');
+    expect(refused?.headers.get('content-type')).toBe('application/json');
+    expect(refused?.headers.get(REQUEST_ID[0])).toMatch(REQUEST_ID[1]);
+    // A browser app can read the refusal only with the CORS headers on it.
+    expect(refused?.headers.get('access-control-allow-origin')).toBe('*');
   });
 });
 

@@ -65,7 +65,8 @@ export function uuidv7(): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-const withIds = (res: ProtocolResponse): ProtocolResponse => ({
+/** What every object store data-plane answer carries: CORS (so a browser can read it) and an id. */
+export const withObjectStoreHeaders = (res: ProtocolResponse): ProtocolResponse => ({
   ...res,
   headers: { ...res.headers, ...CORS, 'mo-request-id': uuidv7() },
 });
@@ -78,7 +79,7 @@ export async function handleObject(
   key: string,
   qs: string,
 ): Promise<ProtocolResponse> {
-  return withIds(await objectOp(ctx, req, store, key, qs));
+  return withObjectStoreHeaders(await objectOp(ctx, req, store, key, qs));
 }
 
 async function objectOp(

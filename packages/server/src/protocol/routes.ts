@@ -2,7 +2,7 @@
 import { handleCache } from './cache-api.js';
 import { handleEcClusters, handleSeedClusters } from './cluster-api.js';
 import { applyFault, handleFaults } from './faults-endpoint.js';
-import { handleObject } from './object-api.js';
+import { handleObject, withObjectStoreHeaders } from './object-api.js';
 import type { MaybePromise } from './respond.js';
 import type { Context } from './server-context.js';
 import { handleStoreControl } from './store-control-api.js';
@@ -54,7 +54,8 @@ function dispatch(
     if (store === undefined) return text(400, 'Malformed percent-encoding in the path');
     if (slash === -1) return handleStoreControl(ctx, req, store || undefined);
     const limited = rateLimited(ctx, true);
-    if (limited) return limited;
+    // The refusal is a data-plane answer like any other: a browser app must be able to read it.
+    if (limited) return withObjectStoreHeaders(limited);
     const key = decodeSegment(rest.slice(slash + 1));
     if (key === undefined) return text(400, 'Malformed percent-encoding in the path');
     return handleObject(ctx, req, store, key, qs);
