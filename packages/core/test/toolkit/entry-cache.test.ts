@@ -172,3 +172,51 @@ describe('EntryCache near cache', () => {
     expect(entries.peek('k')).toBeUndefined();
   });
 });
+
+describe('EntryCache: concurrent reads of one key', () => {
+  it('share one store request and one decode, and every reader gets the entry', async () => {
+    const store = new RecordingStore(createMemoryStore());
+    const decodeSpy = vi.fn(decode);
+    const entries = new EntryCache<Doc>({ store, decode: decodeSpy });
+    await store.set('k', encode({ text: 'v' }));
+    const gate = deferred();
+    store.rule({ method: 'get', at: 'response', until: gate.promise, count: 1 });
+    const reads = Array.from({ length: 5 }, () => entries.readStore('k'));
+    gate.resolve();
+    const answers = await Promise.all(reads);
+    expect(answers.map((a) => a.entry)).toEqual(Array(5).fill({ text: 'v' }));
+    expect(store.gets.length).toBe(1);
+    expect(decodeSpy).toHaveBeenCalledTimes(1);
+  });
+
+  it('a read after a write settled never joins a read from before it', async () => {
+    const store = new RecordingStore(createMemoryStore());
+    const entries = new EntryCache<Doc>({ store, decode });
+    await store.set('k', encode({ text: 'old' }));
+    const gate = deferred();
+    // The first GET has read "old" and is slow to answer.
+    store.rule({ method: 'get', at: 'response', until: gate.promise, count: 1 });
+    const before = entries.readStore('k');
+    await entries.set('k', { text: 'new' }, encode({ text: 'new' }));
+    const after = entries.readStore('k');
+    gate.resolve();
+    expect((await before).entry).toEqual({ text: 'old' });
+    expect((await after).entry).toEqual({ text: 'new' });
+    expect(store.gets.length).toBe(2);
+  });
+
+  it("one reader's abort rejects that reader only", async () => {
+    const store = new RecordingStore(createMemoryStore());
+    const entries = new EntryCache<Doc>({ store, decode });
+    await store.set('k', encode({ text: 'v' }));
+    const gate = deferred();
+    store.rule({ method: 'get', at: 'response', until: gate.promise, count: 1 });
+    const controller = new AbortController();
+    const aborted = entries.readStore('k', { signal: controller.signal });
+    const other = entries.readStore('k');
+    controller.abort(new Error('caller gave up'));
+    await expect(aborted).rejects.toThrow('caller gave up');
+    gate.resolve();
+    expect((await other).entry).toEqual({ text: 'v' });
+  });
+});
