@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../client/errors';
 import type { CacheStore } from '../contract';
 import type { CacheTargetOptions } from '../toolkit/cache-target';
 import { checkWholeNumber } from '../toolkit/option-checks';
+import { readBounded } from '../toolkit/read-bounded';
 import { checkTagNamespace } from '../toolkit/tag-namespace';
 import { checkPurgeTags, DEFAULT_PURGE_TIMEOUT_MS, purgeTags } from './purge-tags';
 import { SecretCheck } from './secret-check';
@@ -236,18 +237,7 @@ function readNodeBody(req: IncomingMessage, limit: number): Promise<string> {
 /** {@link readNodeBody} for a Fetch `Request`. */
 async function readFetchBody(request: Request, limit: number): Promise<string> {
   if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw new TooLarge();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const bytes = await readBounded(request.body, limit);
+  if (bytes === undefined) throw new TooLarge();
+  return new TextDecoder().decode(bytes);
 }

@@ -3,6 +3,7 @@ import { CHECKSUM_OFFSET, FLAG_GZIP, HEADER_BYTES, MAGIC, VERSION } from './enve
 import { ByteReader, readValue } from './envelope-reader';
 import { ByteWriter, writeValue } from './envelope-writer';
 import { EnvelopeError } from './errors';
+import { readBounded } from './read-bounded';
 
 /** Options for {@link encodeEnvelope}. */
 export interface EncodeEnvelopeOptions {
@@ -142,32 +143,17 @@ async function gzip(bytes: Uint8Array): Promise<Uint8Array> {
 }
 
 async function gunzip(bytes: Uint8Array, limit: number): Promise<Uint8Array> {
-  const parts: Uint8Array[] = [];
-  let total = 0;
+  let out: Uint8Array | undefined;
   try {
-    const reader = new Blob([bytes as Uint8Array<ArrayBuffer>])
+    const stream = new Blob([bytes as Uint8Array<ArrayBuffer>])
       .stream()
-      .pipeThrough(new DecompressionStream('gzip'))
-      .getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total > limit) {
-        await reader.cancel();
-        throw new EnvelopeError('TOO_LARGE', `compressed envelope inflates beyond ${limit} bytes`);
-      }
-      parts.push(value);
-    }
+      .pipeThrough(new DecompressionStream('gzip'));
+    out = await readBounded(stream, limit);
   } catch (error) {
-    if (error instanceof EnvelopeError) throw error;
     throw new EnvelopeError('MALFORMED', 'malformed envelope: invalid gzip data', { cause: error });
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
+  if (out === undefined) {
+    throw new EnvelopeError('TOO_LARGE', `compressed envelope inflates beyond ${limit} bytes`);
   }
   return out;
 }
