@@ -173,6 +173,7 @@ export { sharedAbortController } from './toolkit/shared-abort';
 export { SingleFlight } from './toolkit/single-flight';
 export type { CacheControlDirectives, StaleUse, StaleWindows } from './toolkit/stale-serving';
 export {
+  forbidsStale,
   NO_STALE_WINDOWS,
   parseCacheControl,
   servesOnError,

@@ -1,4 +1,9 @@
-import { type CacheControlDirectives, parseCacheControl, toTtlSeconds } from '@momento-http/core';
+import {
+  type CacheControlDirectives,
+  forbidsStale,
+  parseCacheControl,
+  toTtlSeconds,
+} from '@momento-http/core';
 import CachePolicy from 'http-cache-semantics';
 import { headerDigest, headerValue, parseVary } from './key';
 import type { NormalizedOptions } from './options';
@@ -191,11 +196,6 @@ export function evaluateReuse(policy: CachePolicy, entry: Entry, req: CacheReque
 
 /** Gateway errors: the application could not reach what is behind it (RFC 9111 §4.2.4 "disconnected"). */
 const UNREACHABLE = new Set([502, 504]);
-
-/** Directives that forbid serving the entry stale, whatever else allows it. */
-function forbidsStale(resCC: CacheControlDirectives): boolean {
-  return Boolean(resCC['must-revalidate'] || resCC['proxy-revalidate'] || resCC['no-cache']);
-}
 
 /**
  * May this stale entry be served because the origin failed with `status`? RFC 5861 §4

@@ -43,13 +43,20 @@ const seconds = (value: string | true | undefined): number => {
 };
 
 /**
- * The stale windows a stored response's `Cache-Control` grants. `must-revalidate`,
- * `proxy-revalidate` and `no-cache` forbid serving it stale whatever else it says (RFC 9111
- * §5.2.2.2, §5.2.2.8, §5.2.2.4).
+ * Whether a stored response's directives forbid serving it stale whatever else allows it:
+ * `must-revalidate`, `proxy-revalidate` (a shared cache) and `no-cache` (RFC 9111 §5.2.2.2,
+ * §5.2.2.8, §5.2.2.4).
+ */
+export function forbidsStale(cc: CacheControlDirectives): boolean {
+  return Boolean(cc['must-revalidate'] || cc['proxy-revalidate'] || cc['no-cache']);
+}
+
+/**
+ * The stale windows a stored response's `Cache-Control` grants; none when {@link forbidsStale}.
  */
 export function staleWindows(cacheControl: string | readonly string[] | undefined): StaleWindows {
   const cc = parseCacheControl(cacheControl);
-  if (cc['must-revalidate'] || cc['proxy-revalidate'] || cc['no-cache']) return NO_STALE_WINDOWS;
+  if (forbidsStale(cc)) return NO_STALE_WINDOWS;
   const whileRevalidateSeconds = seconds(cc['stale-while-revalidate']);
   const ifErrorSeconds = seconds(cc['stale-if-error']);
   return whileRevalidateSeconds || ifErrorSeconds
