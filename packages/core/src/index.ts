@@ -168,6 +168,7 @@ export {
   resolveNearCoherence,
   topicsOf,
 } from './toolkit/near-coherence';
+export { readBounded } from './toolkit/read-bounded';
 export { sha256, toHex } from './toolkit/sha256';
 export { sharedAbortController } from './toolkit/shared-abort';
 export { SingleFlight } from './toolkit/single-flight';

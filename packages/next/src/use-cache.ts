@@ -1,4 +1,4 @@
-import { decodeEnvelope, EnvelopeError, encodeEnvelope } from '@momento-http/core';
+import { decodeEnvelope, EnvelopeError, encodeEnvelope, readBounded } from '@momento-http/core';
 import { HandlerEngine } from './handler-engine';
 import { type NextCacheOptions, resolveOptions } from './options';
 import { entryTtlSeconds } from './ttl';
@@ -45,25 +45,6 @@ const USE_CACHE_SCOPE = 'uc';
 
 const flat = (args: (string | string[])[]): string[] =>
   args.flatMap((a) => (Array.isArray(a) ? a : [a]));
-
-async function drain(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = stream.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    size += value.byteLength;
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
 
 /** A new stream over the stored bytes for every read: Next consumes what it gets. */
 const streamOf = (bytes: Uint8Array): ReadableStream<Uint8Array> =>
@@ -143,7 +124,8 @@ export function createUseCacheHandler(options: NextCacheOptions = {}): UseCacheH
         // Next regenerates `expire: 0` entries on every read; storing them would be a wasted write.
         if (pending.expire === 0) return undefined;
         const entry: StoredEntry = {
-          value: await drain(pending.value),
+          // Next's stream holds the whole entry in memory already: no limit beyond its own.
+          value: (await readBounded(pending.value, Number.POSITIVE_INFINITY)) as Uint8Array,
           tags: pending.tags.filter((tag) => typeof tag === 'string'),
           stale: pending.stale,
           timestamp: pending.timestamp,

@@ -1,7 +1,10 @@
+import { concatBytes } from './keys';
+
 /**
- * Reads a web stream whole, but never more than `limit` bytes: past the limit the stream is
+ * Reads a web stream whole into new bytes, but never more than `limit`: past the limit the stream is
  * cancelled (the rest is never buffered) and the answer is `undefined`. The one bounded read of
- * the core: a purge request's body, a compressed envelope as it inflates.
+ * the core: a purge request's body, a compressed envelope as it inflates, a stream Next hands a
+ * handler.
  *
  * @example
  * const body = await readBounded(request.body, 64 * 1024);
@@ -24,12 +27,5 @@ export async function readBounded(
     }
     parts.push(value);
   }
-  if (parts.length === 1) return parts[0];
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.byteLength;
-  }
-  return out;
+  return concatBytes(parts); // a copy: the chunks may be shared with another reader of a tee
 }
