@@ -193,4 +193,57 @@ export function defineNextSuite(options: SuiteOptions): void {
       expect(logs).not.toMatch(/^\s+at /m);
     });
   });
+
+  describe(`${options.name}: two instances with near caches kept coherent over Topics`, () => {
+    let server: RunningServer;
+    let origin: Awaited<ReturnType<typeof startOrigin>>;
+    let a: NextInstance;
+    let b: NextInstance;
+
+    beforeAll(async () => {
+      server = await startServer({ port: 0, signingSecret });
+      origin = await startOrigin();
+      const env = {
+        MOMENTO_ENDPOINT: server.url,
+        MOMENTO_API_KEY: server.createApiKey({ superUser: true }),
+        ORIGIN_URL: origin.url,
+        MOMENTO_NEAR_CACHE: '1',
+      };
+      [a, b] = await Promise.all([startNext(options.appDir, env), startNext(options.appDir, env)]);
+    });
+
+    afterAll(async () => {
+      await Promise.all([a?.stop(), b?.stop()]);
+      await Promise.all([server?.close(), origin?.close()]);
+    });
+
+    it('revalidateTag with { expire: 0 } on A: B drops its near copy and serves the new page', async () => {
+      // Near entries live 30 s while the bus is live: without the invalidation reaching B, B would
+      // serve its near copy for longer than each poll below waits.
+      const seenAfterMs: number[] = [];
+      for (let trial = 0; trial < 10; trial++) {
+        const held = await eventually(
+          () => get(b.url, '/isr/a'),
+          (p) => p.cache === 'HIT',
+        );
+        expect((await get(b.url, '/isr/a')).cache).toBe('HIT'); // now in B's near cache
+        const res = await fetch(`${a.url}/api/revalidate?tag=isr&profile=now`, { method: 'POST' });
+        expect(res.status).toBe(200);
+        const sent = performance.now();
+        const after = await eventually(
+          () => get(b.url, '/isr/a'),
+          (p) => renderOf(p.body) !== renderOf(held.body),
+          10_000,
+        );
+        seenAfterMs.push(performance.now() - sent);
+        expect(after.cache).not.toBe('STALE');
+      }
+      for (const instance of [a, b]) expect(instance.exited()).toBe(false);
+      // Reported, not asserted (timing belongs in `pnpm bench coherence`).
+      seenAfterMs.sort((x, y) => x - y);
+      console.log(
+        `${options.name}: B served the new page ${seenAfterMs.map((ms) => ms.toFixed(0)).join(', ')} ms after A's revalidation answered`,
+      );
+    });
+  });
 }
