@@ -130,15 +130,22 @@ describe('a key core cannot store (over 1 KB with a lone surrogate: no UTF-8 for
   });
 });
 
-describe('TTL 0 (see the README: Keyv turns it into "no TTL" before the store sees it)', () => {
-  it('through Keyv keeps the value for defaultTtlMs; on the store itself it deletes', async () => {
+describe("TTLs of 0 or less (the README's table; Keyv 6 in keyv6-cache-manager.test.ts)", () => {
+  it('through Keyv 5, 0 keeps the value for defaultTtlMs and -1 deletes', async () => {
     const keyv = createKeyv({ client: local.client(), namespace: uniqueNamespace() });
     await keyv.set('k', 'v', 0);
     expect(await keyv.get('k')).toBe('v');
+    await keyv.set('k', 'v', -1);
+    expect(await keyv.get('k')).toBeUndefined();
+  });
+
+  it('on the store itself, 0 and -1 delete', async () => {
     const store = new KeyvMomento({ client: local.client(), namespace: uniqueNamespace() });
-    await store.set('k', 'v');
-    await store.set('k', 'v', 0);
-    expect(await store.get('k')).toBeUndefined();
+    for (const ttl of [0, -1]) {
+      await store.set('k', 'v');
+      await store.set('k', 'v', ttl);
+      expect(await store.get('k'), `ttl ${ttl}`).toBeUndefined();
+    }
   });
 });
 
