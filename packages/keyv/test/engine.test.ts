@@ -30,7 +30,7 @@ afterEach(() => {
 });
 
 describe('one deadline per operation', () => {
-  it('getMany on a cache answering at 90 % of the timeout ends within the timeout (+100 ms)', async () => {
+  it('getMany on a cache answering at 90 % of the timeout ends at the timeout, not after two reads', async () => {
     const namespace = uniqueNamespace();
     await through({ namespace }).set('other', 'v'); // the namespace's generation exists
     const store = through({ namespace }); // knows none: reads it, then the values
@@ -39,7 +39,9 @@ describe('one deadline per operation', () => {
     proxy.add({ method: 'GET', delayMs: TIMEOUT_MS * 0.9 });
     const started = performance.now();
     expect(await store.getMany(['a', 'b', 'c'])).toEqual([undefined, undefined, undefined]);
-    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 100);
+    // Two reads one after the other (generation, then values) take at least 1.8 timeouts; one
+    // deadline ends at 1. The bound sits between, so a loaded machine's late timer is not a failure.
+    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS * 1.45);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(TimeoutError);
   });
