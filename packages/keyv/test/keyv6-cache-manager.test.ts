@@ -55,10 +55,10 @@ describe('cache-manager 7 on createKeyv() under Keyv 6', () => {
   it('mset / mget / mdel, as the README lists them', async () => {
     const cache = cacheOnCreateKeyv();
     await cache.mset([
-      { key: 'a', value: 1, ttl: 60_000 },
+      { key: 'a', value: { n: 1 }, ttl: 60_000 },
       { key: 'b', value: { n: 2 } },
     ]);
-    expect(await cache.mget(['a', 'b'])).toEqual([1, { n: 2 }]);
+    expect(await cache.mget(['a', 'b'])).toEqual([{ n: 1 }, { n: 2 }]);
     expect(await cache.ttl('a')).toBeGreaterThan(Date.now() + 55_000);
     await cache.mdel(['a', 'b']);
     expect(await cache.mget(['a', 'b'])).toEqual([undefined, undefined]);
