@@ -7,6 +7,11 @@ export default defineProject({
   resolve: { alias: workspaceAlias },
   test: {
     name: 'scripts',
-    include: ['scripts/**/*.test.ts', 'readme/**/*.test.ts', 'types/**/*.test.ts'],
+    include: [
+      'scripts/**/*.test.ts',
+      'readme/**/*.test.ts',
+      'types/**/*.test.ts',
+      'build/**/*.test.ts',
+    ],
   },
 });

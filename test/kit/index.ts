@@ -14,6 +14,7 @@ export {
 } from './local-server';
 export type { ProxyFault, ProxyRule, RequestMatch, SeenRequest } from './proxy-rules';
 export { GARBAGE } from './proxy-rules';
+export { README_MISSPELT_CACHE, readmeFailureReport } from './readme-report';
 export {
   type CallRule,
   type RecordedSet,

@@ -138,7 +138,7 @@ describe.each(faults)('%s from the cache', (_name, fault) => {
 });
 
 describe('one deadline for the whole lookup', () => {
-  it('a tagged Vary entry, the cache answering at 90 % of readTimeoutMs: done within it + 100 ms', async () => {
+  it('a tagged Vary entry, the cache answering at 90 % of readTimeoutMs: done at it, not after two reads', async () => {
     const app = setup({ readTimeoutMs: 500 });
     await warm(app);
     // Spec, then variant and tags: each read alone is in time, together they are not.
@@ -147,7 +147,9 @@ describe('one deadline for the whole lookup', () => {
     const res = await app.get('/v', 'en');
     const elapsed = performance.now() - started;
     expect([res.status, res.headers['x-cache']]).toEqual([200, 'MISS']);
-    expect(elapsed).toBeLessThan(600);
+    // Reads one after the other would take at least 900 ms; one deadline ends at 500. The bound
+    // sits between, so a loaded machine's late timer is not a failure.
+    expect(elapsed).toBeLessThan(725);
     const timeouts = app.errors.filter((e) => e.error instanceof TimeoutError);
     expect(timeouts.map((e) => e.op)).toContain('read');
   });

@@ -2,7 +2,12 @@
  * Issue 17: failures speak by default (once per cause and process, never per request; `onError`
  * replaces the report) and `stats()` counts what the middleware did, on the real local server.
  */
-import { failureCauses, RecordingStore } from '@momento-http/test-kit';
+import {
+  failureCauses,
+  README_MISSPELT_CACHE,
+  RecordingStore,
+  readmeFailureReport,
+} from '@momento-http/test-kit';
 import request from 'supertest';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ResponseCacheOptions } from '../src/index';
@@ -72,6 +77,17 @@ describe('failure reports', { timeout: 30_000 }, () => {
     expect(warn).not.toHaveBeenCalled();
     expect(seen.filter((op) => op === 'read').length).toBeGreaterThanOrEqual(4);
     expect(seen).toContain('write');
+  });
+
+  it("prints, word for word, the report the README's Troubleshooting shows", async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const failing = new RecordingStore(backend.client().cache(README_MISSPELT_CACHE));
+    const { app: server } = app(failing, { circuitBreaker: false, readTimeoutMs: 10_000 });
+    await request(server).get('/r').expect(200);
+    await failing.idle();
+    expect(warn.mock.calls.map((args) => String(args[0]))).toEqual([
+      readmeFailureReport(new URL('../README.md', import.meta.url)),
+    ]);
   });
 });
 

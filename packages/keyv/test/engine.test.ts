@@ -30,7 +30,7 @@ afterEach(() => {
 });
 
 describe('one deadline per operation', () => {
-  it('getMany on a cache answering at 90 % of the timeout ends within the timeout (+100 ms)', async () => {
+  it('getMany on a cache answering at 90 % of the timeout ends at the timeout, not after two reads', async () => {
     const namespace = uniqueNamespace();
     await through({ namespace }).set('other', 'v'); // the namespace's generation exists
     const store = through({ namespace }); // knows none: reads it, then the values
@@ -39,7 +39,9 @@ describe('one deadline per operation', () => {
     proxy.add({ method: 'GET', delayMs: TIMEOUT_MS * 0.9 });
     const started = performance.now();
     expect(await store.getMany(['a', 'b', 'c'])).toEqual([undefined, undefined, undefined]);
-    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS + 100);
+    // Two reads one after the other (generation, then values) take at least 1.8 timeouts; one
+    // deadline ends at 1. The bound sits between, so a loaded machine's late timer is not a failure.
+    expect(performance.now() - started).toBeLessThan(TIMEOUT_MS * 1.45);
     expect(errors).toHaveLength(1);
     expect(errors[0]).toBeInstanceOf(TimeoutError);
   });
@@ -130,15 +132,22 @@ describe('a key core cannot store (over 1 KB with a lone surrogate: no UTF-8 for
   });
 });
 
-describe('TTL 0 (see the README: Keyv turns it into "no TTL" before the store sees it)', () => {
-  it('through Keyv keeps the value for defaultTtlMs; on the store itself it deletes', async () => {
+describe("TTLs of 0 or less (the README's table; Keyv 6 in keyv6-cache-manager.test.ts)", () => {
+  it('through Keyv 5, 0 keeps the value for defaultTtlMs and -1 deletes', async () => {
     const keyv = createKeyv({ client: local.client(), namespace: uniqueNamespace() });
     await keyv.set('k', 'v', 0);
     expect(await keyv.get('k')).toBe('v');
+    await keyv.set('k', 'v', -1);
+    expect(await keyv.get('k')).toBeUndefined();
+  });
+
+  it('on the store itself, 0 and -1 delete', async () => {
     const store = new KeyvMomento({ client: local.client(), namespace: uniqueNamespace() });
-    await store.set('k', 'v');
-    await store.set('k', 'v', 0);
-    expect(await store.get('k')).toBeUndefined();
+    for (const ttl of [0, -1]) {
+      await store.set('k', 'v');
+      await store.set('k', 'v', ttl);
+      expect(await store.get('k'), `ttl ${ttl}`).toBeUndefined();
+    }
   });
 });
 

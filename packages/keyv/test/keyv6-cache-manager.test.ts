@@ -1,14 +1,24 @@
 // cache-manager 7 on createKeyv() when the application has Keyv 6 installed (issue 17, point 2):
 // `keyv` resolves to Keyv 6.1 in this file, as it does in such an application.
-import { useLocalServer } from '@momento-http/test-kit';
+import { eventually, useLocalServer } from '@momento-http/test-kit';
 import { createCache } from 'cache-manager';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createKeyv } from '../src/index';
 import { uniqueNamespace } from './helpers';
 
 vi.mock('keyv', async () => import('keyv6'));
 
 const local = useLocalServer();
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+/** cache-manager on createKeyv(), as the README's quick start builds it. */
+const cacheOnCreateKeyv = (nearCache = false) =>
+  createCache({
+    stores: [createKeyv({ client: local.client(), namespace: uniqueNamespace(), nearCache })],
+  });
 
 describe('cache-manager 7 on createKeyv() under Keyv 6', () => {
   it('createKeyv() builds a Keyv 6 instance here', async () => {
@@ -40,5 +50,40 @@ describe('cache-manager 7 on createKeyv() under Keyv 6', () => {
     await cache.set('b', 2);
     await cache.clear();
     expect(await cache.get('b')).toBeUndefined();
+  });
+
+  it('mset / mget / mdel, as the README lists them', async () => {
+    const cache = cacheOnCreateKeyv();
+    await cache.mset([
+      { key: 'a', value: { n: 1 }, ttl: 60_000 },
+      { key: 'b', value: { n: 2 } },
+    ]);
+    expect(await cache.mget(['a', 'b'])).toEqual([{ n: 1 }, { n: 2 }]);
+    expect(await cache.ttl('a')).toBeGreaterThan(Date.now() + 55_000);
+    await cache.mdel(['a', 'b']);
+    expect(await cache.mget(['a', 'b'])).toEqual([undefined, undefined]);
+  });
+
+  for (const nearCache of [false, true]) {
+    it(`wrap with refreshThreshold serves the value, then the refreshed one (near cache ${nearCache ? 'on' : 'off'})`, async () => {
+      const cache = cacheOnCreateKeyv(nearCache);
+      expect(await cache.wrap('key', async () => 0, 10_000, 3_000)).toBe(0);
+      expect(await cache.wrap('key', async () => 9, 10_000, 3_000)).toBe(0); // fresh: no call
+      vi.useFakeTimers({ toFake: ['Date'] });
+      vi.setSystemTime(Date.now() + 8_000); // 2 s left: under the refresh threshold
+      expect(await cache.wrap('key', async () => 1, 10_000, 3_000)).toBe(0); // refreshing
+      await eventually(async () => (await cache.get('key')) === 1, { what: 'the refresh' });
+      expect(await cache.ttl('key')).toBeGreaterThan(Date.now() + 9_000);
+      await cache.disconnect(); // ends the near cache's coherence subscription
+    });
+  }
+});
+
+describe("TTLs of 0 or less under Keyv 6 (the README's table)", () => {
+  it('Keyv 6 turns 0 and -1 into "no TTL" before the store sees them: the value is kept', async () => {
+    const keyv = createKeyv({ client: local.client(), namespace: uniqueNamespace() });
+    await keyv.set('zero', 'v', 0);
+    await keyv.set('negative', 'v', -1);
+    expect(await keyv.getMany(['zero', 'negative'])).toEqual(['v', 'v']);
   });
 });

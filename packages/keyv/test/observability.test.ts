@@ -3,7 +3,13 @@
  * route; `onError` replaces the report), and `stats()` counts reads, errors and bytes, on the real
  * local server.
  */
-import { failureCauses, RecordingStore, useLocalServer } from '@momento-http/test-kit';
+import { readFileSync } from 'node:fs';
+import {
+  failureCauses,
+  README_MISSPELT_CACHE,
+  RecordingStore,
+  useLocalServer,
+} from '@momento-http/test-kit';
 import Keyv5 from 'keyv';
 import Keyv6 from 'keyv6';
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -100,6 +106,19 @@ describe('failure reports', { timeout: 30_000 }, () => {
     expect(() => new KeyvMomento({ store: local.store(), onError: 'log' as never })).toThrow(
       /onError must be a function/,
     );
+  });
+
+  it("emits, word for word, the 'error' the README's Troubleshooting shows", async () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const troubleshooting = readme.slice(readme.indexOf('\n## Troubleshooting'));
+    const shown = /e\.g\. `(KeyvMomento get "user:1": [^`]+)` \(a `(\w+)`\)/.exec(troubleshooting);
+    const keyv = createKeyv({ client: local.client(), cacheName: README_MISSPELT_CACHE });
+    const errors: Error[] = [];
+    keyv.on('error', (error: Error) => errors.push(error));
+    expect(await keyv.get('user:1')).toBeUndefined();
+    expect(errors.map((error) => [error.message, (error.cause as Error).name])).toEqual([
+      [shown?.[1], shown?.[2]],
+    ]);
   });
 });
 

@@ -84,7 +84,8 @@ describe('one deadline per operation, against a cache answering at 90 % of it', 
     expect(res.headers['x-cache']).toBe('HIT');
     // Served from the cache (entry and tag state), not from this process's write in flight.
     expect(proxy.count({ method: 'GET' }) - reads).toBe(2);
-    expect(elapsed).toBeLessThan(TIMEOUT_MS + 100);
+    // One after the other the two reads take 2 × SLOW_MS; together, one. The bound sits between.
+    expect(elapsed).toBeLessThan(SLOW_MS * 1.5);
   });
 
   it('@CacheEvict({ tags }) answers within the timeout: the tag read and write share it', async () => {
@@ -98,7 +99,9 @@ describe('one deadline per operation, against a cache answering at 90 % of it', 
     const baseline = await post('fast');
     proxy.add({ path: '/cache', delayMs: SLOW_MS });
     const elapsed = await post('slow');
-    expect(elapsed - baseline).toBeLessThan(TIMEOUT_MS + 100);
+    // A deadline each would let the read and the write take 2 × SLOW_MS; sharing one, TIMEOUT_MS.
+    // The bound sits between, so a loaded machine's late timer is not a failure.
+    expect(elapsed - baseline).toBeLessThan(TIMEOUT_MS + SLOW_MS / 2);
     expect(reported.some((r) => r.operation === 'invalidateTags')).toBe(true);
   });
 });

@@ -182,6 +182,19 @@ describe('forRootAsync styles', () => {
     await moduleRef.close();
   });
 
+  it('refuses unknown options a factory returns, by name (as forRoot does)', async () => {
+    const compile = () =>
+      Test.createTestingModule({
+        imports: [
+          MomentoCacheModule.forRootAsync({
+            useFactory: () => ({ client: momento.client(), stores: [] }),
+          }),
+        ],
+      }).compile();
+    await expect(compile()).rejects.toThrow(InvalidArgumentError);
+    await expect(compile()).rejects.toThrow(/"stores".*"client"/);
+  });
+
   it('refuses module options given next to useFactory, naming where they belong', () => {
     expect(() =>
       MomentoCacheModule.forRootAsync({ useFactory: () => ({}), ttl: 5 } as never),

@@ -13,6 +13,8 @@ import {
   eventually,
   failureCauses,
   type LocalServer,
+  README_MISSPELT_CACHE,
+  readmeFailureReport,
   startLocalServer,
 } from '@momento-http/test-kit';
 import { Logger } from '@nestjs/common';
@@ -90,6 +92,14 @@ describe('failure reports', { timeout: 60_000 }, () => {
     );
     expect(warnings()).toEqual([]);
     expect(seen).toEqual(expect.arrayContaining(['get', 'set']));
+  });
+
+  it("logs, word for word, the report the README's Troubleshooting shows", async () => {
+    const warnings = captureLoggerWarnings();
+    await withApp({ client: momento.client(), cacheName: README_MISSPELT_CACHE }, async (app) => {
+      await request(app.url).get('/http/decorated').expect(202);
+    });
+    expect(warnings()).toEqual([readmeFailureReport(new URL('../README.md', import.meta.url))]);
   });
 });
 

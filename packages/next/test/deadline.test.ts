@@ -13,7 +13,7 @@ const proxy = useFaultProxy(local);
 const TIMEOUT_MS = 1000;
 
 describe('a Next page with tags under one deadline', { timeout: 30_000 }, () => {
-  it('against a cache answering at 90 % of the timeout, gives up within the timeout plus 100 ms', async () => {
+  it('against a cache answering at 90 % of the timeout, gives up at the timeout, not after two reads', async () => {
     const namespace = freshNamespace();
     await proxiedProcess(local, proxy, { namespace }).isr.set('/isr/a', appPage(), pageSetCtx());
     const reader = proxiedProcess(local, proxy, { namespace, getTimeoutMs: TIMEOUT_MS });
@@ -23,7 +23,9 @@ describe('a Next page with tags under one deadline', { timeout: 30_000 }, () => 
       const page = await reader.isr.get('/isr/a', pageCtx);
       const elapsed = performance.now() - started;
       expect(page).toBeNull();
-      expect(elapsed).toBeLessThan(TIMEOUT_MS + 100);
+      // Entry then tags, each with its own deadline, would take at least 1.8 timeouts; one deadline
+      // ends at 1. The bound sits between, so a loaded machine's late timer is not a failure.
+      expect(elapsed).toBeLessThan(TIMEOUT_MS * 1.45);
       // It did make several calls: the entry answered, then its tags were asked for.
       expect(slow.hits).toBeGreaterThan(1);
       expect(reader.errors.map((e) => (e.error as Error).name)).toContain('TimeoutError');

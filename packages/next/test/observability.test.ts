@@ -2,7 +2,12 @@
  * Issue 17: failures speak by default (once per cause and process; `onError` replaces the report)
  * and `stats()` counts what this process's handlers did, against the real local server.
  */
-import { failureCauses, useLocalServer } from '@momento-http/test-kit';
+import {
+  failureCauses,
+  README_MISSPELT_CACHE,
+  readmeFailureReport,
+  useLocalServer,
+} from '@momento-http/test-kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createIsrHandler, stats } from '../src/index';
 import { appPage, pageCtx, pageSetCtx } from './support';
@@ -52,6 +57,17 @@ describe('failure reports', { timeout: 30_000 }, () => {
     await handler.get('/b', pageCtx);
     expect(printed()).toEqual([]);
     expect(seen[0]).toBe('get');
+  });
+
+  it("prints, word for word, the report the README's Troubleshooting shows", async () => {
+    const printed = captureWarnings();
+    const Handler = createIsrHandler({
+      client: local.client(),
+      cacheName: README_MISSPELT_CACHE,
+      namespace: namespace(),
+    });
+    expect(await new Handler().get('/a', pageCtx)).toBeNull();
+    expect(printed()).toEqual([readmeFailureReport(new URL('../README.md', import.meta.url))]);
   });
 });
 

@@ -10,8 +10,9 @@ import {
   parseServe,
   UsageError,
 } from './cli/args.js';
+import { defaultSecretDir } from './default-secret-dir.js';
 import { ServerListenError, ServerOptionsError, startServer } from './index.js';
-import { defaultSecretDir, loadSecret, SECRET_FILE } from './secret.js';
+import { loadSecret, SECRET_FILE } from './secret.js';
 
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);

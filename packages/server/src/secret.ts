@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 /** Secret file name inside the data directory. */
@@ -30,15 +29,4 @@ export async function loadSecret(
   } catch {
     return Buffer.from((await readFile(file, 'utf8')).trim(), 'hex');
   }
-}
-
-/**
- * Where the CLI keeps its signing secret when given neither `--secret` nor `--data-dir`:
- * `$XDG_STATE_HOME/momento-http-server`, else `~/.local/state/momento-http-server`. A per-user
- * place, so the development flow (start, paste the printed key, restart) keeps working keys
- * without writing into the project directory.
- */
-export function defaultSecretDir(env: NodeJS.ProcessEnv): string {
-  const state = env.XDG_STATE_HOME || join(homedir(), '.local', 'state');
-  return join(state, 'momento-http-server');
 }

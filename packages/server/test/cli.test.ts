@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createClient } from '@momento-http/core';
 import { describe, expect, it } from 'vitest';
 import { FLAGS, KEY_FLAGS } from '../src/cli/args.js';
 import { runCli, startCli } from './cli-process.js';
@@ -104,6 +105,26 @@ describe('momento-http-server CLI (real process)', { timeout: 30_000 }, () => {
       env,
     );
     expect([both.code, both.stderr]).toEqual([2, expect.stringMatching(/exclude each other/)]);
+  });
+
+  it('key create --v1 prints a key the client uses on its own (issue 17, point 4)', async () => {
+    const env = { MOMENTO_HTTP_SERVER_SECRET: 'team-secret-123' };
+    // The default --endpoint is the default local server, read by the client as plain HTTP.
+    const byDefault = (await runCli(['key', 'create', '--v1'], env)).stdout.trim();
+    expect(createClient({ env: { MOMENTO_API_KEY: byDefault } }).baseUrl).toBe(
+      'http://127.0.0.1:4545',
+    );
+    // Against a running server (on a free port here): the key alone, no MOMENTO_ENDPOINT.
+    const cli = await startCli(['--port', '0'], env);
+    try {
+      const hostPort = cli.endpoint.replace('http://', '');
+      const v1 = await runCli(['key', 'create', '--v1', '--endpoint', hostPort], env);
+      const client = createClient({ env: { MOMENTO_API_KEY: v1.stdout.trim() } });
+      await client.set('default-cache', 'k', 'v1 works');
+      expect(new TextDecoder().decode(await client.get('default-cache', 'k'))).toBe('v1 works');
+    } finally {
+      expect(await cli.stop('SIGTERM')).toBe(0);
+    }
   });
 
   it('keys survive a restart with --data-dir (the secret is persisted there)', async () => {
