@@ -6,8 +6,9 @@ import { SingleFlight } from './single-flight';
 /**
  * Wraps `store` so concurrent `get`s of one key share one request.
  *
- * - Each caller gets its own copy of the bytes, and its own `signal` still works: aborting
- *   rejects that caller only, while the shared request carries on for the others.
+ * - Each caller gets bytes of its own (those who joined a request get a copy), and its own
+ *   `signal` still works: aborting rejects that caller only, while the shared request carries on
+ *   for the others.
  * - The shared request runs with the first caller's `timeoutMs` and without a signal.
  * - A `set` or `delete` of the key detaches the in-flight read (before and after the write), so a
  *   read that starts after a write completes never joins a read from before it.
@@ -20,11 +21,20 @@ export function withSingleFlight(store: CacheStore): CacheStore {
     cacheName: store.cacheName,
     async get(key: CacheKey, opts?: CallOptions) {
       opts?.signal?.throwIfAborted();
-      const shared = flight.run(keyId(key), () =>
-        store.get(key, opts?.timeoutMs === undefined ? undefined : { timeoutMs: opts.timeoutMs }),
-      );
-      const value = await raceAbort(shared, opts?.signal);
-      return value === undefined ? undefined : new Uint8Array(value);
+      let started = false;
+      const shared = flight.run(keyId(key), () => {
+        started = true;
+        return store.get(
+          key,
+          opts?.timeoutMs === undefined ? undefined : { timeoutMs: opts.timeoutMs },
+        );
+      });
+      // The caller that started the request keeps its bytes; each one that joined gets a copy,
+      // made the moment the request settles (before the starter's caller can change them).
+      const mine = started
+        ? shared
+        : shared.then((value) => (value === undefined ? undefined : new Uint8Array(value)));
+      return raceAbort(mine, opts?.signal);
     },
     async set(key: CacheKey, value: CacheValue, opts?: SetOptions) {
       const id = keyId(key);

@@ -17,6 +17,19 @@ describe('withSingleFlight', () => {
     expect(inner.gets).toHaveLength(3);
   });
 
+  it("a caller that changes its bytes at once changes nobody else's (a joiner with a signal too)", async () => {
+    const inner = new RecordingStore(createMemoryStore());
+    await inner.set('k', 'v');
+    const store = withSingleFlight(inner);
+    const first = store.get('k').then((bytes) => {
+      bytes?.fill(0);
+      return bytes;
+    });
+    const joined = store.get('k', { signal: new AbortController().signal });
+    await first;
+    expect(text(await joined)).toBe('v');
+  });
+
   it('an aborted caller rejects alone; the others get the value', async () => {
     const inner = new RecordingStore(createMemoryStore());
     await inner.set('k', 'v');
