@@ -3,6 +3,7 @@ import {
   Deadline,
   type NamespaceGeneration,
   sharedAbortController,
+  storeKey,
 } from '@momento-http/core';
 import { FirstError, Gate } from './batch';
 import { DataTags } from './data-tags';
@@ -16,7 +17,7 @@ import {
   type NormalizedOptions,
   normalizeOptions,
 } from './options';
-import { CorruptRecordError, type StoredRecord } from './record';
+import { CorruptRecordError, checkEntry, type StoredRecord } from './record';
 import { buildStack, type StoreStack } from './stack';
 
 /** One entry of {@link KeyvMomento.setMany} (Keyv 5 shape: relative `ttl` in ms). */
@@ -36,6 +37,7 @@ export interface KeyvMomentoSettings {
   timeoutMs: number;
   concurrency: number;
   nearCache: boolean;
+  writeBehind: boolean;
   throwOnErrors: boolean;
   [key: string]: unknown;
 }
@@ -70,6 +72,8 @@ export class KeyvMomento extends SafeEmitter {
   #space: NamespaceGeneration;
   /** `'error'` listeners, `onError`, or the default once-per-cause report. */
   readonly #errors: ErrorRoute;
+  /** Write-behind writes still in flight (`writeBehind`): what `flush()` waits for. */
+  readonly #behind = new Set<Promise<unknown>>();
 
   constructor(options: KeyvMomentoOptions = {}) {
     super();
@@ -109,6 +113,7 @@ export class KeyvMomento extends SafeEmitter {
       timeoutMs: o.timeoutMs,
       concurrency: o.concurrency,
       nearCache: o.nearCache !== undefined,
+      writeBehind: o.writeBehind,
       throwOnErrors: o.throwOnErrors,
     };
   }
@@ -175,10 +180,11 @@ export class KeyvMomento extends SafeEmitter {
    */
   set(key: string, value: string, ttl?: number): Promise<boolean> {
     const deadline = this.#deadline('set');
-    return this.#ops.write(this.#space, key, value, ttl, deadline).then(
+    const writing = this.#ops.write(this.#space, key, value, ttl, deadline).then(
       () => true,
       (error: unknown) => this.#fail(error, 'set', [key], false),
     );
+    return this.#behindOrAwait(writing, [{ key, value, ttl }]);
   }
 
   /**
@@ -194,7 +200,7 @@ export class KeyvMomento extends SafeEmitter {
     options: { ttl?: number | undefined; tags: readonly string[] },
   ): Promise<boolean> {
     const deadline = this.#deadline('set');
-    return checkTags(options?.tags)
+    const writing = checkTags(options?.tags)
       .then((tags) =>
         this.#ops.write(this.#space, key, value, options.ttl, deadline, undefined, tags),
       )
@@ -202,6 +208,9 @@ export class KeyvMomento extends SafeEmitter {
         () => true,
         (error: unknown) => this.#fail(error, 'set', [key], false),
       );
+    return this.#behindOrAwait(writing, [{ key, value, ttl: options?.ttl }], {
+      tags: options?.tags,
+    });
   }
 
   /**
@@ -234,10 +243,14 @@ export class KeyvMomento extends SafeEmitter {
         (error: unknown) => first.keep(error, false),
       ),
     );
-    return Promise.all(writes).then((results) => {
+    const all = Promise.all(writes).then((results) => {
       if (first.failed) this.#fail(first.error, 'setMany', keysOf(entries), undefined);
       return results;
-    }) as Promise<boolean[]> & Promise<void>;
+    });
+    const stored = entries.map(() => true);
+    return this.#behindOrAwait(all, entries).then((done) =>
+      done === true ? stored : done,
+    ) as Promise<boolean[]> & Promise<void>;
   }
 
   /** Whether the key holds an unexpired value (known here, or one GET). */
@@ -309,12 +322,49 @@ export class KeyvMomento extends SafeEmitter {
   }
 
   /**
+   * Resolves once every write-behind write made so far has landed or failed (failures are
+   * reported, not thrown). Without `writeBehind` there is nothing to wait for.
+   */
+  async flush(): Promise<void> {
+    while (this.#behind.size > 0) await Promise.all(this.#behind);
+  }
+
+  /**
+   * With `writeBehind`, answers `true` at once and keeps `writing` in the background (bounded);
+   * otherwise, for input the store refuses, or when too many writes wait already: `writing`.
+   * The write itself is already recorded (reads here see it) whichever is returned.
+   */
+  #behindOrAwait<T>(
+    writing: Promise<T>,
+    entries: ReadonlyArray<{ key: string; value: unknown; ttl?: unknown }>,
+    tagged?: { tags: unknown },
+  ): Promise<T | true> {
+    if (
+      !this.#options.writeBehind ||
+      this.#behind.size >= this.#options.concurrency * WRITE_BEHIND_SLOTS ||
+      !acceptable(entries, tagged)
+    ) {
+      return writing;
+    }
+    // Failures were reported by #fail; with throwOnErrors there is no caller left to rethrow to.
+    const settled = writing.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#behind.add(settled);
+    void settled.then(() => this.#behind.delete(settled));
+    return Promise.resolve(true);
+  }
+
+  /**
    * Releases the calls in flight (they fail with an error, as on a timeout), empties the near
    * cache and ends its coherence subscription (which otherwise keeps a process on the `fetch`
    * transport running). There is no connection to close (HTTP), so the store remains usable
    * afterwards (and subscribes again on its next call).
    */
   async disconnect(): Promise<void> {
+    // Write-behind writes are not dropped: they land (or fail, reported) first.
+    await this.flush();
     const released = this.#disconnect;
     this.#disconnect = sharedAbortController();
     released.abort(new Error('KeyvMomento: disconnected'));
@@ -374,11 +424,39 @@ export class KeyvMomento extends SafeEmitter {
 
 /** Tags must be a non-empty list of non-empty strings: anything else is a caller's mistake. */
 function checkTags(tags: unknown): Promise<string[]> {
-  if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string' || tag.length === 0)) {
+  if (!validTags(tags)) {
     return Promise.reject(new TypeError('KeyvMomento: tags must be an array of non-empty strings'));
   }
-  return Promise.resolve(tags as string[]);
+  return Promise.resolve(tags);
 }
+
+function validTags(tags: unknown): tags is string[] {
+  return Array.isArray(tags) && tags.every((tag) => typeof tag === 'string' && tag.length > 0);
+}
+
+/**
+ * Whether the store accepts these writes as input (key, value, TTL, tags): a write-behind answer
+ * of `true` must never hide a caller's mistake, which fails at once instead.
+ */
+function acceptable(
+  entries: ReadonlyArray<{ key: string; value: unknown; ttl?: unknown }>,
+  tagged: { tags: unknown } | undefined,
+): boolean {
+  if (tagged && !validTags(tagged.tags)) return false;
+  try {
+    for (const { key, value, ttl } of entries) {
+      if (typeof key !== 'string') return false;
+      checkEntry(key, value, ttl);
+      storeKey(key);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Write-behind writes at most in flight, per unit of `concurrency`. */
+const WRITE_BEHIND_SLOTS = 16;
 
 function keysOf(entries: readonly KeyvMomentoEntry[]): string[] {
   return entries.map((entry) => entry.key);

@@ -110,6 +110,16 @@ export interface KeyvMomentoOptions {
   tagNamespace?: string;
   /** Tag states to share with another part of this process (the Nest module passes its own). */
   tagStates?: TagStates;
+  /**
+   * Write-behind: `set`, `setMany` and `setWithTags` resolve `true` as soon as this process sees
+   * the write (its reads answer from it at once), and the PUT goes on in the background, in call
+   * order per key (waiting writes of a key coalesce into the last). A background write that fails
+   * is reported (`'error'`, `onError`), never returned. At most 16 × `concurrency` writes wait
+   * in the background; past that a write is awaited as without this option. `flush()` waits for
+   * them, and `disconnect()` flushes first. Input the store refuses still fails at once.
+   * Other processes see the value once the PUT lands. @default false
+   */
+  writeBehind?: boolean;
   /** Rethrow errors to the caller (after emitting `'error'`) instead of returning `undefined`/`false`. @default false */
   throwOnErrors?: boolean;
   /**
@@ -149,6 +159,7 @@ export interface NormalizedOptions {
   nearCache: NormalizedNearCache | undefined;
   generationCacheMs: number;
   maxItemBytes: number;
+  writeBehind: boolean;
   throwOnErrors: boolean;
   tagKeyPrefix: string;
   tagStates: TagStates | undefined;
@@ -190,6 +201,11 @@ export function normalizeOptions(options: KeyvMomentoOptions = {}): NormalizedOp
     );
   }
 
+  if (options.writeBehind !== undefined && typeof options.writeBehind !== 'boolean') {
+    throw new InvalidArgumentError(
+      `KeyvMomento: writeBehind must be a boolean, received ${typeof options.writeBehind}`,
+    );
+  }
   if (options.onError !== undefined && typeof options.onError !== 'function') {
     throw new InvalidArgumentError(
       `KeyvMomento: onError must be a function, received ${typeof options.onError}`,
@@ -208,6 +224,7 @@ export function normalizeOptions(options: KeyvMomentoOptions = {}): NormalizedOp
     nearCache,
     generationCacheMs,
     maxItemBytes: positive(options.maxItemBytes, 'maxItemBytes', DEFAULT_MAX_ITEM_BYTES),
+    writeBehind: options.writeBehind ?? false,
     throwOnErrors: options.throwOnErrors ?? false,
     tagKeyPrefix: tagKeyPrefix(options.tagNamespace),
     tagStates: options.tagStates,
