@@ -392,6 +392,8 @@ export class KeyvMomento extends SafeEmitter {
     this.#stack.follow(this.#namespace ?? DEFAULT_NAMESPACE);
     return new Deadline(this.#options.timeoutMs, {
       signal: this.#disconnect.signal,
+      // Released at once on disconnect; the calls end within the time left (see signalCalls).
+      signalCalls: false,
       operation: `KeyvMomento ${operation}`,
     });
   }

@@ -5,6 +5,14 @@ import type { CallOptions } from '../contract';
 export interface DeadlineOptions {
   /** The caller's signal: aborting it ends the operation at once, with the signal's reason. */
   signal?: AbortSignal | undefined;
+  /**
+   * Whether each cache call also gets `signal` ({@link Deadline.callOptions}), so an abort cancels
+   * its request too. `false` for a signal many operations share (a store's "disconnect"): every
+   * layer of every call would add and remove an abort listener, which costs more than the call's
+   * own work; the operation is still released at once on abort, and its requests end within the
+   * time left. @default true
+   */
+  signalCalls?: boolean;
   /** What the operation is, for the `TimeoutError` message (e.g. `'keyv get'`). @default 'cache operation' */
   operation?: string;
   /** Monotonic clock in ms, injectable for tests. @default performance.now */
@@ -43,6 +51,7 @@ export class Deadline {
   readonly #now: () => number;
   readonly #operation: string;
   readonly #outer: AbortSignal | undefined;
+  readonly #signalCalls: boolean;
   readonly #waiters = new Set<Waiter>();
   #timer: ReturnType<typeof setTimeout> | undefined;
   #controller: AbortController | undefined;
@@ -60,6 +69,7 @@ export class Deadline {
     this.#expiresAt = this.#now() + timeoutMs;
     this.#operation = options.operation ?? 'cache operation';
     this.#outer = options.signal;
+    this.#signalCalls = options.signalCalls ?? true;
   }
 
   /** Milliseconds left (0 once expired). */
@@ -74,12 +84,13 @@ export class Deadline {
 
   /**
    * Options for one cache call: the time left (never more than `extra.timeoutMs`) and the
-   * caller's signal. Other fields of `extra` (e.g. `ttlSeconds`) pass through.
+   * caller's signal (unless `signalCalls: false`). Other fields of `extra` (e.g. `ttlSeconds`)
+   * pass through.
    */
   callOptions<O extends CallOptions>(extra?: O): O & CallOptions {
     const left = Math.max(1, Math.ceil(this.remainingMs()));
     const timeoutMs = extra?.timeoutMs === undefined ? left : Math.min(extra.timeoutMs, left);
-    const signal = extra?.signal ?? this.#outer;
+    const signal = extra?.signal ?? (this.#signalCalls ? this.#outer : undefined);
     return { ...(extra as O), timeoutMs, ...(signal ? { signal } : {}) };
   }
 

@@ -85,6 +85,21 @@ describe('Deadline', () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
+  it('with signalCalls: false, calls get no signal, and an abort still ends the operation at once', async () => {
+    const controller = new AbortController();
+    const deadline = new Deadline(10_000, { signal: controller.signal, signalCalls: false });
+    let options: { signal?: AbortSignal } | undefined;
+    const call = deadline.run((o) => {
+      options = o;
+      return new Promise(() => {});
+    });
+    const outcome = call.catch((error: unknown) => error);
+    expect(options).not.toHaveProperty('signal');
+    const reason = new Error('disconnected');
+    controller.abort(reason);
+    expect(await outcome).toBe(reason);
+  });
+
   it('offers a signal that aborts with the TimeoutError at expiry', async () => {
     const deadline = new Deadline(200);
     const { signal } = deadline;
