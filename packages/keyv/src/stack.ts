@@ -98,7 +98,9 @@ export function buildStack(
     near,
     decode: async (bytes) => {
       const record = await readRecord(bytes);
-      return isExpired(record) ? undefined : toNear(record);
+      if (isExpired(record)) return undefined;
+      // Without a near cache nothing is refreshed ahead: the record needs no copy.
+      return near ? toNear(record) : (record as NearRecord);
     },
     nearLife: (record) =>
       record.deadline === undefined ? undefined : { ttlMs: record.deadline - Date.now() },
