@@ -89,10 +89,12 @@ export function clientHasCurrent(
     return entityTags(inm).includes(ours);
   }
   const ims = one(req.headers['if-modified-since']);
+  // Most requests are not conditional: nothing to format for them.
+  if (ims === undefined) return false;
   const received = receivedAt === undefined ? undefined : new Date(receivedAt).toUTCString();
   const lastModified =
     one(headers['last-modified']) ?? (received && (one(headers.date) ?? received));
-  if (ims === undefined || lastModified === undefined) return false;
+  if (lastModified === undefined) return false;
   const since = Date.parse(ims);
   const modified = Date.parse(lastModified);
   return Number.isFinite(since) && Number.isFinite(modified) && modified <= since;
