@@ -4,75 +4,28 @@
  * the poll, where without coherence it would serve its near copy for a minute. Memory mode (one
  * server) and Redis mode (two servers over one redis-server, one per instance).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { request as httpRequest } from 'node:http';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { type RunningServer, startServer } from '@momento-http/server';
 import { eventually, skipWithoutRedis, startRedis } from '@momento-http/test-kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { uniquePrefix } from './support';
+import { hostCall, startInstance, uniquePrefix } from './support';
 
 const fixture = fileURLToPath(new URL('./fixtures/coherent-instance.ts', import.meta.url));
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 const secret = 'one signing secret for both servers';
 
 /** Starts one app instance in its own process; resolves with its base URL. */
-async function instance(
-  children: ChildProcess[],
-  server: RunningServer,
-  name: string,
-  prefix: string,
-): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
-    cwd: root,
-    env: {
-      ...process.env,
-      CACHE_URL: server.url,
-      CACHE_API_KEY: server.createApiKey(),
-      KEY_PREFIX: prefix,
-      NAME: name,
-      NEAR_TTL_MS: '60000',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+const instance = (children: ChildProcess[], server: RunningServer, name: string, prefix: string) =>
+  startInstance(children, fixture, {
+    CACHE_URL: server.url,
+    CACHE_API_KEY: server.createApiKey(),
+    KEY_PREFIX: prefix,
+    NAME: name,
+    NEAR_TTL_MS: '60000',
   });
-  children.push(child);
-  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  return `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`;
-}
 
-/** A request with one Host for both instances (fetch does not allow setting it): one cache key. */
-function call(
-  base: string,
-  method: string,
-  path: string,
-  body?: string,
-  headers: Record<string, string> = {},
-) {
-  const url = new URL(base);
-  return new Promise<{ text: string; cache: string | undefined }>((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        path,
-        method,
-        headers: { host: 'shop.example', 'content-type': 'application/json', ...headers },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          text += c;
-        });
-        res.on('end', () => resolve({ text, cache: res.headers['x-cache'] as string | undefined }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const call = hostCall;
 const get = (base: string) => call(base, 'GET', '/p');
 const purge = (base: string, target: object) =>
   call(base, 'POST', '/__purge', JSON.stringify(target));

@@ -1,11 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { request as httpRequest } from 'node:http';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { eventually } from '@momento-http/test-kit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { fileBackend, uniquePrefix } from './support';
+import { fileBackend, hostCall, startInstance, uniquePrefix } from './support';
 
 const { backend } = await fileBackend();
 const children: ChildProcess[] = [];
@@ -15,53 +12,20 @@ afterAll(() => {
 });
 
 const fixture = fileURLToPath(new URL('./fixtures/instance.ts', import.meta.url));
-const root = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** Starts one app instance in its own process; resolves with its base URL. */
-async function instance(name: string, version: number, prefix: string): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fixture], {
-    cwd: root,
-    env: {
-      ...process.env,
-      CACHE_URL: backend.server.url,
-      CACHE_API_KEY: backend.server.createApiKey(),
-      KEY_PREFIX: prefix,
-      NAME: name,
-      VERSION: String(version),
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
+const instance = (name: string, version: number, prefix: string) =>
+  startInstance(children, fixture, {
+    CACHE_URL: backend.server.url,
+    CACHE_API_KEY: backend.server.createApiKey(),
+    KEY_PREFIX: prefix,
+    NAME: name,
+    VERSION: String(version),
   });
-  children.push(child);
-  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-  return `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`;
-}
 
-/** A request with a Host header (fetch does not allow setting one). */
-function call(base: string, method = 'GET', body?: string) {
-  const url = new URL(`${base}/p`);
-  const path = body ? '/__purge' : '/p';
-  return new Promise<{ text: string; cache: string | undefined }>((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: url.hostname,
-        port: url.port,
-        path,
-        method,
-        headers: { host: 'shop.example', 'content-type': 'application/json' },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => {
-          text += c;
-        });
-        res.on('end', () => resolve({ text, cache: res.headers['x-cache'] as string | undefined }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** `/p`, or with a body the purge route, with a Host header. */
+const call = (base: string, method = 'GET', body?: string) =>
+  hostCall(base, method, body ? '/__purge' : '/p', body);
 const get = (base: string) => call(base);
 
 describe('two app processes over one local server', () => {

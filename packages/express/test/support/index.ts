@@ -1,4 +1,5 @@
 /** What the express suites share: the local server and a tracked store, apps under test, waits. */
 export * from './apps';
 export * from './backend';
+export * from './processes';
 export * from './sync';
