@@ -2,6 +2,7 @@
  * `@momento-http/test-kit`: the private helpers every package's tests share (never published).
  * One local-server fixture, one poller, one recording store, one fault proxy, one Redis helper.
  */
+export { type Completion, completion } from './completion';
 export { type EventuallyOptions, eventually } from './eventually';
 export { type FailureCause, failureCauses } from './failure-causes';
 export { type ActiveRule, type FaultProxy, startFaultProxy, useFaultProxy } from './fault-proxy';

@@ -8,6 +8,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { completion } from '@momento-http/test-kit';
 import type { PurgeHandler } from '../../src/purge/purge-handler';
 
 const root = fileURLToPath(new URL('../../../..', import.meta.url));
@@ -25,13 +26,7 @@ export function runPurgeCli(args: string[], env: NodeJS.ProcessEnv) {
       ...env,
     },
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
+  return completion(child);
 }
 
 /** The handler behind a real loopback HTTP server. */
