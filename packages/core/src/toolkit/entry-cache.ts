@@ -181,12 +181,12 @@ export class EntryCache<T> {
       try {
         await this.#writes.set(id, bytes, options);
       } catch (error) {
-        this.#reads.forget(id);
         near?.endWrite(id, token, undefined);
         this.#onChange(id);
         throw error;
+      } finally {
+        this.#reads.forget(id);
       }
-      this.#reads.forget(id);
       near?.endWrite(id, token, entry, life);
       this.#onChange(id);
     });
