@@ -13,23 +13,34 @@ export interface SuiteOptions {
 
 const signingSecret = 'next-e2e-signing-secret-0123456789abcdef';
 
+type Origin = Awaited<ReturnType<typeof startOrigin>>;
+
+/** A local server, the origin, and two `next start` instances of the app over them. */
+async function startPair(appDir: string, extraEnv: Record<string, string> = {}) {
+  const server = await startServer({ port: 0, signingSecret });
+  const origin = await startOrigin();
+  const env = {
+    MOMENTO_ENDPOINT: server.url,
+    MOMENTO_API_KEY: server.createApiKey({ superUser: true }),
+    ORIGIN_URL: origin.url,
+    ...extraEnv,
+  };
+  const [a, b] = await Promise.all([startNext(appDir, env), startNext(appDir, env)]);
+  return { server, origin, a, b };
+}
+
 /** Two `next start` instances of one build over one local server. */
 export function defineNextSuite(options: SuiteOptions): void {
   describe(`${options.name}: two instances over one local server`, () => {
     let server: RunningServer;
     let port: number;
-    let apiKey: string;
-    let origin: Awaited<ReturnType<typeof startOrigin>>;
+    let origin: Origin;
     let a: NextInstance;
     let b: NextInstance;
 
     beforeAll(async () => {
-      server = await startServer({ port: 0, signingSecret });
+      ({ server, origin, a, b } = await startPair(options.appDir));
       port = server.port;
-      apiKey = server.createApiKey({ superUser: true });
-      origin = await startOrigin();
-      const env = { MOMENTO_ENDPOINT: server.url, MOMENTO_API_KEY: apiKey, ORIGIN_URL: origin.url };
-      [a, b] = await Promise.all([startNext(options.appDir, env), startNext(options.appDir, env)]);
     });
 
     afterAll(async () => {
@@ -196,20 +207,12 @@ export function defineNextSuite(options: SuiteOptions): void {
 
   describe(`${options.name}: two instances with near caches kept coherent over Topics`, () => {
     let server: RunningServer;
-    let origin: Awaited<ReturnType<typeof startOrigin>>;
+    let origin: Origin;
     let a: NextInstance;
     let b: NextInstance;
 
     beforeAll(async () => {
-      server = await startServer({ port: 0, signingSecret });
-      origin = await startOrigin();
-      const env = {
-        MOMENTO_ENDPOINT: server.url,
-        MOMENTO_API_KEY: server.createApiKey({ superUser: true }),
-        ORIGIN_URL: origin.url,
-        MOMENTO_NEAR_CACHE: '1',
-      };
-      [a, b] = await Promise.all([startNext(options.appDir, env), startNext(options.appDir, env)]);
+      ({ server, origin, a, b } = await startPair(options.appDir, { MOMENTO_NEAR_CACHE: '1' }));
     });
 
     afterAll(async () => {
